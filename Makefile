@@ -1,0 +1,33 @@
+# The two commands of the README: `make run` and `make test`. Both set up the machine first.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+ENV := . scripts/env.sh &&
+PORT ?= 8790
+
+.PHONY: run test setup app probe test-native test-wasm test-e2e
+
+run: setup app
+	$(ENV) cargo build --release -p portcheck
+	$(ENV) exec target/release/portcheck serve --dir dist --port $(PORT)
+
+test: setup test-native app test-wasm test-e2e
+
+setup:
+	@scripts/setup
+
+# The release app in dist/, built by Trunk with the wasm toolchain scripts/env.sh selects.
+app:
+	$(ENV) portcheck_wasm trunk build --release
+
+test-native:
+	$(ENV) cargo test --workspace
+
+# App code in headless Chrome through wasm-bindgen-test (chromedriver flags: app/webdriver.json).
+test-wasm:
+	$(ENV) portcheck_wasm wasm-pack --log-level warn test --headless --chrome \
+		--chromedriver /usr/bin/chromedriver --mode no-install app
+
+# The built app served by the real probe binary, driven in headless Chromium.
+test-e2e:
+	$(ENV) cargo build -p portcheck
+	$(ENV) PORTCHECK_BIN=target/debug/portcheck node --test --test-concurrency=2 tests/e2e/

@@ -1,0 +1,70 @@
+use clap::{Args, Parser, Subcommand};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+const ABOUT: &str = "Check the network flows a Spectro Cloud Palette deployment needs.";
+
+const LONG_ABOUT: &str = "\
+Check the network flows a Spectro Cloud Palette deployment needs.
+
+portcheck serves the palette-portcheck app (questionnaire, port checklist, topology picture and
+firewall ticket) to your browser from this machine, and will run live checks of those flows from
+where it runs.
+
+It listens on the loopback interface only unless you say otherwise, so nothing outside this
+machine can reach it.";
+
+const EXAMPLES: &str = "\
+Examples:
+  Serve the app built by `make run` (or `trunk build`) and open the printed URL:
+    portcheck serve --dir dist
+
+  Pick a fixed port:
+    portcheck serve --dir dist --port 8790";
+
+#[derive(Debug, Parser)]
+#[command(name = "portcheck", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Print more detail on stderr (-v: debug, -vv: trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn log_level(&self) -> tracing::Level {
+        match self.verbose {
+            0 => tracing::Level::INFO,
+            1 => tracing::Level::DEBUG,
+            _ => tracing::Level::TRACE,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the built app on http://127.0.0.1:PORT and print the URL to open.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folder holding the built app (index.html and its assets).
+    #[arg(long, default_value = "dist", value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// TCP port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8790)]
+    pub port: u16,
+
+    /// Address to listen on. Anything but a loopback address exposes the app to your network and
+    /// needs --expose.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub bind: IpAddr,
+
+    /// Allow --bind to name an address that is not loopback.
+    #[arg(long)]
+    pub expose: bool,
+}

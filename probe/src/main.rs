@@ -1,0 +1,18 @@
+//! `portcheck`: the companion probe and command-line tool of palette-portcheck.
+
+mod cli;
+mod serve;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(cli.log_level())
+        .init();
+    match cli.command {
+        cli::Command::Serve(args) => serve::run(args),
+    }
+}

@@ -1,0 +1,131 @@
+//! The `portcheck` binary as a user runs it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+fn portcheck() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_portcheck"))
+}
+
+#[test]
+fn help_teaches_the_serve_command_with_an_example() {
+    let out = portcheck().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Palette"), "{help}");
+    assert!(help.contains("serve"), "{help}");
+    assert!(help.contains("portcheck serve --dir dist"), "{help}");
+    assert!(help.contains("loopback"), "{help}");
+}
+
+#[test]
+fn serve_refuses_a_folder_without_the_built_app() {
+    let out = portcheck()
+        .args(["serve", "--dir", "/nonexistent/portcheck-dist"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("has no index.html"), "{err}");
+    assert!(err.contains("make run"), "{err}");
+}
+
+#[test]
+fn serve_refuses_a_non_loopback_address_unless_exposed() {
+    let dir = app_dir("non-loopback");
+    let out = portcheck()
+        .args(["serve", "--bind", "0.0.0.0", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not a loopback address"), "{err}");
+    assert!(err.contains("--expose"), "{err}");
+}
+
+#[test]
+fn serve_rejects_bad_arguments_with_usage() {
+    let out = portcheck().args(["serve", "--port", "70000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--port"), "{err}");
+    assert!(err.contains("70000"), "{err}");
+}
+
+#[test]
+fn serve_serves_the_app_to_its_own_host_only() {
+    let dir = app_dir("serve");
+    let server = Server::start(&dir);
+
+    let ok = server.get("/", &format!("127.0.0.1:{}", server.port));
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(ok.contains("<p>portcheck test page</p>"), "{ok}");
+
+    let by_name = server.get("/", &format!("localhost:{}", server.port));
+    assert!(by_name.starts_with("HTTP/1.1 200"), "{by_name}");
+
+    // A DNS-rebinding page reaches this server under its own name: the Host header gives it away.
+    let rebound = server.get("/", &format!("attacker.example:{}", server.port));
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
+    assert!(!rebound.contains("portcheck test page"), "{rebound}");
+
+    let wrong_port = server.get("/", "127.0.0.1:1");
+    assert!(wrong_port.starts_with("HTTP/1.1 421"), "{wrong_port}");
+}
+
+fn app_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("portcheck-test-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<p>portcheck test page</p>").unwrap();
+    dir
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(dir: &std::path::Path) -> Server {
+        let mut child = portcheck()
+            .args(["serve", "--port", "0", "--dir"])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        let port = url
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        Server { child, port }
+    }
+
+    fn get(&self, path: &str, host: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+}
+
+/// Stops the server even when an assertion failed mid-test.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

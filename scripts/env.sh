@@ -1,0 +1,38 @@
+# Sourced by scripts/setup, the Makefile and the tests: puts the project's tools on PATH and selects
+# the toolchain that builds wasm32-unknown-unknown on this machine. Cheap: it only reads state.
+# shellcheck shell=bash
+
+PORTCHECK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Tools live outside the clone so every clone on a machine shares one install.
+PORTCHECK_TOOLS=${PORTCHECK_TOOLS:-${XDG_DATA_HOME:-$HOME/.local/share}/palette-portcheck/tools}
+export PORTCHECK_ROOT PORTCHECK_TOOLS
+case ":$PATH:" in
+  *":$PORTCHECK_TOOLS/bin:"*) ;;
+  *) PATH="$PORTCHECK_TOOLS/bin:$PATH" ;;
+esac
+case ":$PATH:" in
+  *":$PORTCHECK_ROOT/node_modules/.bin:"*) ;;
+  *) PATH="$PORTCHECK_ROOT/node_modules/.bin:$PATH" ;;
+esac
+export PATH
+
+# A rustup toolchain that has the wasm32 standard library is the normal route; without one, the
+# Debian route (rustc-web, linked into rustup as `debian-web`) compiles std from source.
+portcheck_rustup_has_wasm32() {
+  command -v rustup >/dev/null 2>&1 &&
+    rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+if portcheck_rustup_has_wasm32; then
+  PORTCHECK_WASM_ROUTE=rustup
+  PORTCHECK_WASM_ENV=()
+else
+  PORTCHECK_WASM_ROUTE=debian-web
+  PORTCHECK_WASM_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort)
+fi
+export PORTCHECK_WASM_ROUTE
+
+# Runs a command with the wasm toolchain selected; native cargo commands keep the default one.
+portcheck_wasm() {
+  env "${PORTCHECK_WASM_ENV[@]}" "$@"
+}

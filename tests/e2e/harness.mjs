@@ -1,0 +1,84 @@
+// Shared set-up for the end-to-end tests: the real probe binary serving the built app on loopback,
+// and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const root = new URL('../../', import.meta.url).pathname;
+export const artifacts = `${root}tests/artifacts`;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts `portcheck serve` on a free loopback port and resolves once it prints its URL. */
+export async function startProbe({ dir = `${root}dist` } = {}) {
+  const bin = process.env.PORTCHECK_BIN ?? `${root}target/debug/portcheck`;
+  const child = spawn(bin, ['serve', '--dir', dir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`probe did not start in 10 s:\n${stderr}`)), 10_000);
+    child.on('exit', (code) => reject(new Error(`probe exited with ${code}:\n${stderr}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = line.match(/Open (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on('exit', resolve);
+      child.kill('SIGINT');
+    }),
+  };
+}
+
+/**
+ * Opens a fresh browser profile and records everything the page logs, so a failing test can show
+ * the browser's own account of what went wrong.
+ */
+export async function openBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = [];
+  page.on('console', (msg) => log.push(`[console.${msg.type()}] ${msg.text()}`));
+  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
+  page.on('requestfailed', (req) => log.push(`[requestfailed] ${req.url()} ${req.failure()?.errorText}`));
+  return { browser, page, log };
+}
+
+/** Runs `body`, and on failure rethrows with the browser log and a screenshot path attached. */
+export async function withBrowserLog({ page, log }, name, body) {
+  try {
+    await body();
+  } catch (err) {
+    mkdirSync(artifacts, { recursive: true });
+    const shot = `${artifacts}/${name}-failure.png`;
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    err.message += `\n--- browser log ---\n${log.join('\n') || '(empty)'}\n--- screenshot: ${shot}`;
+    throw err;
+  }
+}
+
+export function consoleErrors(log) {
+  return log.filter((line) => /^\[(console\.error|pageerror|requestfailed)\]/.test(line));
+}

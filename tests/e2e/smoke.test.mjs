@@ -1,0 +1,59 @@
+// Smoke test of the built app: it must render from wasm and react to a click.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { artifacts, consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+
+let probe;
+let session;
+
+before(async () => {
+  probe = await startProbe();
+  session = await openBrowser();
+});
+
+after(async () => {
+  await session?.browser.close();
+  await probe?.stop();
+});
+
+test('the first questionnaire screen comes from wasm, not from static HTML', async () => {
+  const html = await (await fetch(probe.url)).text();
+  assert.doesNotMatch(html, /How is Palette deployed/, 'the question must not be in the static page');
+
+  await withBrowserLog(session, 'smoke-render', async () => {
+    const { page } = session;
+    await page.goto(probe.url);
+    await page.getByRole('group', { name: 'How is Palette deployed?' }).waitFor({ timeout: 15_000 });
+    const wasmLoaded = await page.evaluate(() =>
+      performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('.wasm')),
+    );
+    assert.ok(wasmLoaded, 'the page fetched its .wasm module');
+    assert.equal(await page.getByRole('radio').count(), 4);
+    assert.ok(await page.getByRole('radio', { name: /Multi-tenant SaaS/ }).isChecked(), 'SaaS is the default');
+  });
+});
+
+test('choosing a deployment model changes the page', async () => {
+  await withBrowserLog(session, 'smoke-click', async () => {
+    const { page, log } = session;
+    const summary = page.locator('#deployment-summary');
+    assert.equal(await summary.textContent(), 'Selected: Multi-tenant SaaS');
+
+    await page.getByText('Self-hosted Palette', { exact: true }).click();
+    await page.waitForFunction(
+      () => document.querySelector('#deployment-summary')?.textContent === 'Selected: Self-hosted Palette',
+    );
+    assert.ok(await page.getByRole('radio', { name: /^Self-hosted Palette You install/ }).isChecked());
+
+    // Keyboard: arrow keys move within the radio group.
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(
+      () => document.querySelector('#deployment-summary')?.textContent === 'Selected: Self-hosted Palette VerteX',
+    );
+
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: `${artifacts}/smoke-first-screen.png`, fullPage: true });
+    assert.deepEqual(consoleErrors(log), [], 'the browser logged no errors');
+  });
+});
