@@ -1,8 +1,60 @@
+//! The questionnaire state. Its serde form is the wire format of answer files, saved state and
+//! share links, so every change here is a schema change: bump [`SCHEMA`] and keep old files
+//! readable.
+
 use serde::{Deserialize, Serialize};
+
+/// Current answer-file schema version.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Answers {
+    pub schema: u32,
+    pub deployment: DeploymentModel,
+    /// Palette management-plane version, semver. Decides the NATS era (< 4.0.0) or gRPC era.
+    pub palette_version: String,
+    /// Where workload clusters run; several targets can be managed at once.
+    pub infrastructure: Vec<Infrastructure>,
+    /// Whether a firewall or NAT separates the infrastructure from Palette (the PCG page's
+    /// scenario table decides between a PCG and the System Private Gateway from this).
+    pub firewall_between: bool,
+    pub gateway: GatewayChoice,
+    pub proxy: Proxy,
+    /// Self-hosted only: no internet access at all.
+    pub air_gapped: bool,
+    pub self_hosted_install: SelfHostedInstall,
+    pub registry: RegistrySource,
+    pub edge: EdgeOptions,
+    /// Optional SSH access to cluster nodes for troubleshooting.
+    pub ssh_access: bool,
+    pub endpoints: Endpoints,
+}
+
+impl Default for Answers {
+    /// The two-click default: multi-tenant SaaS on the latest documented Palette.
+    fn default() -> Self {
+        Answers {
+            schema: SCHEMA,
+            deployment: DeploymentModel::MultiTenantSaas,
+            palette_version: crate::version::LATEST_DOCUMENTED.to_owned(),
+            infrastructure: vec![Infrastructure::Aws],
+            firewall_between: false,
+            gateway: GatewayChoice::Auto,
+            proxy: Proxy::default(),
+            air_gapped: false,
+            self_hosted_install: SelfHostedInstall::PaletteCli,
+            registry: RegistrySource::Public,
+            edge: EdgeOptions::default(),
+            ssh_access: false,
+            endpoints: Endpoints::default(),
+        }
+    }
+}
 
 /// How the Palette management plane is run: the first question, since it decides which
 /// documentation tables apply at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeploymentModel {
     MultiTenantSaas,
@@ -64,6 +116,164 @@ impl DeploymentModel {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Infrastructure {
+    Aws,
+    Azure,
+    Gcp,
+    Eks,
+    Aks,
+    Gke,
+    Vsphere,
+    Openstack,
+    Maas,
+    BareMetal,
+    Edge,
+    ExistingKubernetes,
+}
+
+impl Infrastructure {
+    pub const ALL: [Infrastructure; 12] = [
+        Infrastructure::Aws,
+        Infrastructure::Azure,
+        Infrastructure::Gcp,
+        Infrastructure::Eks,
+        Infrastructure::Aks,
+        Infrastructure::Gke,
+        Infrastructure::Vsphere,
+        Infrastructure::Openstack,
+        Infrastructure::Maas,
+        Infrastructure::BareMetal,
+        Infrastructure::Edge,
+        Infrastructure::ExistingKubernetes,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Infrastructure::Aws => "AWS (IaaS)",
+            Infrastructure::Azure => "Azure (IaaS)",
+            Infrastructure::Gcp => "Google Cloud (IaaS)",
+            Infrastructure::Eks => "Amazon EKS",
+            Infrastructure::Aks => "Azure AKS",
+            Infrastructure::Gke => "Google GKE",
+            Infrastructure::Vsphere => "VMware vSphere",
+            Infrastructure::Openstack => "OpenStack",
+            Infrastructure::Maas => "Canonical MAAS",
+            Infrastructure::BareMetal => "Bare metal (through MAAS)",
+            Infrastructure::Edge => "Edge hosts",
+            Infrastructure::ExistingKubernetes => "Existing Kubernetes clusters (imported)",
+        }
+    }
+
+    /// Data-centre targets Palette cannot reach through a cloud API: they need a gateway that
+    /// orchestrates locally (the architecture overview's "SaaS to private clouds" section).
+    pub fn needs_gateway(self) -> bool {
+        matches!(
+            self,
+            Infrastructure::Vsphere
+                | Infrastructure::Openstack
+                | Infrastructure::Maas
+                | Infrastructure::BareMetal
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayChoice {
+    /// Let the rules pick: a PCG unless the System Private Gateway is possible and simpler.
+    #[default]
+    Auto,
+    Pcg,
+    SystemPrivateGateway,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Proxy {
+    pub kind: ProxyKind,
+    /// `http://host:port` or `https://host:port`, without credentials.
+    pub url: String,
+    /// Entries as they will be written into NO_PROXY.
+    pub no_proxy: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProxyKind {
+    #[default]
+    None,
+    /// Forwards TLS untouched through HTTP CONNECT.
+    Connect,
+    /// Terminates and re-signs TLS ("SSL bump"): breaks gRPC over HTTP/2 on many products.
+    SslBump,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SelfHostedInstall {
+    /// Palette CLI on VMware vSphere.
+    #[default]
+    PaletteCli,
+    /// Helm chart on an existing Kubernetes cluster.
+    Helm,
+    /// Management Appliance ISO (VMware, bare metal, MAAS).
+    ManagementAppliance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegistrySource {
+    /// Spectro Cloud's and third-party public registries.
+    #[default]
+    Public,
+    /// The air-gap support VM (Harbor registries and the Spectro Cloud Artifact Repository).
+    AirgapSupportVm,
+    /// The user's own OCI registry (`endpoints.registries`).
+    Own,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EdgeOptions {
+    pub management: EdgeManagement,
+    pub local_ui: bool,
+    pub remote_shell: bool,
+    pub local_registry: bool,
+    /// Agent mode on a host with firewalld enabled (the documented Rocky Linux FIPS + Cilium
+    /// set-up), which needs the host firewall opened for cluster traffic.
+    pub agent_mode_firewalld: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeManagement {
+    /// Hosts register with Palette and are managed from it.
+    #[default]
+    Central,
+    /// No connection to Palette; managed through Local UI.
+    Local,
+}
+
+/// Addresses the user knows. Each entry is a hostname, an IP address, a CIDR, `host:port` or a
+/// URL; empty lists fall back to named placeholders in the checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Endpoints {
+    /// The Palette endpoint (self-hosted or dedicated SaaS FQDN or URL).
+    pub palette: String,
+    pub infrastructure_api: String,
+    pub admin: Vec<String>,
+    pub workload_nodes: Vec<String>,
+    pub pcg_nodes: Vec<String>,
+    pub management_plane: Vec<String>,
+    pub edge_hosts: Vec<String>,
+    pub registries: Vec<String>,
+    pub dns_servers: Vec<String>,
+    pub ntp_servers: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,10 +285,6 @@ mod tests {
             assert_eq!(serde_json::from_str::<DeploymentModel>(&json).unwrap(), model);
             assert_eq!(json, format!("\"{}\"", model.slug()));
         }
-        assert_eq!(
-            serde_json::to_string(&DeploymentModel::SelfHostedVertex).unwrap(),
-            "\"self-hosted-vertex\""
-        );
     }
 
     #[test]
@@ -91,5 +297,29 @@ mod tests {
             self_hosted,
             vec![DeploymentModel::SelfHostedPalette, DeploymentModel::SelfHostedVertex]
         );
+    }
+
+    #[test]
+    fn an_empty_object_is_the_default_answers() {
+        let parsed: Answers = serde_json::from_str("{}").unwrap();
+        assert_eq!(parsed, Answers::default());
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_their_name() {
+        let err = serde_json::from_str::<Answers>(r#"{"deploymnet": "dedicated-saas"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("deploymnet"), "{err}");
+    }
+
+    #[test]
+    fn answers_round_trip_through_json() {
+        let mut answers = Answers::default();
+        answers.infrastructure = vec![Infrastructure::Vsphere, Infrastructure::Edge];
+        answers.proxy.kind = ProxyKind::SslBump;
+        answers.endpoints.admin = vec!["10.1.0.0/24".into()];
+        let json = serde_json::to_string(&answers).unwrap();
+        assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), answers);
     }
 }

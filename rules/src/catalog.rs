@@ -1,11 +1,34 @@
-use crate::Rule;
-use std::fmt;
+//! The built-in rule base: source register, rules and findings, compiled into every binary so the
+//! offline bundle and the probe need no files. Parsed once, on first use.
 
-/// The rule base is compiled into every binary so the offline bundle and the probe need no files.
-const RULES_JSON: &str = include_str!("../data/rules.json");
+use crate::rule::{Document, FindingRule, Rule};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+const SOURCES: &str = include_str!("../data/sources.json");
+const FINDINGS: &str = include_str!("../data/findings.json");
+/// One file per documentation area; their order is the checklist's order.
+const RULE_FILES: [(&str, &str); 7] = [
+    ("management-platform.json", include_str!("../data/rules/management-platform.json")),
+    ("workload.json", include_str!("../data/rules/workload.json")),
+    ("pcg.json", include_str!("../data/rules/pcg.json")),
+    ("self-hosted.json", include_str!("../data/rules/self-hosted.json")),
+    ("airgap.json", include_str!("../data/rules/airgap.json")),
+    ("edge.json", include_str!("../data/rules/edge.json")),
+    ("proxy.json", include_str!("../data/rules/proxy.json")),
+];
 
 #[derive(Debug)]
-pub struct CatalogError(serde_json::Error);
+pub struct Catalog {
+    /// The source register: key (e.g. `NP-F2`) to document version.
+    pub documents: BTreeMap<String, Document>,
+    pub rules: Vec<Rule>,
+    pub findings: Vec<FindingRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError(String);
 
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -15,34 +38,31 @@ impl fmt::Display for CatalogError {
 
 impl std::error::Error for CatalogError {}
 
-/// Parses the built-in rule base.
-pub fn catalog() -> Result<Vec<Rule>, CatalogError> {
-    serde_json::from_str(RULES_JSON).map_err(CatalogError)
+/// The parsed rule base. Malformed data is a build defect that the data tests catch; callers
+/// still get an error rather than a panic.
+pub fn catalog() -> Result<&'static Catalog, CatalogError> {
+    static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
+    CATALOG.get_or_init(load).as_ref().map_err(Clone::clone)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Level, Transport};
-
-    #[test]
-    fn saas_ui_rule_is_loaded_with_its_source() {
-        let rules = catalog().expect("built-in rules parse");
-        let ui = rules
-            .iter()
-            .find(|r| r.id == "saas-ui-https")
-            .expect("the SaaS UI rule is present");
-        assert_eq!(ui.ports, vec![443]);
-        assert_eq!(ui.transport, Transport::Tcp);
-        assert_eq!(ui.level, Level::Required);
-        assert_eq!(ui.sources[0].fact, "NP-SAAS-MP-443-UI");
-        assert!(ui.sources[0].section.contains("Management Platform"));
+fn load() -> Result<Catalog, CatalogError> {
+    let parse_err = |file: &str, e: serde_json::Error| CatalogError(format!("{file}: {e}"));
+    let documents = serde_json::from_str(SOURCES).map_err(|e| parse_err("sources.json", e))?;
+    let findings = serde_json::from_str(FINDINGS).map_err(|e| parse_err("findings.json", e))?;
+    let mut rules = Vec::new();
+    for (file, text) in RULE_FILES {
+        let part: Vec<Rule> = serde_json::from_str(text).map_err(|e| parse_err(file, e))?;
+        rules.extend(part);
     }
+    Ok(Catalog {
+        documents,
+        rules,
+        findings,
+    })
+}
 
-    #[test]
-    fn every_rule_has_a_source() {
-        for rule in catalog().unwrap() {
-            assert!(!rule.sources.is_empty(), "rule {} has no source", rule.id);
-        }
+impl Catalog {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
     }
 }

@@ -1,11 +1,25 @@
-//! Palette's network rules as data, and (growing) the engine that turns questionnaire answers into
-//! a checklist of concrete flows. Pure Rust: no web or async dependencies, so the same code runs
+//! Palette's network rules as data, and the engine that turns questionnaire answers into a
+//! checklist of concrete flows. Pure Rust: no web or async dependencies, so the same code runs
 //! natively, in the browser (wasm) and inside the probe.
+//!
+//! `Answers` -> [`evaluate`] -> [`Checklist`] (flows + findings).
 
-mod answers;
+mod advice;
+pub mod answers;
 mod catalog;
-mod rule;
+pub mod checklist;
+pub mod condition;
+pub mod context;
+pub mod endpoint;
+mod engine;
+pub mod no_proxy;
+pub mod render;
+pub mod rule;
+pub mod version;
 
-pub use answers::DeploymentModel;
-pub use catalog::{catalog, CatalogError};
-pub use rule::{Level, Rule, Source, Transport};
+pub use answers::{Answers, DeploymentModel, Infrastructure};
+pub use catalog::{catalog, Catalog, CatalogError};
+pub use checklist::{Checklist, Finding, Flow, Severity, Side, Source};
+pub use context::{FieldError, Gateway};
+pub use engine::evaluate;
+pub use rule::{Level, Role, Rule, Transport};

@@ -1,50 +1,323 @@
-use serde::{Deserialize, Serialize};
+//! The rule base's vocabulary: what one documented flow says.
 
-/// One documented network flow, as written in Palette's documentation.
+use crate::condition::Condition;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// One documented network flow. Several rows of Palette's tables (and several versions of one
+/// page) can describe the same flow; they all become sources of one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Rule {
     /// Stable identifier: checklists, tickets and probe results refer to flows by it.
     pub id: String,
     /// Role that opens the connection.
-    pub from: String,
+    pub from: Role,
     /// Role that accepts the connection.
-    pub to: String,
-    pub ports: Vec<u16>,
+    pub to: Role,
+    /// Fixed, documented destination names (e.g. the SaaS domains). When absent, the user's
+    /// endpoints for `to` (or a placeholder) are the destination.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// The documented multi-tenant SaaS names for `to`, used when the deployment is multi-tenant
+    /// SaaS and the user has not named the endpoint themselves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saas_hosts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<PortRange>,
+    /// Use the port written in the user's endpoint for `to` instead of `ports`, when there is one
+    /// (infrastructure APIs and proxies listen where their owners put them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub port_from_endpoint: bool,
     pub transport: Transport,
     /// Application protocol spoken over the port, as the documentation names it.
     pub protocol: String,
     pub purpose: String,
     pub level: Level,
+    /// From this Palette version on the flow is no longer needed (shown as deprecated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated_from: Option<String>,
+    /// When the flow applies; absent means always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
     /// Where the documentation states this flow; never empty.
-    pub sources: Vec<Source>,
+    pub sources: Vec<SourceRef>,
+    /// How documented inconsistencies about this flow were decided.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+    /// Anything a network engineer should know that is not the purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Advice that is not a flow, as data: shown when its condition holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FindingRule {
+    pub id: String,
+    pub severity: crate::checklist::Severity,
+    pub title: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    pub sources: Vec<SourceRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+}
+
+/// The parts of a Palette deployment that open or accept connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Admin,
+    Palette,
+    ManagementPlane,
+    Workload,
+    WorkloadApi,
+    Pcg,
+    InfraApi,
+    Registry,
+    AirgapVm,
+    EdgeHost,
+    EdgePeers,
+    Proxy,
+    Dns,
+    Ntp,
+    Internet,
+}
+
+impl Role {
+    pub const ALL: [Role; 15] = [
+        Role::Admin,
+        Role::Palette,
+        Role::ManagementPlane,
+        Role::Workload,
+        Role::WorkloadApi,
+        Role::Pcg,
+        Role::InfraApi,
+        Role::Registry,
+        Role::AirgapVm,
+        Role::EdgeHost,
+        Role::EdgePeers,
+        Role::Proxy,
+        Role::Dns,
+        Role::Ntp,
+        Role::Internet,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin workstations",
+            Role::Palette => "Palette management platform",
+            Role::ManagementPlane => "Self-hosted management cluster nodes",
+            Role::Workload => "Workload cluster nodes",
+            Role::WorkloadApi => "Workload cluster Kubernetes API",
+            Role::Pcg => "Private Cloud Gateway nodes",
+            Role::InfraApi => "Infrastructure API (vCenter, MAAS, OpenStack)",
+            Role::Registry => "Registries",
+            Role::AirgapVm => "Air-gap support VM",
+            Role::EdgeHost => "Edge hosts",
+            Role::EdgePeers => "Other Edge cluster nodes",
+            Role::Proxy => "Outbound proxy",
+            Role::Dns => "DNS servers",
+            Role::Ntp => "NTP servers",
+            Role::Internet => "Internet services",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Palette => "palette",
+            Role::ManagementPlane => "management-plane",
+            Role::Workload => "workload",
+            Role::WorkloadApi => "workload-api",
+            Role::Pcg => "pcg",
+            Role::InfraApi => "infra-api",
+            Role::Registry => "registry",
+            Role::AirgapVm => "airgap-vm",
+            Role::EdgeHost => "edge-host",
+            Role::EdgePeers => "edge-peers",
+            Role::Proxy => "proxy",
+            Role::Dns => "dns",
+            Role::Ntp => "ntp",
+            Role::Internet => "internet",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
     Tcp,
     Udp,
+    /// IPsec ESP (IP protocol 50): no ports.
+    Esp,
+    /// ICMP echo request and reply: no ports.
+    Icmp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+impl Transport {
+    pub fn has_ports(self) -> bool {
+        matches!(self, Transport::Tcp | Transport::Udp)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Udp => "udp",
+            Transport::Esp => "esp",
+            Transport::Icmp => "icmp",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Required,
     Optional,
+    /// Documented for older versions only: close it if it was opened for them.
     Deprecated,
 }
 
-/// Provenance of a rule: the document and section that state it, and the Palette versions for
-/// which that text is in force.
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Required => "required",
+            Level::Optional => "optional",
+            Level::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// A port or an inclusive port range, written `443` or `30000-32767` in the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PortRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl PortRange {
+    pub const fn single(port: u16) -> PortRange {
+        PortRange {
+            first: port,
+            last: port,
+        }
+    }
+
+    pub fn contains(&self, port: u16) -> bool {
+        (self.first..=self.last).contains(&port)
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
+        }
+    }
+}
+
+impl std::str::FromStr for PortRange {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<PortRange, String> {
+        let port = |s: &str| -> Result<u16, String> {
+            let n: u32 = s
+                .trim()
+                .parse()
+                .map_err(|_| format!("'{s}' is not a port number"))?;
+            match n {
+                0 => Err("port 0 is not a usable port".to_owned()),
+                1..=65535 => Ok(n as u16),
+                _ => Err(format!("port {n} is over 65535")),
+            }
+        };
+        match text.split_once('-') {
+            None => port(text).map(PortRange::single),
+            Some((a, b)) => {
+                let (first, last) = (port(a)?, port(b)?);
+                if first > last {
+                    return Err(format!("port range {text} runs backwards"));
+                }
+                Ok(PortRange { first, last })
+            }
+        }
+    }
+}
+
+impl Serialize for PortRange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PortRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PortRange, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A pointer into the source register (`data/sources.json`) plus where in that document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub doc: String,
-    /// Path in Palette's documentation repository.
-    pub path: String,
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SourceRef {
+    /// Key in the source register, e.g. `NP-F2`.
+    #[serde(rename = "ref")]
+    pub key: String,
     pub section: String,
+    /// Palette versions for which the cited text is in force, in words.
     pub versions: String,
     /// Id of the matching entry in the curated fact base (`shared/facts`).
     pub fact: String,
+}
+
+/// One documented document version, from the source register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Document {
+    pub title: String,
+    /// Path in Palette's documentation repository, or the docs-site address.
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// What distinguishes this version of the document.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub era: String,
+}
+
+/// How one documented inconsistency was settled, and why. Shown to users beside the flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Decision {
+    /// Contradiction id in the fact base (`C01`..).
+    pub contradiction: String,
+    pub decision: String,
+    pub why: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_ranges_parse_and_print() {
+        assert_eq!("443".parse::<PortRange>().unwrap(), PortRange::single(443));
+        let r: PortRange = "30000-32767".parse().unwrap();
+        assert_eq!((r.first, r.last), (30000, 32767));
+        assert_eq!(r.to_string(), "30000-32767");
+        assert!(r.contains(30001) && !r.contains(443));
+    }
+
+    #[test]
+    fn bad_ports_are_explained() {
+        assert_eq!("70000".parse::<PortRange>().unwrap_err(), "port 70000 is over 65535");
+        assert_eq!("0".parse::<PortRange>().unwrap_err(), "port 0 is not a usable port");
+        assert!("10-5".parse::<PortRange>().unwrap_err().contains("backwards"));
+        assert!("https".parse::<PortRange>().unwrap_err().contains("not a port number"));
+    }
 }

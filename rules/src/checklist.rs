@@ -1,0 +1,125 @@
+//! The engine's output: concrete flows and findings. Its JSON form is stable and documented in
+//! `rules/CHECKLIST.md`; the app, tickets and the probe plan all read it.
+
+use crate::context::Gateway;
+use crate::rule::{Decision, Level, PortRange, Role, Transport};
+use crate::version::Era;
+use serde::{Deserialize, Serialize};
+
+/// Checklist JSON schema version.
+pub const CHECKLIST_SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Checklist {
+    pub schema: u32,
+    pub palette_version: String,
+    pub era: Era,
+    pub gateway: Gateway,
+    pub flows: Vec<Flow>,
+    pub findings: Vec<Finding>,
+}
+
+impl Checklist {
+    pub fn flow(&self, id: &str) -> Option<&Flow> {
+        self.flows.iter().find(|f| f.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Flow {
+    /// The rule id: stable across versions, the key probe results are merged by.
+    pub id: String,
+    pub from: Side,
+    pub to: Side,
+    pub ports: Vec<PortRange>,
+    pub transport: Transport,
+    pub protocol: String,
+    pub level: Level,
+    pub purpose: String,
+    /// The answers that selected this flow, in words.
+    pub reasons: Vec<String>,
+    pub sources: Vec<Source>,
+    /// Documented inconsistencies about this flow and how they were settled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+    /// The connection goes through the outbound proxy (NO_PROXY does not exempt it).
+    pub via_proxy: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Flow {
+    /// Whether the documentation contradicts itself about this flow.
+    pub fn is_documented_inconsistency(&self) -> bool {
+        !self.decisions.is_empty()
+    }
+
+    /// `443/tcp`, `2379-2380/tcp`, `esp`.
+    pub fn ports_text(&self) -> String {
+        if self.ports.is_empty() {
+            return self.transport.as_str().to_owned();
+        }
+        self.ports
+            .iter()
+            .map(|p| format!("{p}/{}", self.transport.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// One end of a flow: the role, and the user's addresses for it or a named placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Side {
+    pub role: Role,
+    pub label: String,
+    pub hosts: Vec<String>,
+    /// `hosts` holds a placeholder because the user has not given these addresses yet.
+    pub placeholder: bool,
+}
+
+impl Side {
+    pub fn hosts_text(&self) -> String {
+        self.hosts.join(", ")
+    }
+}
+
+/// A resolved source: the document and the place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Source {
+    pub key: String,
+    pub doc: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    pub section: String,
+    pub versions: String,
+    pub fact: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The user must do something (deploy a gateway, fix NO_PROXY).
+    Action,
+    /// Something will break or surprise unless handled.
+    Warning,
+    Info,
+}
+
+/// Advice that is not a flow: gateway decisions, proxy warnings, NO_PROXY advice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    pub text: String,
+    pub reasons: Vec<String>,
+    pub sources: Vec<Source>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+}

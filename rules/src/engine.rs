@@ -1,0 +1,177 @@
+//! `evaluate`: answers in, checklist out.
+
+use crate::advice;
+use crate::answers::{Answers, DeploymentModel};
+use crate::catalog::{catalog, Catalog};
+use crate::checklist::{Checklist, Finding, Flow, Side, Source, CHECKLIST_SCHEMA};
+use crate::context::{Context, FieldError};
+use crate::endpoint::Endpoint;
+use crate::rule::{Level, PortRange, Role, Rule, SourceRef};
+
+/// Evaluates the rule base against the answers. Bad answers give one error per bad field and no
+/// checklist; a malformed built-in rule base is reported as an error on the `rules` field.
+pub fn evaluate(answers: &Answers) -> Result<Checklist, Vec<FieldError>> {
+    let catalog = catalog().map_err(|e| {
+        vec![FieldError {
+            field: "rules".to_owned(),
+            message: e.to_string(),
+        }]
+    })?;
+    let cx = Context::new(answers)?;
+    Ok(evaluate_in(catalog, &cx))
+}
+
+fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
+    let flows: Vec<Flow> = catalog
+        .rules
+        .iter()
+        .filter_map(|rule| {
+            let reasons = match &rule.when {
+                Some(condition) => condition.eval(cx)?,
+                None => Vec::new(),
+            };
+            Some(flow(catalog, cx, rule, reasons))
+        })
+        .collect();
+
+    let mut findings: Vec<Finding> = catalog
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let reasons = match &f.when {
+                Some(condition) => condition.eval(cx)?,
+                None => Vec::new(),
+            };
+            Some(Finding {
+                id: f.id.clone(),
+                severity: f.severity,
+                title: f.title.clone(),
+                text: f.text.clone(),
+                reasons,
+                sources: resolve_sources(catalog, &f.sources),
+                decisions: f.decisions.clone(),
+            })
+        })
+        .collect();
+    findings.extend(advice::derived_findings(cx, &flows));
+    findings.sort_by_key(|f| f.severity);
+
+    Checklist {
+        schema: CHECKLIST_SCHEMA,
+        palette_version: cx.version.to_string(),
+        era: cx.era,
+        gateway: cx.gateway,
+        flows,
+        findings,
+    }
+}
+
+fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
+    let from = side(cx, rule.from, &[], &[]);
+    let to = side(cx, rule.to, &rule.hosts, &rule.saas_hosts);
+    let level = match &rule.deprecated_from {
+        Some(v) if semver::Version::parse(v).is_ok_and(|from| cx.version >= from) => {
+            Level::Deprecated
+        }
+        _ => rule.level,
+    };
+    let ports = if rule.port_from_endpoint {
+        endpoint_port(cx, rule.to).map_or_else(|| rule.ports.clone(), |p| vec![PortRange::single(p)])
+    } else {
+        rule.ports.clone()
+    };
+    let via_proxy = advice::goes_through_proxy(cx, rule.from, &to, &ports);
+    Flow {
+        id: rule.id.clone(),
+        from,
+        to,
+        ports,
+        transport: rule.transport,
+        protocol: rule.protocol.clone(),
+        level,
+        purpose: rule.purpose.clone(),
+        reasons,
+        sources: resolve_sources(catalog, &rule.sources),
+        decisions: rule.decisions.clone(),
+        via_proxy,
+        note: rule.note.clone(),
+    }
+}
+
+/// The user's endpoints for a role. Some roles share addresses: a workload cluster's API server
+/// runs on its nodes, Edge peers are Edge hosts, the air-gap VM is the registry.
+pub(crate) fn role_endpoints(cx: &Context, role: Role) -> Vec<&Endpoint> {
+    match role {
+        Role::Workload => cx
+            .endpoints(Role::Workload)
+            .iter()
+            .chain(cx.endpoints(Role::EdgeHost))
+            .collect(),
+        Role::WorkloadApi => cx.endpoints(Role::Workload).iter().collect(),
+        Role::EdgePeers => cx.endpoints(Role::EdgeHost).iter().collect(),
+        Role::AirgapVm => cx.endpoints(Role::Registry).iter().collect(),
+        Role::Proxy => cx.proxy_endpoint.iter().collect(),
+        Role::Palette if cx.deployment.is_self_hosted() => cx
+            .endpoints(Role::Palette)
+            .iter()
+            .chain(cx.endpoints(Role::ManagementPlane))
+            .collect(),
+        other => cx.endpoints(other).iter().collect(),
+    }
+}
+
+fn side(cx: &Context, role: Role, fixed: &[String], saas: &[String]) -> Side {
+    let given: Vec<String> = role_endpoints(cx, role)
+        .into_iter()
+        .map(|e| e.host.to_string())
+        .collect();
+    let (hosts, placeholder) = if !fixed.is_empty() {
+        (fixed.to_vec(), false)
+    } else if !given.is_empty() {
+        (dedup(given), false)
+    } else if !saas.is_empty() && cx.deployment == DeploymentModel::MultiTenantSaas {
+        (saas.to_vec(), false)
+    } else {
+        (vec![format!("<{}>", role.label())], true)
+    };
+    Side {
+        role,
+        label: role.label().to_owned(),
+        hosts,
+        placeholder,
+    }
+}
+
+fn dedup(mut hosts: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    hosts.retain(|h| seen.insert(h.clone()));
+    hosts
+}
+
+/// The port the user wrote in the role's endpoint, if they wrote one.
+fn endpoint_port(cx: &Context, role: Role) -> Option<u16> {
+    role_endpoints(cx, role).into_iter().find_map(|e| {
+        e.port.or(match e.scheme.as_deref() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        })
+    })
+}
+
+pub(crate) fn resolve_sources(catalog: &Catalog, refs: &[SourceRef]) -> Vec<Source> {
+    refs.iter()
+        .map(|r| {
+            let doc = catalog.documents.get(&r.key);
+            Source {
+                key: r.key.clone(),
+                doc: doc.map_or_else(|| r.key.clone(), |d| d.title.clone()),
+                path: doc.map(|d| d.path.clone()).unwrap_or_default(),
+                commit: doc.and_then(|d| d.commit.clone()),
+                section: r.section.clone(),
+                versions: r.versions.clone(),
+                fact: r.fact.clone(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,22 @@
+//! Shared access to `../shared` (seeds and the fact base), which CI places beside the project.
+#![allow(dead_code)] // each test binary uses part of these helpers
+
+use std::path::PathBuf;
+
+pub fn shared_dir() -> PathBuf {
+    let dir = std::env::var_os("PORTCHECK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")));
+    assert!(
+        dir.join("facts").is_dir() && dir.join("seeds").is_dir(),
+        "{} must hold facts/ and seeds/ (set PORTCHECK_SHARED to point elsewhere)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn facts() -> serde_json::Value {
+    let path = shared_dir().join("facts/palette_network_facts.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("fact base is JSON")
+}
