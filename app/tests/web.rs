@@ -21,8 +21,16 @@ async fn choosing_a_deployment_model_updates_the_signal_and_the_summary() {
     });
 
     let summary = host.query_selector("#deployment-summary").unwrap().unwrap();
-    assert_eq!(summary.text_content().unwrap(), "Selected: Multi-tenant SaaS");
-    assert_eq!(host.query_selector_all("input[type=radio]").unwrap().length(), 4);
+    assert_eq!(
+        summary.text_content().unwrap(),
+        "Selected: Multi-tenant SaaS"
+    );
+    assert_eq!(
+        host.query_selector_all("input[type=radio]")
+            .unwrap()
+            .length(),
+        4
+    );
 
     let vertex: web_sys::HtmlInputElement = host
         .query_selector("#deployment-self-hosted-vertex")
@@ -33,6 +41,9 @@ async fn choosing_a_deployment_model_updates_the_signal_and_the_summary() {
     tick().await;
 
     assert_eq!(model.get_untracked(), DeploymentModel::SelfHostedVertex);
-    assert_eq!(summary.text_content().unwrap(), "Selected: Self-hosted Palette VerteX");
+    assert_eq!(
+        summary.text_content().unwrap(),
+        "Selected: Self-hosted Palette VerteX"
+    );
     assert!(vertex.checked());
 }

@@ -47,6 +47,40 @@ impl Cli {
 pub enum Command {
     /// Serve the built app on http://127.0.0.1:PORT and print the URL to open.
     Serve(ServeArgs),
+    /// Print the network flows (and findings) an answer file calls for.
+    #[command(after_help = CHECKLIST_EXAMPLES)]
+    Checklist(ChecklistArgs),
+}
+
+const CHECKLIST_EXAMPLES: &str = "\
+Exit status: 0 the checklist was printed; 2 the answers are invalid (one error per field on
+stderr) or the file cannot be read.
+
+Examples:
+  portcheck checklist --answers rules/examples/saas-vsphere-pcg.json
+  portcheck checklist --answers answers.json --format markdown > checklist.md
+  portcheck checklist --answers answers.json --format json | jq '.flows[].id'
+
+Answer files are described in rules/examples/README.md.";
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Answer file (JSON) as saved by the app or written by hand; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = ChecklistFormat::Text)]
+    pub format: ChecklistFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ChecklistFormat {
+    /// Plain text for terminals and e-mail.
+    Text,
+    /// Markdown tables, one per group of flows.
+    Markdown,
+    /// The stable JSON form documented in rules/CHECKLIST.md.
+    Json,
 }
 
 #[derive(Debug, Args)]

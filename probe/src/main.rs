@@ -1,5 +1,7 @@
 //! `portcheck`: the companion probe and command-line tool of palette-portcheck.
 
+mod answers_file;
+mod checklist;
 mod cli;
 mod serve;
 
@@ -14,5 +16,6 @@ fn main() -> ExitCode {
         .init();
     match cli.command {
         cli::Command::Serve(args) => serve::run(args),
+        cli::Command::Checklist(args) => checklist::run(args),
     }
 }

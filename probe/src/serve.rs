@@ -14,7 +14,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -87,14 +90,18 @@ fn allowed_hosts(local: SocketAddr) -> Vec<String> {
     hosts
 }
 
-async fn check_host(State(allowed): State<Arc<Vec<String>>>, request: Request, next: Next) -> Response {
+async fn check_host(
+    State(allowed): State<Arc<Vec<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_ascii_lowercase);
     match host {
-        Some(h) if allowed.iter().any(|a| *a == h) => next.run(request).await,
+        Some(h) if allowed.contains(&h) => next.run(request).await,
         _ => {
             tracing::warn!(host = ?host, "refused a request with an unexpected Host header");
             (StatusCode::MISDIRECTED_REQUEST, "unexpected Host header\n").into_response()

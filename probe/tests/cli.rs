@@ -48,7 +48,10 @@ fn serve_refuses_a_non_loopback_address_unless_exposed() {
 
 #[test]
 fn serve_rejects_bad_arguments_with_usage() {
-    let out = portcheck().args(["serve", "--port", "70000"]).output().unwrap();
+    let out = portcheck()
+        .args(["serve", "--port", "70000"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--port"), "{err}");
@@ -115,7 +118,11 @@ impl Server {
 
     fn get(&self, path: &str, host: &str) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         response
@@ -128,4 +135,104 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples")).join(name)
+}
+
+#[test]
+fn checklist_prints_the_flows_of_an_answer_file() {
+    let out = portcheck()
+        .args(["checklist", "--answers"])
+        .arg(example("saas-vsphere-pcg.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("pcg-infra-api"), "{text}");
+    assert!(text.contains("vcenter.dc1.example.com"), "{text}");
+    assert!(text.contains("Deploy a Private Cloud Gateway"), "{text}");
+}
+
+#[test]
+fn checklist_json_is_the_documented_shape() {
+    let out = portcheck()
+        .args(["checklist", "--format", "json", "--answers"])
+        .arg(example("self-hosted-airgap.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["era"], "grpc");
+    let flow = json["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "mgmt-airgap-scar")
+        .expect("SCAR flow");
+    assert_eq!(flow["ports"], serde_json::json!(["8443"]));
+    assert_eq!(flow["to"]["hosts"], serde_json::json!(["airgap.corp.internal"]));
+    assert!(!flow["sources"].as_array().unwrap().is_empty());
+    assert!(!flow["reasons"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn checklist_reads_standard_input_and_renders_markdown() {
+    let mut child = portcheck()
+        .args(["checklist", "--format", "markdown", "--answers", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"deployment": "self-hosted-palette", "infrastructure": ["openstack"]}"#)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# Palette network checklist"), "{md}");
+    assert!(md.contains("System Private Gateway"), "{md}");
+    assert!(md.contains("| `mgmt-infra-api` |"), "{md}");
+}
+
+#[test]
+fn checklist_refuses_invalid_answers_field_by_field() {
+    let out = portcheck()
+        .args(["checklist", "--answers"])
+        .arg(example("invalid/bad-fields.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no partial checklist on stdout");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("7 invalid answer(s)"), "{err}");
+    assert!(err.contains("palette-version: '4.5' is not a semantic version"), "{err}");
+    assert!(err.contains("endpoints.palette: port 70000 is over 65535"), "{err}");
+    assert!(err.contains("proxy.no-proxy[0]: '10.0.0.0/33': prefix length 33 is over 32"), "{err}");
+    assert!(!err.contains("secret"), "credentials must not be echoed: {err}");
+}
+
+#[test]
+fn checklist_explains_unreadable_and_malformed_files() {
+    let missing = portcheck()
+        .args(["checklist", "--answers", "/nonexistent/answers.json"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/answers.json"));
+
+    let dir = app_dir("malformed");
+    let file = dir.join("answers.json");
+    std::fs::write(&file, "{\n  \"deployment\": \"saas\"\n}").unwrap();
+    let out = portcheck().args(["checklist", "--answers"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("is not a valid answer file"), "{err}");
+    assert!(err.contains("unknown variant `saas`"), "{err}");
+    assert!(err.contains("line 2"), "{err}");
 }

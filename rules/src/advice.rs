@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::endpoint::parse_host;
 use crate::rule::{PortRange, Role};
 use crate::version::LATEST_DOCUMENTED;
+use std::sync::Arc;
 
 /// Roles whose Palette software honours HTTP(S)_PROXY and NO_PROXY (agents, PCG, management
 /// plane). Browsers on admin workstations have their own proxy settings.
@@ -34,8 +35,18 @@ fn proxiable(protocol: &str) -> bool {
 }
 
 /// Whether a flow leaves through the proxy under the user's NO_PROXY.
-pub(crate) fn goes_through_proxy(cx: &Context, from: Role, to: &Side, ports: &[PortRange]) -> bool {
-    if cx.proxy_endpoint.is_none() || !proxied_source(from) || to.role == Role::Proxy {
+pub(crate) fn goes_through_proxy(
+    cx: &Context,
+    from: Role,
+    to: &Side,
+    ports: &[PortRange],
+    protocol: &str,
+) -> bool {
+    if cx.proxy_endpoint.is_none()
+        || !proxied_source(from)
+        || !proxiable(protocol)
+        || matches!(to.role, Role::Proxy | Role::Dns | Role::Ntp)
+    {
         return false;
     }
     if to.placeholder {
@@ -63,7 +74,10 @@ pub(crate) fn derived_findings(cx: &Context, flows: &[Flow]) -> Vec<Finding> {
 fn no_proxy_missing(cx: &Context, flows: &[Flow]) -> Option<Finding> {
     let mut missing: Vec<String> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
-    for f in flows.iter().filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol)) {
+    for f in flows
+        .iter()
+        .filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol))
+    {
         if !internal(cx, &f.to) {
             continue;
         }
@@ -97,15 +111,18 @@ fn no_proxy_missing(cx: &Context, flows: &[Flow]) -> Option<Finding> {
         title: "Exempt internal destinations from the proxy".to_owned(),
         text,
         reasons: vec!["an outbound proxy is configured".to_owned()],
-        sources: Vec::new(),
-        decisions: Vec::new(),
+        sources: Arc::default(),
+        decisions: Arc::default(),
     })
 }
 
 fn no_proxy_skips_proxy(cx: &Context, flows: &[Flow]) -> Option<Finding> {
     let mut direct: Vec<String> = Vec::new();
-    for f in flows.iter().filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol)) {
-        if !internal(cx, &f.to) && !f.to.placeholder && !f.via_proxy {
+    for f in flows
+        .iter()
+        .filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol))
+    {
+        if !internal(cx, &f.to) && f.to.role != Role::Proxy && !f.to.placeholder && !f.via_proxy {
             for h in &f.to.hosts {
                 push_unique(&mut direct, h.clone());
             }
@@ -120,8 +137,8 @@ fn no_proxy_skips_proxy(cx: &Context, flows: &[Flow]) -> Option<Finding> {
             direct.join(", ")
         ),
         reasons: vec!["an outbound proxy is configured".to_owned()],
-        sources: Vec::new(),
-        decisions: Vec::new(),
+        sources: Arc::default(),
+        decisions: Arc::default(),
     })
 }
 
@@ -141,8 +158,8 @@ fn placeholders(flows: &[Flow]) -> Option<Finding> {
             roles.join(", ")
         ),
         reasons: Vec::new(),
-        sources: Vec::new(),
-        decisions: Vec::new(),
+        sources: Arc::default(),
+        decisions: Arc::default(),
     })
 }
 
@@ -158,8 +175,8 @@ fn newer_than_documented(cx: &Context) -> Option<Finding> {
             cx.version
         ),
         reasons: vec![format!("Palette version {}", cx.version)],
-        sources: Vec::new(),
-        decisions: Vec::new(),
+        sources: Arc::default(),
+        decisions: Arc::default(),
     })
 }
 

@@ -282,7 +282,10 @@ mod tests {
     fn deployment_models_serialise_as_their_slug_and_back() {
         for model in DeploymentModel::ALL {
             let json = serde_json::to_string(&model).unwrap();
-            assert_eq!(serde_json::from_str::<DeploymentModel>(&json).unwrap(), model);
+            assert_eq!(
+                serde_json::from_str::<DeploymentModel>(&json).unwrap(),
+                model
+            );
             assert_eq!(json, format!("\"{}\"", model.slug()));
         }
     }
@@ -295,7 +298,10 @@ mod tests {
             .collect();
         assert_eq!(
             self_hosted,
-            vec![DeploymentModel::SelfHostedPalette, DeploymentModel::SelfHostedVertex]
+            vec![
+                DeploymentModel::SelfHostedPalette,
+                DeploymentModel::SelfHostedVertex
+            ]
         );
     }
 

@@ -1,7 +1,8 @@
 //! The built-in rule base: source register, rules and findings, compiled into every binary so the
 //! offline bundle and the probe need no files. Parsed once, on first use.
 
-use crate::rule::{Document, FindingRule, Rule};
+use crate::checklist::Source;
+use crate::rule::{Document, FindingRule, Rule, SourceRef};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -10,10 +11,16 @@ const SOURCES: &str = include_str!("../data/sources.json");
 const FINDINGS: &str = include_str!("../data/findings.json");
 /// One file per documentation area; their order is the checklist's order.
 const RULE_FILES: [(&str, &str); 7] = [
-    ("management-platform.json", include_str!("../data/rules/management-platform.json")),
+    (
+        "management-platform.json",
+        include_str!("../data/rules/management-platform.json"),
+    ),
     ("workload.json", include_str!("../data/rules/workload.json")),
     ("pcg.json", include_str!("../data/rules/pcg.json")),
-    ("self-hosted.json", include_str!("../data/rules/self-hosted.json")),
+    (
+        "self-hosted.json",
+        include_str!("../data/rules/self-hosted.json"),
+    ),
     ("airgap.json", include_str!("../data/rules/airgap.json")),
     ("edge.json", include_str!("../data/rules/edge.json")),
     ("proxy.json", include_str!("../data/rules/proxy.json")),
@@ -49,10 +56,17 @@ fn load() -> Result<Catalog, CatalogError> {
     let parse_err = |file: &str, e: serde_json::Error| CatalogError(format!("{file}: {e}"));
     let documents = serde_json::from_str(SOURCES).map_err(|e| parse_err("sources.json", e))?;
     let findings = serde_json::from_str(FINDINGS).map_err(|e| parse_err("findings.json", e))?;
-    let mut rules = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
     for (file, text) in RULE_FILES {
         let part: Vec<Rule> = serde_json::from_str(text).map_err(|e| parse_err(file, e))?;
         rules.extend(part);
+    }
+    let mut findings: Vec<FindingRule> = findings;
+    for r in &mut rules {
+        r.resolved_sources = resolve_sources(&documents, &r.sources).into();
+    }
+    for f in &mut findings {
+        f.resolved_sources = resolve_sources(&documents, &f.sources).into();
     }
     Ok(Catalog {
         documents,
@@ -65,4 +79,21 @@ impl Catalog {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+fn resolve_sources(documents: &BTreeMap<String, Document>, refs: &[SourceRef]) -> Vec<Source> {
+    refs.iter()
+        .map(|r| {
+            let doc = documents.get(&r.key);
+            Source {
+                key: r.key.clone(),
+                doc: doc.map_or_else(|| r.key.clone(), |d| d.title.clone()),
+                path: doc.map(|d| d.path.clone()).unwrap_or_default(),
+                commit: doc.and_then(|d| d.commit.clone()),
+                section: r.section.clone(),
+                versions: r.versions.clone(),
+                fact: r.fact.clone(),
+            }
+        })
+        .collect()
 }

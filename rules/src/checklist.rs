@@ -5,6 +5,7 @@ use crate::context::Gateway;
 use crate::rule::{Decision, Level, PortRange, Role, Transport};
 use crate::version::Era;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Checklist JSON schema version.
 pub const CHECKLIST_SCHEMA: u32 = 1;
@@ -40,10 +41,10 @@ pub struct Flow {
     pub purpose: String,
     /// The answers that selected this flow, in words.
     pub reasons: Vec<String>,
-    pub sources: Vec<Source>,
+    pub sources: Arc<[Source]>,
     /// Documented inconsistencies about this flow and how they were settled.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub decisions: Vec<Decision>,
+    #[serde(default, skip_serializing_if = "crate::rule::is_empty")]
+    pub decisions: Arc<[Decision]>,
     /// The connection goes through the outbound proxy (NO_PROXY does not exempt it).
     pub via_proxy: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,7 +120,7 @@ pub struct Finding {
     pub title: String,
     pub text: String,
     pub reasons: Vec<String>,
-    pub sources: Vec<Source>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub decisions: Vec<Decision>,
+    pub sources: Arc<[Source]>,
+    #[serde(default, skip_serializing_if = "crate::rule::is_empty")]
+    pub decisions: Arc<[Decision]>,
 }

@@ -130,7 +130,10 @@ impl Condition {
                 .join(" or "),
             Condition::Not(inner) => format!("not ({})", inner.describe()),
             Condition::Deployment(m) => {
-                format!("deployment is {}", list(m.iter().map(|d| d.label()).collect()))
+                format!(
+                    "deployment is {}",
+                    list(m.iter().map(|d| d.label()).collect())
+                )
             }
             Condition::SelfHosted(true) => "self-hosted Palette or VerteX".to_owned(),
             Condition::SelfHosted(false) => "Palette SaaS".to_owned(),
@@ -144,7 +147,10 @@ impl Condition {
                 format!("gateway is {}", list(g.iter().map(|x| x.label()).collect()))
             }
             Condition::Proxy(p) => {
-                format!("proxy: {}", list(p.iter().map(|x| proxy_label(*x)).collect()))
+                format!(
+                    "proxy: {}",
+                    list(p.iter().map(|x| proxy_label(*x)).collect())
+                )
             }
             Condition::AirGapped(true) => "air-gapped".to_owned(),
             Condition::AirGapped(false) => "connected to the internet".to_owned(),
@@ -177,9 +183,7 @@ impl Condition {
             Condition::EdgeLocalUi(b) => on_off("Edge Local UI", *b),
             Condition::EdgeRemoteShell(b) => on_off("Edge remote shell", *b),
             Condition::EdgeLocalRegistry(b) => on_off("Edge local registry", *b),
-            Condition::EdgeAgentModeFirewalld(b) => {
-                on_off("Edge agent mode with firewalld", *b)
-            }
+            Condition::EdgeAgentModeFirewalld(b) => on_off("Edge agent mode with firewalld", *b),
         }
     }
 

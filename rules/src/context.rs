@@ -174,7 +174,9 @@ impl Context {
     }
 
     pub fn has_managed_clusters(&self) -> bool {
-        self.infrastructure.iter().any(|i| *i != Infrastructure::Edge)
+        self.infrastructure
+            .iter()
+            .any(|i| *i != Infrastructure::Edge)
             || self.edge.management == crate::answers::EdgeManagement::Central
     }
 
@@ -251,21 +253,60 @@ fn check_endpoints(answers: &Answers, errors: &mut Vec<FieldError>) -> Vec<(Role
     };
     let lists: [(Role, &str, Vec<String>, bool); 10] = [
         (Role::Palette, "endpoints.palette", single(&e.palette), true),
-        (Role::InfraApi, "endpoints.infrastructure-api", single(&e.infrastructure_api), true),
+        (
+            Role::InfraApi,
+            "endpoints.infrastructure-api",
+            single(&e.infrastructure_api),
+            true,
+        ),
         (Role::Admin, "endpoints.admin", e.admin.clone(), false),
-        (Role::Workload, "endpoints.workload-nodes", e.workload_nodes.clone(), false),
+        (
+            Role::Workload,
+            "endpoints.workload-nodes",
+            e.workload_nodes.clone(),
+            false,
+        ),
         (Role::Pcg, "endpoints.pcg-nodes", e.pcg_nodes.clone(), false),
-        (Role::ManagementPlane, "endpoints.management-plane", e.management_plane.clone(), false),
-        (Role::EdgeHost, "endpoints.edge-hosts", e.edge_hosts.clone(), false),
-        (Role::Registry, "endpoints.registries", e.registries.clone(), false),
-        (Role::Dns, "endpoints.dns-servers", e.dns_servers.clone(), false),
-        (Role::Ntp, "endpoints.ntp-servers", e.ntp_servers.clone(), false),
+        (
+            Role::ManagementPlane,
+            "endpoints.management-plane",
+            e.management_plane.clone(),
+            false,
+        ),
+        (
+            Role::EdgeHost,
+            "endpoints.edge-hosts",
+            e.edge_hosts.clone(),
+            false,
+        ),
+        (
+            Role::Registry,
+            "endpoints.registries",
+            e.registries.clone(),
+            false,
+        ),
+        (
+            Role::Dns,
+            "endpoints.dns-servers",
+            e.dns_servers.clone(),
+            false,
+        ),
+        (
+            Role::Ntp,
+            "endpoints.ntp-servers",
+            e.ntp_servers.clone(),
+            false,
+        ),
     ];
     let mut resolved = Vec::new();
     for (role, field, entries, single_entry) in lists {
         let mut parsed = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
-            let name = if single_entry { field.to_owned() } else { format!("{field}[{i}]") };
+            let name = if single_entry {
+                field.to_owned()
+            } else {
+                format!("{field}[{i}]")
+            };
             match parse_endpoint(entry) {
                 Ok(ep) if single_entry && matches!(ep.host, Host::Net(..)) => errors.push(
                     FieldError::new(name, "enter one host name or address here, not a network"),
@@ -306,7 +347,12 @@ mod tests {
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            vec!["palette-version", "proxy.url", "endpoints.admin[1]", "endpoints.workload-nodes[0]"]
+            vec![
+                "palette-version",
+                "proxy.url",
+                "endpoints.admin[1]",
+                "endpoints.workload-nodes[0]"
+            ]
         );
         assert!(errs[1].message.contains("over 65535"));
         assert!(errs[2].message.contains("prefix length 33"));
@@ -339,7 +385,10 @@ mod tests {
         a.infrastructure = vec![Infrastructure::Vsphere];
         assert_eq!(Context::new(&a).unwrap().gateway, Gateway::Pcg);
         a.deployment = DeploymentModel::SelfHostedVertex;
-        assert_eq!(Context::new(&a).unwrap().gateway, Gateway::SystemPrivateGateway);
+        assert_eq!(
+            Context::new(&a).unwrap().gateway,
+            Gateway::SystemPrivateGateway
+        );
         a.firewall_between = true;
         assert_eq!(Context::new(&a).unwrap().gateway, Gateway::Pcg);
     }

@@ -47,13 +47,18 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, String> {
         return Err("empty entry".to_owned());
     }
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("'{}' contains spaces or control characters; put one address per entry", printable(text)));
+        return Err(format!(
+            "'{}' contains spaces or control characters; put one address per entry",
+            printable(text)
+        ));
     }
     let (scheme, rest) = match text.split_once("://") {
         Some((s, rest)) => {
             let s = s.to_ascii_lowercase();
             if s != "http" && s != "https" {
-                return Err(format!("'{text}': only http:// and https:// addresses are understood"));
+                return Err(format!(
+                    "'{text}': only http:// and https:// addresses are understood"
+                ));
             }
             // A URL may carry a path (e.g. MAAS's http://host:5240/MAAS); only the authority matters.
             let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -73,7 +78,9 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, String> {
     let (host, port) = split_host_port(rest)?;
     let host = parse_host(host)?;
     if matches!(host, Host::Net(..)) && (port.is_some() || scheme.is_some()) {
-        return Err(format!("'{text}': a network (CIDR) cannot have a port or a scheme"));
+        return Err(format!(
+            "'{text}': a network (CIDR) cannot have a port or a scheme"
+        ));
     }
     Ok(Endpoint { host, port, scheme })
 }
@@ -128,17 +135,27 @@ pub fn parse_host(text: &str) -> Result<Host, String> {
         return Err(format!("'{}' is not a valid IPv6 address", printable(text)));
     }
     let name = text.strip_suffix('.').unwrap_or(text);
-    if !name.is_empty() && name.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(format!("'{text}' looks like an IPv4 address but is not one (four numbers 0-255)"));
+    if !name.is_empty()
+        && name
+            .split('.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!(
+            "'{text}' looks like an IPv4 address but is not one (four numbers 0-255)"
+        ));
     }
     validate_hostname(name)?;
     Ok(Host::Name(name.to_ascii_lowercase()))
 }
 
 fn parse_cidr(text: &str, addr: &str, prefix: &str) -> Result<Host, String> {
-    let ip: IpAddr = addr
-        .parse()
-        .map_err(|_| format!("'{}': '{}' before the '/' is not an IP address", printable(text), printable(addr)))?;
+    let ip: IpAddr = addr.parse().map_err(|_| {
+        format!(
+            "'{}': '{}' before the '/' is not an IP address",
+            printable(text),
+            printable(addr)
+        )
+    })?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let bits: u8 = match prefix.parse::<u16>() {
         Ok(n) if n <= max => n as u8,
@@ -148,7 +165,13 @@ fn parse_cidr(text: &str, addr: &str, prefix: &str) -> Result<Host, String> {
                 if ip.is_ipv4() { 4 } else { 6 }
             ))
         }
-        Err(_) => return Err(format!("'{}': prefix length '{}' is not a number", printable(text), printable(prefix))),
+        Err(_) => {
+            return Err(format!(
+                "'{}': prefix length '{}' is not a number",
+                printable(text),
+                printable(prefix)
+            ))
+        }
     };
     let network = mask(ip, bits);
     if network != ip {
@@ -187,23 +210,33 @@ fn validate_hostname(name: &str) -> Result<(), String> {
         return Err("empty host name".to_owned());
     }
     if name.len() > 253 {
-        return Err(format!("host name '{}…' is longer than 253 characters", &shown[..shown.len().min(40)]));
+        return Err(format!(
+            "host name '{}…' is longer than 253 characters",
+            &shown[..shown.len().min(40)]
+        ));
     }
     for label in name.split('.') {
         if label.is_empty() {
-            return Err(format!("'{shown}' has an empty label (two dots in a row, or a leading dot)"));
+            return Err(format!(
+                "'{shown}' has an empty label (two dots in a row, or a leading dot)"
+            ));
         }
         if label.len() > 63 {
             return Err(format!("'{shown}' has a label longer than 63 characters"));
         }
-        if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+        if let Some(bad) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
             return Err(format!(
                 "'{shown}' is not a valid host name: '{}' is not allowed (letters, digits, '-' and '.' only)",
                 bad.escape_default()
             ));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!("'{shown}' is not a valid host name: a label starts or ends with '-'"));
+            return Err(format!(
+                "'{shown}' is not a valid host name: a label starts or ends with '-'"
+            ));
         }
     }
     Ok(())
@@ -212,7 +245,11 @@ fn validate_hostname(name: &str) -> Result<(), String> {
 /// User text echoed in an error, with control characters escaped so a hostile string cannot
 /// rewrite a terminal or a log line.
 pub fn printable(text: &str) -> String {
-    let mut out: String = text.chars().take(200).flat_map(char::escape_debug).collect();
+    let mut out: String = text
+        .chars()
+        .take(200)
+        .flat_map(char::escape_debug)
+        .collect();
     if text.chars().count() > 200 {
         out.push('…');
     }
@@ -240,7 +277,10 @@ mod tests {
 
     #[test]
     fn accepts_the_forms_users_type() {
-        assert_eq!(ok("vcenter.corp.local").host, Host::Name("vcenter.corp.local".into()));
+        assert_eq!(
+            ok("vcenter.corp.local").host,
+            Host::Name("vcenter.corp.local".into())
+        );
         assert_eq!(ok("VCenter.Corp.Local.").to_string(), "vcenter.corp.local");
         assert_eq!(ok("10.0.0.5").host, Host::Ip("10.0.0.5".parse().unwrap()));
         assert_eq!(ok("10.1.0.0/16").to_string(), "10.1.0.0/16");
@@ -248,14 +288,26 @@ mod tests {
         assert_eq!(ok("[fd00::1]:443").to_string(), "[fd00::1]:443");
         assert_eq!(ok("fd00::/64").to_string(), "fd00::/64");
         let maas = ok("http://10.1.1.1:5240/MAAS");
-        assert_eq!((maas.scheme.as_deref(), maas.port), (Some("http"), Some(5240)));
+        assert_eq!(
+            (maas.scheme.as_deref(), maas.port),
+            (Some("http"), Some(5240))
+        );
     }
 
     #[test]
     fn explains_what_is_wrong() {
-        assert_eq!(err("10.0.0.0/33"), "'10.0.0.0/33': prefix length 33 is over 32 for an IPv4 network");
-        assert_eq!(err("fd00::/129"), "'fd00::/129': prefix length 129 is over 128 for an IPv6 network");
-        assert_eq!(err("10.0.0.5/24"), "'10.0.0.5/24' has host bits set; the network is 10.0.0.0/24");
+        assert_eq!(
+            err("10.0.0.0/33"),
+            "'10.0.0.0/33': prefix length 33 is over 32 for an IPv4 network"
+        );
+        assert_eq!(
+            err("fd00::/129"),
+            "'fd00::/129': prefix length 129 is over 128 for an IPv6 network"
+        );
+        assert_eq!(
+            err("10.0.0.5/24"),
+            "'10.0.0.5/24' has host bits set; the network is 10.0.0.0/24"
+        );
         assert_eq!(err("palette.corp:70000"), "port 70000 is over 65535");
         assert_eq!(err("palette.corp:0"), "port 0 is not a usable port");
         assert_eq!(err("palette.corp:https"), "port 'https' is not a number");
@@ -288,6 +340,10 @@ mod tests {
         assert!(net_contains(net, 16, "10.1.200.3".parse().unwrap()));
         assert!(!net_contains(net, 16, "10.2.0.1".parse().unwrap()));
         assert!(!net_contains(net, 16, "::1".parse().unwrap()));
-        assert!(net_contains("0.0.0.0".parse().unwrap(), 0, "8.8.8.8".parse().unwrap()));
+        assert!(net_contains(
+            "0.0.0.0".parse().unwrap(),
+            0,
+            "8.8.8.8".parse().unwrap()
+        ));
     }
 }

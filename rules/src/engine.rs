@@ -3,10 +3,10 @@
 use crate::advice;
 use crate::answers::{Answers, DeploymentModel};
 use crate::catalog::{catalog, Catalog};
-use crate::checklist::{Checklist, Finding, Flow, Side, Source, CHECKLIST_SCHEMA};
+use crate::checklist::{Checklist, Finding, Flow, Side, CHECKLIST_SCHEMA};
 use crate::context::{Context, FieldError};
 use crate::endpoint::Endpoint;
-use crate::rule::{Level, PortRange, Role, Rule, SourceRef};
+use crate::rule::{Level, PortRange, Role, Rule};
 
 /// Evaluates the rule base against the answers. Bad answers give one error per bad field and no
 /// checklist; a malformed built-in rule base is reported as an error on the `rules` field.
@@ -30,7 +30,7 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
                 Some(condition) => condition.eval(cx)?,
                 None => Vec::new(),
             };
-            Some(flow(catalog, cx, rule, reasons))
+            Some(flow(cx, rule, reasons))
         })
         .collect();
 
@@ -48,7 +48,7 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
                 title: f.title.clone(),
                 text: f.text.clone(),
                 reasons,
-                sources: resolve_sources(catalog, &f.sources),
+                sources: f.resolved_sources.clone(),
                 decisions: f.decisions.clone(),
             })
         })
@@ -66,9 +66,15 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
     }
 }
 
-fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
-    let from = side(cx, rule.from, &[], &[]);
-    let to = side(cx, rule.to, &rule.hosts, &rule.saas_hosts);
+fn flow(cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
+    // Documented SaaS addresses belong to the Palette end of the flow, whichever end that is.
+    let (from_saas, to_saas): (&[String], &[String]) = if rule.from == Role::Palette {
+        (&rule.saas_hosts, &[])
+    } else {
+        (&[], &rule.saas_hosts)
+    };
+    let from = side(cx, rule.from, &[], from_saas);
+    let to = side(cx, rule.to, &rule.hosts, to_saas);
     let level = match &rule.deprecated_from {
         Some(v) if semver::Version::parse(v).is_ok_and(|from| cx.version >= from) => {
             Level::Deprecated
@@ -76,11 +82,12 @@ fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> F
         _ => rule.level,
     };
     let ports = if rule.port_from_endpoint {
-        endpoint_port(cx, rule.to).map_or_else(|| rule.ports.clone(), |p| vec![PortRange::single(p)])
+        endpoint_port(cx, rule.to)
+            .map_or_else(|| rule.ports.clone(), |p| vec![PortRange::single(p)])
     } else {
         rule.ports.clone()
     };
-    let via_proxy = advice::goes_through_proxy(cx, rule.from, &to, &ports);
+    let via_proxy = advice::goes_through_proxy(cx, rule.from, &to, &ports, &rule.protocol);
     Flow {
         id: rule.id.clone(),
         from,
@@ -91,7 +98,7 @@ fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> F
         level,
         purpose: rule.purpose.clone(),
         reasons,
-        sources: resolve_sources(catalog, &rule.sources),
+        sources: rule.resolved_sources.clone(),
         decisions: rule.decisions.clone(),
         via_proxy,
         note: rule.note.clone(),
@@ -111,11 +118,12 @@ pub(crate) fn role_endpoints(cx: &Context, role: Role) -> Vec<&Endpoint> {
         Role::EdgePeers => cx.endpoints(Role::EdgeHost).iter().collect(),
         Role::AirgapVm => cx.endpoints(Role::Registry).iter().collect(),
         Role::Proxy => cx.proxy_endpoint.iter().collect(),
-        Role::Palette if cx.deployment.is_self_hosted() => cx
-            .endpoints(Role::Palette)
-            .iter()
-            .chain(cx.endpoints(Role::ManagementPlane))
-            .collect(),
+        // Without a named endpoint, self-hosted Palette is reached on its management nodes.
+        Role::Palette
+            if cx.deployment.is_self_hosted() && cx.endpoints(Role::Palette).is_empty() =>
+        {
+            cx.endpoints(Role::ManagementPlane).iter().collect()
+        }
         other => cx.endpoints(other).iter().collect(),
     }
 }
@@ -157,21 +165,4 @@ fn endpoint_port(cx: &Context, role: Role) -> Option<u16> {
             _ => None,
         })
     })
-}
-
-pub(crate) fn resolve_sources(catalog: &Catalog, refs: &[SourceRef]) -> Vec<Source> {
-    refs.iter()
-        .map(|r| {
-            let doc = catalog.documents.get(&r.key);
-            Source {
-                key: r.key.clone(),
-                doc: doc.map_or_else(|| r.key.clone(), |d| d.title.clone()),
-                path: doc.map(|d| d.path.clone()).unwrap_or_default(),
-                commit: doc.and_then(|d| d.commit.clone()),
-                section: r.section.clone(),
-                versions: r.versions.clone(),
-                fact: r.fact.clone(),
-            }
-        })
-        .collect()
 }

@@ -4,6 +4,9 @@
 //!
 //! `Answers` -> [`evaluate`] -> [`Checklist`] (flows + findings).
 
+// Tests build answers by changing one default field at a time, which reads best as assignments.
+#![cfg_attr(test, allow(clippy::field_reassign_with_default))]
+
 mod advice;
 pub mod answers;
 mod catalog;
@@ -15,6 +18,7 @@ mod engine;
 pub mod no_proxy;
 pub mod render;
 pub mod rule;
+pub mod space;
 pub mod version;
 
 pub use answers::{Answers, DeploymentModel, Infrastructure};

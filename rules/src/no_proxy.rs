@@ -15,11 +15,23 @@ pub struct NoProxy {
 enum Entry {
     All,
     /// Matches the name itself and its subdomains.
-    Domain { name: String, port: Option<u16> },
+    Domain {
+        name: String,
+        port: Option<u16>,
+    },
     /// Matches subdomains only (written with a leading `.` or `*.`).
-    Subdomains { name: String, port: Option<u16> },
-    Ip { ip: IpAddr, port: Option<u16> },
-    Net { net: IpAddr, bits: u8 },
+    Subdomains {
+        name: String,
+        port: Option<u16>,
+    },
+    Ip {
+        ip: IpAddr,
+        port: Option<u16>,
+    },
+    Net {
+        net: IpAddr,
+        bits: u8,
+    },
 }
 
 impl NoProxy {
@@ -61,12 +73,13 @@ fn parse_entry(raw: &str) -> Result<Entry, String> {
         (false, raw)
     };
     let (host_text, port) = match rest.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
-            (h.trim_start_matches('[').trim_end_matches(']'), Some(parse_port(p)?))
-        }
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => (
+            h.trim_start_matches('[').trim_end_matches(']'),
+            Some(parse_port(p)?),
+        ),
         _ => (rest, None),
     };
-    let host = parse_host(host_text).map_err(|e| format!("NO_PROXY entry '{}': {e}", printable(raw)))?;
+    let host = parse_host(host_text)?;
     match host {
         Host::Name(name) if subdomains => Ok(Entry::Subdomains { name, port }),
         Host::Name(name) => Ok(Entry::Domain { name, port }),
@@ -76,7 +89,10 @@ fn parse_entry(raw: &str) -> Result<Entry, String> {
         )),
         Host::Ip(ip) => Ok(Entry::Ip { ip, port }),
         Host::Net(net, bits) if port.is_none() => Ok(Entry::Net { net, bits }),
-        Host::Net(..) => Err(format!("NO_PROXY entry '{}': a CIDR cannot have a port", printable(raw))),
+        Host::Net(..) => Err(format!(
+            "NO_PROXY entry '{}': a CIDR cannot have a port",
+            printable(raw)
+        )),
     }
 }
 
@@ -88,11 +104,15 @@ impl Entry {
             (Entry::Domain { name, port: p }, Host::Name(h)) => {
                 port_ok(p) && (h == name || is_subdomain(h, name))
             }
-            (Entry::Subdomains { name, port: p }, Host::Name(h)) => port_ok(p) && is_subdomain(h, name),
+            (Entry::Subdomains { name, port: p }, Host::Name(h)) => {
+                port_ok(p) && is_subdomain(h, name)
+            }
             (Entry::Ip { ip, port: p }, Host::Ip(h)) => port_ok(p) && ip == h,
             (Entry::Net { net, bits }, Host::Ip(h)) => net_contains(*net, *bits, *h),
             // A destination network bypasses when a NO_PROXY network covers all of it.
-            (Entry::Net { net, bits }, Host::Net(n, b)) => b >= bits && net_contains(*net, *bits, *n),
+            (Entry::Net { net, bits }, Host::Net(n, b)) => {
+                b >= bits && net_contains(*net, *bits, *n)
+            }
             _ => false,
         }
     }
@@ -154,12 +174,19 @@ mod tests {
 
     #[test]
     fn bad_entries_are_reported_by_index() {
-        let entries: Vec<String> = ["ok.corp", "10.0.0.0/33", ".10.0.0.1"].iter().map(|s| s.to_string()).collect();
+        let entries: Vec<String> = ["ok.corp", "10.0.0.0/33", ".10.0.0.1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let errors = NoProxy::parse(&entries).unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].0, 1);
         assert!(errors[0].1.contains("prefix length 33"), "{}", errors[0].1);
         assert_eq!(errors[1].0, 2);
-        assert!(errors[1].1.contains("only makes sense before a domain"), "{}", errors[1].1);
+        assert!(
+            errors[1].1.contains("only makes sense before a domain"),
+            "{}",
+            errors[1].1
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! The rule base's vocabulary: what one documented flow says.
 
+use crate::checklist::Source;
 use crate::condition::Condition;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::Arc;
 
 /// One documented network flow. Several rows of Palette's tables (and several versions of one
 /// page) can describe the same flow; they all become sources of one rule.
@@ -19,8 +21,9 @@ pub struct Rule {
     /// endpoints for `to` (or a placeholder) are the destination.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<String>,
-    /// The documented multi-tenant SaaS names for `to`, used when the deployment is multi-tenant
-    /// SaaS and the user has not named the endpoint themselves.
+    /// The documented multi-tenant SaaS names or addresses of the flow's Palette end (`from` when
+    /// Palette opens the connection, else `to`), used for multi-tenant SaaS when the user has not
+    /// named the endpoint themselves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saas_hosts: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -42,9 +45,13 @@ pub struct Rule {
     pub when: Option<Condition>,
     /// Where the documentation states this flow; never empty.
     pub sources: Vec<SourceRef>,
+    /// `sources` resolved against the source register when the catalog loads, shared by every
+    /// checklist so an evaluation does not copy them.
+    #[serde(skip)]
+    pub resolved_sources: Arc<[Source]>,
     /// How documented inconsistencies about this flow were decided.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub decisions: Vec<Decision>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub decisions: Arc<[Decision]>,
     /// Anything a network engineer should know that is not the purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -61,8 +68,14 @@ pub struct FindingRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
     pub sources: Vec<SourceRef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub decisions: Vec<Decision>,
+    #[serde(skip)]
+    pub resolved_sources: Arc<[Source]>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub decisions: Arc<[Decision]>,
+}
+
+pub(crate) fn is_empty<T>(items: &Arc<[T]>) -> bool {
+    items.is_empty()
 }
 
 /// The parts of a Palette deployment that open or accept connections.
@@ -315,9 +328,21 @@ mod tests {
 
     #[test]
     fn bad_ports_are_explained() {
-        assert_eq!("70000".parse::<PortRange>().unwrap_err(), "port 70000 is over 65535");
-        assert_eq!("0".parse::<PortRange>().unwrap_err(), "port 0 is not a usable port");
-        assert!("10-5".parse::<PortRange>().unwrap_err().contains("backwards"));
-        assert!("https".parse::<PortRange>().unwrap_err().contains("not a port number"));
+        assert_eq!(
+            "70000".parse::<PortRange>().unwrap_err(),
+            "port 70000 is over 65535"
+        );
+        assert_eq!(
+            "0".parse::<PortRange>().unwrap_err(),
+            "port 0 is not a usable port"
+        );
+        assert!("10-5"
+            .parse::<PortRange>()
+            .unwrap_err()
+            .contains("backwards"));
+        assert!("https"
+            .parse::<PortRange>()
+            .unwrap_err()
+            .contains("not a port number"));
     }
 }

@@ -11,10 +11,16 @@ use std::collections::{BTreeSet, HashSet};
 fn ids_are_unique_across_rules_and_findings() {
     let c = catalog().unwrap();
     let mut seen = HashSet::new();
-    for id in c.rules.iter().map(|r| &r.id).chain(c.findings.iter().map(|f| &f.id)) {
+    for id in c
+        .rules
+        .iter()
+        .map(|r| &r.id)
+        .chain(c.findings.iter().map(|f| &f.id))
+    {
         assert!(seen.insert(id), "duplicate id {id}");
         assert!(
-            id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+            id.chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
             "id {id} must be kebab-case"
         );
     }
@@ -31,7 +37,12 @@ fn ports_match_the_transport() {
                 r.transport
             );
         } else {
-            assert!(r.ports.is_empty(), "{}: {:?} has no ports", r.id, r.transport);
+            assert!(
+                r.ports.is_empty(),
+                "{}: {:?} has no ports",
+                r.id,
+                r.transport
+            );
         }
         for p in &r.ports {
             assert!(p.first >= 1 && p.first <= p.last, "{}: bad range {p}", r.id);
@@ -60,7 +71,12 @@ fn every_rule_has_sources_that_resolve_to_documents_and_facts() {
     let c = catalog().unwrap();
     let facts = common::facts();
     let mut fact_ids = BTreeSet::new();
-    for list in ["port_facts", "dependency_facts", "grpc_proxy_facts", "proxy_facts"] {
+    for list in [
+        "port_facts",
+        "dependency_facts",
+        "grpc_proxy_facts",
+        "proxy_facts",
+    ] {
         for f in facts[list].as_array().unwrap() {
             fact_ids.insert(f["id"].as_str().unwrap().to_owned());
         }
@@ -71,9 +87,21 @@ fn every_rule_has_sources_that_resolve_to_documents_and_facts() {
     let check = |owner: &str, sources: &[SourceRef]| {
         assert!(!sources.is_empty(), "{owner} has no source");
         for s in sources {
-            assert!(c.documents.contains_key(&s.key), "{owner}: unknown source {}", s.key);
-            assert!(fact_ids.contains(&s.fact), "{owner}: unknown fact {}", s.fact);
-            assert!(!s.section.is_empty(), "{owner}: source {} has no section", s.key);
+            assert!(
+                c.documents.contains_key(&s.key),
+                "{owner}: unknown source {}",
+                s.key
+            );
+            assert!(
+                fact_ids.contains(&s.fact),
+                "{owner}: unknown fact {}",
+                s.fact
+            );
+            assert!(
+                !s.section.is_empty(),
+                "{owner}: source {} has no section",
+                s.key
+            );
         }
     };
     for r in &c.rules {
@@ -83,7 +111,10 @@ fn every_rule_has_sources_that_resolve_to_documents_and_facts() {
         check(&f.id, &f.sources);
     }
     for (key, doc) in &c.documents {
-        assert!(!doc.title.is_empty() && !doc.path.is_empty(), "document {key}");
+        assert!(
+            !doc.title.is_empty() && !doc.path.is_empty(),
+            "document {key}"
+        );
     }
 }
 
@@ -91,7 +122,14 @@ fn every_rule_has_sources_that_resolve_to_documents_and_facts() {
 fn no_two_rules_are_the_same_flow() {
     let mut seen = HashSet::new();
     for r in &catalog().unwrap().rules {
-        let key = (r.from, r.to, r.hosts.clone(), r.saas_hosts.clone(), r.ports.clone(), r.transport);
+        let key = (
+            r.from,
+            r.to,
+            r.hosts.clone(),
+            r.saas_hosts.clone(),
+            r.ports.clone(),
+            r.transport,
+        );
         assert!(seen.insert(key), "{} repeats another rule's flow", r.id);
     }
 }
@@ -102,12 +140,16 @@ fn every_documented_contradiction_is_decided_beside_a_rule_or_finding() {
     let decisions: Vec<&Decision> = c
         .rules
         .iter()
-        .flat_map(|r| &r.decisions)
-        .chain(c.findings.iter().flat_map(|f| &f.decisions))
+        .flat_map(|r| r.decisions.iter())
+        .chain(c.findings.iter().flat_map(|f| f.decisions.iter()))
         .collect();
     let decided: BTreeSet<&str> = decisions.iter().map(|d| d.contradiction.as_str()).collect();
     for d in &decisions {
-        assert!(!d.decision.is_empty() && !d.why.is_empty(), "{} is not explained", d.contradiction);
+        assert!(
+            !d.decision.is_empty() && !d.why.is_empty(),
+            "{} is not explained",
+            d.contradiction
+        );
     }
     let facts = common::facts();
     let documented: BTreeSet<&str> = facts["contradictions"]
@@ -118,9 +160,15 @@ fn every_documented_contradiction_is_decided_beside_a_rule_or_finding() {
         .collect();
     assert_eq!(documented.len(), 22);
     let undecided: Vec<_> = documented.difference(&decided).collect();
-    assert!(undecided.is_empty(), "contradictions without a decision: {undecided:?}");
+    assert!(
+        undecided.is_empty(),
+        "contradictions without a decision: {undecided:?}"
+    );
     let unknown: Vec<_> = decided.difference(&documented).collect();
-    assert!(unknown.is_empty(), "decisions for unknown contradictions: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "decisions for unknown contradictions: {unknown:?}"
+    );
 }
 
 #[test]
@@ -138,6 +186,9 @@ fn fixed_hosts_are_valid_names() {
 #[test]
 fn esp_and_icmp_rules_exist_for_the_firewalld_list() {
     let c = catalog().unwrap();
-    assert_eq!(c.rule("edge-fw-cilium-ipsec").unwrap().transport, Transport::Esp);
+    assert_eq!(
+        c.rule("edge-fw-cilium-ipsec").unwrap().transport,
+        Transport::Esp
+    );
     assert_eq!(c.rule("edge-fw-icmp").unwrap().transport, Transport::Icmp);
 }

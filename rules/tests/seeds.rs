@@ -55,7 +55,10 @@ fn table_rows(text: &str) -> Vec<(usize, String)> {
             rows.push((table, cells.join(" ")));
         } else if s == "PortDirectionPurpose" {
             table += 1;
-        } else if ["HTTPS (tcp/", "NATS (tcp/", "SSH (tcp/"].iter().any(|p| line.starts_with(p)) {
+        } else if ["HTTPS (tcp/", "NATS (tcp/", "SSH (tcp/"]
+            .iter()
+            .any(|p| line.starts_with(p))
+        {
             rows.push((table, line.trim_end().to_owned()));
         }
     }
@@ -75,7 +78,10 @@ fn every_seed_table_row_maps_to_known_ids() {
         .collect();
 
     let seeds = common::shared_dir().join("seeds");
-    let mut files: Vec<_> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut found = BTreeSet::new();
     for path in &files {
@@ -84,21 +90,39 @@ fn every_seed_table_row_maps_to_known_ids() {
             found.insert((name.clone(), table, row));
         }
     }
-    assert!(found.len() >= 40, "expected the seeds' tables, found {} rows", found.len());
+    assert!(
+        found.len() >= 40,
+        "expected the seeds' tables, found {} rows",
+        found.len()
+    );
 
     let mapped: BTreeSet<(String, usize, String)> = mappings
         .iter()
         .map(|m| (m.seed.clone(), m.table, m.row.clone()))
         .collect();
     let unmapped: Vec<_> = found.difference(&mapped).collect();
-    assert!(unmapped.is_empty(), "seed rows without a rule id: {unmapped:#?}");
+    assert!(
+        unmapped.is_empty(),
+        "seed rows without a rule id: {unmapped:#?}"
+    );
     let stale: Vec<_> = mapped.difference(&found).collect();
     assert!(stale.is_empty(), "mapped rows not in any seed: {stale:#?}");
 
     for m in &mappings {
-        assert!(!m.maps_to.is_empty(), "{} table {}: '{}' maps to nothing", m.seed, m.table, m.row);
+        assert!(
+            !m.maps_to.is_empty(),
+            "{} table {}: '{}' maps to nothing",
+            m.seed,
+            m.table,
+            m.row
+        );
         for id in &m.maps_to {
-            assert!(known.contains(id.as_str()), "{}: '{}' maps to unknown id {id}", m.seed, m.row);
+            assert!(
+                known.contains(id.as_str()),
+                "{}: '{}' maps to unknown id {id}",
+                m.seed,
+                m.row
+            );
         }
     }
 }

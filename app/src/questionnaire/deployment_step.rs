@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 use rules::DeploymentModel;
 
-const DOCS_ARCHITECTURE: &str =
-    "https://docs.spectrocloud.com/architecture/architecture-overview/";
+const DOCS_ARCHITECTURE: &str = "https://docs.spectrocloud.com/architecture/architecture-overview/";
 
 /// First question: where the management plane runs. It decides which of the documentation's
 /// port tables apply, so everything else follows from it.
