@@ -49,6 +49,26 @@ pub fn markdown(checklist: &Checklist) -> String {
         }
         out.push('\n');
     }
+    let inconsistent: Vec<_> = checklist
+        .flows
+        .iter()
+        .filter(|f| f.is_documented_inconsistency())
+        .collect();
+    if !inconsistent.is_empty() {
+        out.push_str("## Documented inconsistencies\n\n");
+        for f in inconsistent {
+            for d in f.decisions.iter() {
+                out.push_str(&format!(
+                    "- `{}` ({}): {} {}\n",
+                    f.id,
+                    d.contradiction,
+                    cell(&d.decision),
+                    cell(&d.why)
+                ));
+            }
+        }
+        out.push('\n');
+    }
     out
 }
 

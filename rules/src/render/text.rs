@@ -26,6 +26,9 @@ pub fn text(checklist: &Checklist) -> String {
                 if f.via_proxy { " via proxy" } else { "" },
                 f.purpose
             ));
+            for d in f.decisions.iter() {
+                out.push_str(&format!("      ! {}: {} {}\n", d.contradiction, d.decision, d.why));
+            }
         }
     }
     out
