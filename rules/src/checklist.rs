@@ -101,6 +101,18 @@ pub struct Source {
     pub fact: String,
 }
 
+impl Source {
+    /// The page on docs.spectrocloud.com for documentation-repository paths; `None` for partials
+    /// and legacy pages, which have no page of their own.
+    pub fn url(&self) -> Option<String> {
+        if self.path.starts_with("https://") {
+            return Some(self.path.clone());
+        }
+        let page = self.path.strip_prefix("docs/docs-content/")?.strip_suffix(".md")?;
+        Some(format!("https://docs.spectrocloud.com/{page}/"))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
@@ -123,4 +135,34 @@ pub struct Finding {
     pub sources: Arc<[Source]>,
     #[serde(default, skip_serializing_if = "crate::rule::is_empty")]
     pub decisions: Arc<[Decision]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &str) -> Source {
+        Source {
+            key: "K".into(),
+            doc: "D".into(),
+            path: path.into(),
+            commit: None,
+            section: "S".into(),
+            versions: "V".into(),
+            fact: "F".into(),
+        }
+    }
+
+    #[test]
+    fn documentation_paths_map_to_docs_site_pages() {
+        assert_eq!(
+            source("docs/docs-content/architecture/networking-ports.md").url().as_deref(),
+            Some("https://docs.spectrocloud.com/architecture/networking-ports/")
+        );
+        assert_eq!(source("_partials/self-hosted/_required-domains.mdx").url(), None);
+        assert_eq!(
+            source("https://docs.spectrocloud.com/architecture/networking-ports").url().as_deref(),
+            Some("https://docs.spectrocloud.com/architecture/networking-ports")
+        );
+    }
 }

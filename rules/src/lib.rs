@@ -18,6 +18,7 @@ mod engine;
 pub mod no_proxy;
 pub mod render;
 pub mod rule;
+pub mod share;
 pub mod space;
 pub mod version;
 
