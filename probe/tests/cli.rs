@@ -148,7 +148,11 @@ fn checklist_prints_the_flows_of_an_answer_file() {
         .arg(example("saas-vsphere-pcg.json"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("pcg-infra-api"), "{text}");
     assert!(text.contains("vcenter.dc1.example.com"), "{text}");
@@ -173,7 +177,10 @@ fn checklist_json_is_the_documented_shape() {
         .find(|f| f["id"] == "mgmt-airgap-scar")
         .expect("SCAR flow");
     assert_eq!(flow["ports"], serde_json::json!(["8443"]));
-    assert_eq!(flow["to"]["hosts"], serde_json::json!(["airgap.corp.internal"]));
+    assert_eq!(
+        flow["to"]["hosts"],
+        serde_json::json!(["airgap.corp.internal"])
+    );
     assert!(!flow["sources"].as_array().unwrap().is_empty());
     assert!(!flow["reasons"].as_array().unwrap().is_empty());
 }
@@ -211,10 +218,22 @@ fn checklist_refuses_invalid_answers_field_by_field() {
     assert!(out.stdout.is_empty(), "no partial checklist on stdout");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("7 invalid answer(s)"), "{err}");
-    assert!(err.contains("palette-version: '4.5' is not a semantic version"), "{err}");
-    assert!(err.contains("endpoints.palette: port 70000 is over 65535"), "{err}");
-    assert!(err.contains("proxy.no-proxy[0]: '10.0.0.0/33': prefix length 33 is over 32"), "{err}");
-    assert!(!err.contains("secret"), "credentials must not be echoed: {err}");
+    assert!(
+        err.contains("palette-version: '4.5' is not a semantic version"),
+        "{err}"
+    );
+    assert!(
+        err.contains("endpoints.palette: port 70000 is over 65535"),
+        "{err}"
+    );
+    assert!(
+        err.contains("proxy.no-proxy[0]: '10.0.0.0/33': prefix length 33 is over 32"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("secret"),
+        "credentials must not be echoed: {err}"
+    );
 }
 
 #[test]
@@ -224,12 +243,18 @@ fn checklist_explains_unreadable_and_malformed_files() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/answers.json"));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/answers.json")
+    );
 
     let dir = app_dir("malformed");
     let file = dir.join("answers.json");
     std::fs::write(&file, "{\n  \"deployment\": \"saas\"\n}").unwrap();
-    let out = portcheck().args(["checklist", "--answers"]).arg(&file).output().unwrap();
+    let out = portcheck()
+        .args(["checklist", "--answers"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("is not a valid answer file"), "{err}");

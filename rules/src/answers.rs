@@ -166,6 +166,24 @@ impl Infrastructure {
         }
     }
 
+    /// The wire spelling (as serialised); also used for DOM ids.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Infrastructure::Aws => "aws",
+            Infrastructure::Azure => "azure",
+            Infrastructure::Gcp => "gcp",
+            Infrastructure::Eks => "eks",
+            Infrastructure::Aks => "aks",
+            Infrastructure::Gke => "gke",
+            Infrastructure::Vsphere => "vsphere",
+            Infrastructure::Openstack => "openstack",
+            Infrastructure::Maas => "maas",
+            Infrastructure::BareMetal => "bare-metal",
+            Infrastructure::Edge => "edge",
+            Infrastructure::ExistingKubernetes => "existing-kubernetes",
+        }
+    }
+
     /// Data-centre targets Palette cannot reach through a cloud API: they need a gateway that
     /// orchestrates locally (the architecture overview's "SaaS to private clouds" section).
     pub fn needs_gateway(self) -> bool {
@@ -287,6 +305,14 @@ mod tests {
                 model
             );
             assert_eq!(json, format!("\"{}\"", model.slug()));
+        }
+    }
+
+    #[test]
+    fn infrastructure_slugs_are_the_wire_spelling() {
+        for infra in Infrastructure::ALL {
+            let json = serde_json::to_string(&infra).unwrap();
+            assert_eq!(json, format!("\"{}\"", infra.slug()));
         }
     }
 

@@ -108,7 +108,10 @@ impl Source {
         if self.path.starts_with("https://") {
             return Some(self.path.clone());
         }
-        let page = self.path.strip_prefix("docs/docs-content/")?.strip_suffix(".md")?;
+        let page = self
+            .path
+            .strip_prefix("docs/docs-content/")?
+            .strip_suffix(".md")?;
         Some(format!("https://docs.spectrocloud.com/{page}/"))
     }
 }
@@ -156,12 +159,19 @@ mod tests {
     #[test]
     fn documentation_paths_map_to_docs_site_pages() {
         assert_eq!(
-            source("docs/docs-content/architecture/networking-ports.md").url().as_deref(),
+            source("docs/docs-content/architecture/networking-ports.md")
+                .url()
+                .as_deref(),
             Some("https://docs.spectrocloud.com/architecture/networking-ports/")
         );
-        assert_eq!(source("_partials/self-hosted/_required-domains.mdx").url(), None);
         assert_eq!(
-            source("https://docs.spectrocloud.com/architecture/networking-ports").url().as_deref(),
+            source("_partials/self-hosted/_required-domains.mdx").url(),
+            None
+        );
+        assert_eq!(
+            source("https://docs.spectrocloud.com/architecture/networking-ports")
+                .url()
+                .as_deref(),
             Some("https://docs.spectrocloud.com/architecture/networking-ports")
         );
     }

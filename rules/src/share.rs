@@ -45,21 +45,32 @@ pub struct LinkError(pub String);
 pub fn decode(link: &str) -> Result<(Answers, Vec<FieldError>), LinkError> {
     let link = link.trim();
     if link.len() > MAX_ENCODED {
-        return Err(LinkError("the link is far longer than any answer set; it was not read".into()));
+        return Err(LinkError(
+            "the link is far longer than any answer set; it was not read".into(),
+        ));
     }
     let Some(payload) = link.strip_prefix(PREFIX) else {
         let version = link.split('.').next().unwrap_or_default();
-        return Err(LinkError(if version.starts_with('v') && version.len() <= 4 {
-            format!("this link was made by a newer or older format ({}); it cannot be read here", crate::endpoint::printable(version))
-        } else {
-            "this is not a palette-portcheck link".to_owned()
-        }));
+        return Err(LinkError(
+            if version.starts_with('v') && version.len() <= 4 {
+                format!(
+                    "this link was made by a newer or older format ({}); it cannot be read here",
+                    crate::endpoint::printable(version)
+                )
+            } else {
+                "this is not a palette-portcheck link".to_owned()
+            },
+        ));
     };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| LinkError("the link is damaged (not valid base64); was it cut off when copied?".into()))?;
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|_| LinkError("the link is damaged (its content is not valid JSON); was it cut off when copied?".into()))?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| {
+        LinkError("the link is damaged (not valid base64); was it cut off when copied?".into())
+    })?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+        LinkError(
+            "the link is damaged (its content is not valid JSON); was it cut off when copied?"
+                .into(),
+        )
+    })?;
     Ok(from_value_lenient(value))
 }
 
@@ -79,7 +90,12 @@ pub fn from_value_lenient(input: Value) -> (Answers, Vec<FieldError>) {
     (answers, errors)
 }
 
-fn merge(base: &mut Value, path: &[String], fields: Map<String, Value>, errors: &mut Vec<FieldError>) {
+fn merge(
+    base: &mut Value,
+    path: &[String],
+    fields: Map<String, Value>,
+    errors: &mut Vec<FieldError>,
+) {
     for (key, value) in fields {
         let mut here = path.to_vec();
         here.push(key.clone());
@@ -106,7 +122,9 @@ fn pointer<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
 }
 
 fn set(value: &mut Value, path: &[String], new: Value) {
-    let Some((last, parents)) = path.split_last() else { return };
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut v = value;
     for k in parents {
         match v.get_mut(k) {
@@ -167,17 +185,30 @@ mod tests {
         assert_eq!(a.infrastructure, Answers::default().infrastructure);
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["infrastructure", "proxy.colour"]);
-        assert!(errors[0].message.contains("mainframe"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("mainframe"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
     fn unreadable_links_say_why() {
-        assert!(decode("v2.abc").unwrap_err().0.contains("newer or older format"));
-        assert!(decode("hello").unwrap_err().0.contains("not a palette-portcheck link"));
+        assert!(decode("v2.abc")
+            .unwrap_err()
+            .0
+            .contains("newer or older format"));
+        assert!(decode("hello")
+            .unwrap_err()
+            .0
+            .contains("not a palette-portcheck link"));
         assert!(decode("v1.@@@").unwrap_err().0.contains("not valid base64"));
         let cut = &encode(&sample())[..20];
         assert!(decode(cut).unwrap_err().0.contains("cut off"));
-        assert!(decode(&"v1.".repeat(10_000)).unwrap_err().0.contains("far longer"));
+        assert!(decode(&"v1.".repeat(10_000))
+            .unwrap_err()
+            .0
+            .contains("far longer"));
     }
 
     #[test]

@@ -27,7 +27,10 @@ pub fn text(checklist: &Checklist) -> String {
                 f.purpose
             ));
             for d in f.decisions.iter() {
-                out.push_str(&format!("      ! {}: {} {}\n", d.contradiction, d.decision, d.why));
+                out.push_str(&format!(
+                    "      ! {}: {} {}\n",
+                    d.contradiction, d.decision, d.why
+                ));
             }
         }
     }

@@ -1,0 +1,86 @@
+use crate::state::AppState;
+use leptos::prelude::*;
+use rules::{Flow, Level};
+
+/// One flow: source -> destination, port and protocol, level, purpose, why it was selected and
+/// where it is documented; a box to mark it as already open.
+#[component]
+pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
+    let id = flow.id.clone();
+    let card_id = id.clone();
+    let tick_id = format!("tick-{id}");
+    let ticked = {
+        let id = id.clone();
+        move || state.ticked.with(|t| t.contains(&id))
+    };
+    let toggle = {
+        let id = id.clone();
+        move |ev| {
+            let on = event_target_checked(&ev);
+            state.ticked.update(|t| {
+                if on {
+                    t.insert(id.clone());
+                } else {
+                    t.remove(&id);
+                }
+            })
+        }
+    };
+    let level = match flow.level {
+        Level::Required => "required",
+        Level::Optional => "optional",
+        Level::Deprecated => "deprecated",
+    };
+    let proxy = flow.via_proxy.then_some(" via proxy");
+    let decisions = flow.decisions.clone();
+    let inconsistent = !decisions.is_empty();
+    view! {
+        <li data-flow-id=card_id class="rounded-lg border border-slate-300 p-3 dark:border-slate-600 break-words">
+            <div class="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+                <input type="checkbox" id=tick_id.clone() prop:checked=ticked on:change=toggle />
+                <label for=tick_id class="font-medium">{flow.purpose.clone()}</label>
+                <span class="flow-level rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-700">{level}</span>
+                {inconsistent.then(|| view! {
+                    <span class="flow-inconsistent rounded bg-amber-200 px-1.5 text-xs text-amber-950">"documented inconsistency"</span>
+                })}
+            </div>
+            <p class="mt-1 font-mono text-sm">
+                <span class="flow-from">{flow.from.hosts_text()}</span>
+                " → "
+                <span class="flow-to">{flow.to.hosts_text()}</span>
+                {proxy}
+            </p>
+            <p class="text-sm">
+                <span class="flow-ports font-mono">{flow.ports_text()}</span>
+                " · " {flow.protocol.clone()} " · "
+                <code class="text-xs">{id}</code>
+            </p>
+            <details class="mt-1 text-sm">
+                <summary class="cursor-pointer">"Why and where documented"</summary>
+                <ul class="list-disc pl-5">
+                    {flow.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                </ul>
+                {flow.note.clone().map(|n| view! { <p class="mt-1">{n}</p> })}
+                <ul class="mt-1 list-disc pl-5">
+                    {flow
+                        .sources
+                        .iter()
+                        .map(|s| {
+                            let text = format!("{} › {} ({})", s.doc, s.section, s.versions);
+                            match s.url() {
+                                Some(url) => view! { <li><a class="underline" href=url target="_blank" rel="noopener">{text}</a></li> }.into_any(),
+                                None => view! { <li>{text}</li> }.into_any(),
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                {decisions
+                    .iter()
+                    .map(|d| view! {
+                        <p class="mt-1"><strong>{format!("Inconsistency {}: ", d.contradiction)}</strong>{d.decision.clone()} " " {d.why.clone()}</p>
+                    })
+                    .collect_view()}
+            </details>
+        </li>
+    }
+}

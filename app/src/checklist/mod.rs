@@ -1,0 +1,89 @@
+//! The checklist step: findings first, then the flows grouped by where they must be opened, each
+//! with a tick-off box. Ticks are kept with the answers.
+
+mod findings;
+mod flow_card;
+
+use crate::state::AppState;
+use findings::Findings;
+use flow_card::FlowCard;
+use leptos::prelude::*;
+use rules::{render, Checklist, FieldError, Level};
+
+#[component]
+pub fn ChecklistView(state: AppState) -> impl IntoView {
+    move || match state.result.get() {
+        Ok(checklist) => view! { <Ready state checklist /> }.into_any(),
+        Err(errors) => view! { <Blocked errors /> }.into_any(),
+    }
+}
+
+#[component]
+fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
+    let required: Vec<String> = checklist
+        .flows
+        .iter()
+        .filter(|f| f.level == Level::Required)
+        .map(|f| f.id.clone())
+        .collect();
+    let total = required.len();
+    let done = Signal::derive(move || {
+        state
+            .ticked
+            .with(|t| required.iter().filter(|id| t.contains(*id)).count())
+    });
+    let summary = format!(
+        "Palette {} · {} · gateway: {}",
+        checklist.palette_version,
+        checklist.era.label(),
+        checklist.gateway.label()
+    );
+    let groups: Vec<_> = render::groups(&checklist)
+        .into_iter()
+        .map(|(role, flows)| (role, flows.into_iter().cloned().collect::<Vec<_>>()))
+        .collect();
+    view! {
+        <section aria-labelledby="checklist-title" class="space-y-4">
+            <h2 id="checklist-title" class="text-xl font-semibold">"Network checklist"</h2>
+            <p class="text-sm text-slate-600 dark:text-slate-300">{summary}</p>
+            <div>
+                <label for="progress" class="text-sm font-medium">
+                    {move || format!("{} of {total} required flows marked open", done.get())}
+                </label>
+                <progress id="progress" class="block w-full" max=total value=done></progress>
+            </div>
+            <Findings findings=checklist.findings.clone() />
+            {groups
+                .into_iter()
+                .map(|(role, flows)| {
+                    let heading_id = format!("group-{}", role.slug());
+                    let labelled_by = heading_id.clone();
+                    view! {
+                        <section aria-labelledby=labelled_by class="space-y-2">
+                            <h3 id=heading_id class="text-lg font-semibold">{render::group_title(role)}</h3>
+                            <ul class="space-y-2">
+                                {flows.into_iter().map(|flow| view! { <FlowCard state flow /> }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+/// Shown instead of a checklist while answers are invalid: never a partial result.
+#[component]
+fn Blocked(errors: Vec<FieldError>) -> impl IntoView {
+    view! {
+        <section id="checklist-blocked" role="alert" class="rounded-lg border border-red-600 p-4 space-y-2">
+            <h2 class="text-lg font-semibold">"Some answers need fixing first"</h2>
+            <ul class="list-disc pl-5 text-sm">
+                {errors
+                    .into_iter()
+                    .map(|e| view! { <li><code>{e.field}</code> ": " {e.message}</li> })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}

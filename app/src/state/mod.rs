@@ -1,0 +1,90 @@
+//! The app's state: the answers (the questionnaire), what the engine makes of them, and the
+//! flows the user has ticked off. Everything else is derived.
+
+mod storage;
+
+pub use storage::{forget, load_saved, read_link, save, share_url, Restored};
+
+use leptos::prelude::*;
+use rules::{Answers, Checklist, FieldError};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub answers: RwSignal<Answers>,
+    pub result: Memo<Result<Checklist, Vec<FieldError>>>,
+    /// Flow ids the user marked as already open.
+    pub ticked: RwSignal<BTreeSet<String>>,
+}
+
+impl AppState {
+    pub fn new(answers: Answers, ticked: BTreeSet<String>) -> AppState {
+        let answers = RwSignal::new(answers);
+        let result = Memo::new(move |_| answers.with(rules::evaluate));
+        AppState {
+            answers,
+            result,
+            ticked: RwSignal::new(ticked),
+        }
+    }
+
+    /// The engine's message for one answer field. For list fields (`endpoints.admin`) the message
+    /// of the first bad entry, prefixed with its line number.
+    pub fn error(&self, field: &'static str) -> Signal<Option<String>> {
+        let result = self.result;
+        Signal::derive(move || {
+            result.with(|r| {
+                let errors = r.as_ref().err()?;
+                errors.iter().find_map(|e| field_message(e, field))
+            })
+        })
+    }
+
+    /// Changes the answers through a closure, e.g. `state.edit(|a| a.ssh_access = true)`.
+    pub fn edit(&self, change: impl FnOnce(&mut Answers)) {
+        self.answers.update(change);
+    }
+}
+
+fn field_message(e: &FieldError, field: &str) -> Option<String> {
+    if e.field == field {
+        return Some(e.message.clone());
+    }
+    let index = e
+        .field
+        .strip_prefix(field)?
+        .strip_prefix('[')?
+        .strip_suffix(']')?;
+    let line = index.parse::<usize>().ok()? + 1;
+    Some(format!("Line {line}: {}", e.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_message;
+    use rules::FieldError;
+
+    fn err(field: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: "bad".into(),
+        }
+    }
+
+    #[test]
+    fn list_errors_name_their_line() {
+        assert_eq!(
+            field_message(&err("endpoints.admin[1]"), "endpoints.admin").as_deref(),
+            Some("Line 2: bad")
+        );
+        assert_eq!(
+            field_message(&err("proxy.url"), "proxy.url").as_deref(),
+            Some("bad")
+        );
+        assert_eq!(field_message(&err("proxy.url"), "proxy"), None);
+        assert_eq!(
+            field_message(&err("endpoints.admin-x[0]"), "endpoints.admin"),
+            None
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! Share, download and start-over: actions on the whole state.
+
+use crate::questionnaire::Step;
+use crate::state::{self, AppState};
+use leptos::prelude::*;
+use rules::Answers;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn Toolbar(
+    state: AppState,
+    step: RwSignal<Step>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let link = RwSignal::new(None::<String>);
+    let share = move |_| {
+        let url = state.answers.with(state::share_url);
+        let copied = window().navigator().clipboard().write_text(&url);
+        drop(copied);
+        link.set(Some(url));
+    };
+    let download = move |_| {
+        let markdown = state
+            .result
+            .with(|r| r.as_ref().ok().map(rules::render::markdown));
+        match markdown {
+            Some(text) => {
+                if let Err(e) = download_text("palette-checklist.md", "text/markdown", &text) {
+                    notice.set(Some(format!("The download failed: {e}")));
+                }
+            }
+            None => notice.set(Some(
+                "Fix the answers marked in red first: there is no checklist to download yet."
+                    .into(),
+            )),
+        }
+    };
+    let start_over = move |_| {
+        let sure = window()
+            .confirm_with_message("Start over? Every answer and tick will be cleared.")
+            .unwrap_or(false);
+        if sure {
+            state.answers.set(Answers::default());
+            state.ticked.set(Default::default());
+            state::forget();
+            link.set(None);
+            step.set(Step::Deployment);
+        }
+    };
+    let button = "rounded-md border border-slate-400 px-3 py-1.5 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+    view! {
+        <div class="flex flex-wrap items-center gap-2">
+            <button id="share" class=button on:click=share>"Copy share link"</button>
+            <button id="download-checklist" class=button on:click=download>"Download checklist"</button>
+            <button id="start-over" class=button on:click=start_over>"Start over"</button>
+            {move || link.get().map(|url| view! {
+                <label class="flex w-full items-center gap-2 text-sm">
+                    "Share link (copied):"
+                    <input id="share-link" type="text" readonly class="min-w-0 flex-1 rounded border border-slate-400 bg-transparent px-2 py-1 font-mono text-xs" prop:value=url />
+                </label>
+            })}
+        </div>
+    }
+}
+
+/// Offers text as a file download without a server round trip.
+fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let a: web_sys::HtmlAnchorElement = document()
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! The topology picture: the components present and one arrow per pair of components, labelled
+//! with its ports and coloured by status. Drawn from the checklist, so it never disagrees with it.
+
+mod layout;
+
+use crate::state::AppState;
+use layout::{layout, EdgeStatus, Layout, NODE_H, NODE_W};
+use leptos::prelude::*;
+
+#[component]
+pub fn TopologyView(state: AppState) -> impl IntoView {
+    let picture = Memo::new(move |_| {
+        let ticked = state.ticked.get();
+        state
+            .result
+            .with(|r| r.as_ref().ok().map(|c| layout(c, &ticked)))
+    });
+    move || picture.get().map(|l| view! { <Picture layout=l /> })
+}
+
+#[component]
+fn Picture(layout: Layout) -> impl IntoView {
+    let description = format!(
+        "{} components and {} connections; arrows point from the side that opens the connection.",
+        layout.nodes.len(),
+        layout.edges.len()
+    );
+    view! {
+        <figure class="space-y-2">
+            <figcaption class="text-lg font-semibold" id="topology-title">"Topology"</figcaption>
+            <p class="text-sm text-slate-600 dark:text-slate-300">
+                "Grey: not yet marked open · blue: every flow of the arrow marked open."
+            </p>
+            <div class="overflow-x-auto">
+                <svg
+                    id="topology"
+                    role="img"
+                    aria-labelledby="topology-title topology-desc"
+                    viewBox=format!("0 0 {} {}", layout.width, layout.height)
+                    class="w-full min-w-[36rem] text-slate-900 dark:text-slate-100"
+                >
+                    <desc id="topology-desc">{description}</desc>
+                    <defs>
+                        <marker id="arrow-unknown" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" fill=EdgeStatus::Unknown.colour() />
+                        </marker>
+                        <marker id="arrow-ticked" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" fill=EdgeStatus::Ticked.colour() />
+                        </marker>
+                    </defs>
+                    {layout
+                        .edges
+                        .into_iter()
+                        .map(|e| view! {
+                            <g class="topology-edge" data-from=e.from.slug() data-to=e.to.slug() data-status=e.status.slug()>
+                                <path d=e.path fill="none" stroke=e.status.colour() stroke-width="2"
+                                    marker-end=format!("url(#arrow-{})", e.status.slug()) />
+                                <text x=e.label_x y=e.label_y font-size="11" text-anchor="middle" fill="currentColor"
+                                    paint-order="stroke" stroke="var(--topology-halo, white)" stroke-width="3">{e.label}</text>
+                            </g>
+                        })
+                        .collect_view()}
+                    {layout
+                        .nodes
+                        .into_iter()
+                        .map(|n| view! {
+                            <g class="topology-node" data-role=n.role.slug()>
+                                <rect x=n.x y=n.y width=NODE_W height=NODE_H rx="6"
+                                    fill="var(--topology-node, #f1f5f9)" stroke="#64748b" />
+                                <text x=n.x + NODE_W / 2.0 y=n.y + NODE_H / 2.0 + 4.0 font-size="12"
+                                    text-anchor="middle" fill="currentColor">{n.label}</text>
+                            </g>
+                        })
+                        .collect_view()}
+                </svg>
+            </div>
+        </figure>
+    }
+}

@@ -1,0 +1,321 @@
+// The questionnaire end to end: three environments completed through the UI and checked against
+// the engine's own output, validation, persistence, share links, accessibility and screenshots.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { artifacts, consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = process.env.PORTCHECK_BIN ?? `${root}target/debug/portcheck`;
+const axePath = `${root}node_modules/axe-core/axe.min.js`;
+
+let probe;
+let session;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  probe = await startProbe();
+  session = await openBrowser();
+});
+
+after(async () => {
+  await session?.browser.close();
+  await probe?.stop();
+});
+
+/** The engine's checklist for the same answers, from the CLI. */
+function engineChecklist(answers) {
+  const dir = mkdtempSync(`${tmpdir()}/portcheck-e2e-`);
+  const file = `${dir}/answers.json`;
+  writeFileSync(file, JSON.stringify(answers));
+  return JSON.parse(execFileSync(bin, ['checklist', '--format', 'json', '--answers', file], { encoding: 'utf8' }));
+}
+
+function portsText(flow) {
+  return flow.ports.length ? flow.ports.map((p) => `${p}/${flow.transport}`).join(', ') : flow.transport;
+}
+
+/** Every flow and finding of the engine's checklist is on the page, with the same ends and ports. */
+async function assertChecklistMatches(page, answers) {
+  const expected = engineChecklist(answers);
+  await page.locator('#checklist-title').waitFor();
+  const shown = await page.locator('[data-flow-id]').evaluateAll((cards) =>
+    cards.map((c) => ({
+      id: c.dataset.flowId,
+      from: c.querySelector('.flow-from').textContent,
+      to: c.querySelector('.flow-to').textContent,
+      ports: c.querySelector('.flow-ports').textContent,
+      level: c.querySelector('.flow-level').textContent,
+      inconsistent: !!c.querySelector('.flow-inconsistent'),
+    })),
+  );
+  assert.deepEqual(
+    shown.map((f) => f.id).sort(),
+    expected.flows.map((f) => f.id).sort(),
+    'the page shows exactly the engine flows',
+  );
+  for (const flow of expected.flows) {
+    const row = shown.find((s) => s.id === flow.id);
+    assert.equal(row.from, flow.from.hosts.join(', '), `${flow.id} from`);
+    assert.equal(row.to, flow.to.hosts.join(', '), `${flow.id} to`);
+    assert.equal(row.ports, portsText(flow), `${flow.id} ports`);
+    assert.equal(row.level, flow.level, `${flow.id} level`);
+    assert.equal(row.inconsistent, (flow.decisions ?? []).length > 0, `${flow.id} inconsistency mark`);
+  }
+  const findings = await page.locator('[data-finding-id]').evaluateAll((f) => f.map((x) => x.dataset.findingId));
+  assert.deepEqual(findings, expected.findings.map((f) => f.id), 'findings in the engine order');
+  return expected;
+}
+
+async function step(page, label) {
+  await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button', { name: new RegExp(`\\d+\\. ${label}$`) }).click();
+  await page.locator(`section[aria-label="Step: ${label}"]`).waitFor();
+}
+
+async function fresh(page) {
+  await page.goto(probe.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(probe.url);
+  await page.locator('#questionnaire[data-ready]').waitFor();
+}
+
+async function axe(page, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  assert.deepEqual(violations, [], `axe violations on ${name}`);
+}
+
+describe('three environments through the UI', () => {
+  test('defaults: a checklist in two clicks', async () => {
+    await withBrowserLog(session, 'env-defaults', async () => {
+      const { page } = session;
+      await fresh(page);
+      await page.getByRole('button', { name: 'See checklist' }).click();
+      await assertChecklistMatches(page, {});
+      await page.screenshot({ path: `${artifacts}/env-defaults-checklist.png`, fullPage: true });
+    });
+  });
+
+  test('self-hosted Palette on vSphere with the System Private Gateway', async () => {
+    await withBrowserLog(session, 'env-self-hosted', async () => {
+      const { page, log } = session;
+      await fresh(page);
+      await page.check('#deployment-self-hosted-palette');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.fill('#palette-version', '4.6.20');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.uncheck('#infrastructure-aws');
+      await page.check('#infrastructure-vsphere');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.check('#gateway-system-private-gateway');
+      await step(page, 'Addresses');
+      await page.check('#ssh-access');
+      await page.fill('#endpoint-palette', 'palette.example.com');
+      await page.fill('#endpoint-admin', '10.1.0.0/24\n10.2.0.0/24');
+      await page.fill('#endpoint-workload', '10.10.32.0/20');
+      await page.fill('#endpoint-infrastructure', 'vcenter.example.com');
+      await page.fill('#endpoint-management', '10.10.1.0/28');
+      await step(page, 'Checklist');
+      const checklist = await assertChecklistMatches(page, {
+        deployment: 'self-hosted-palette',
+        'palette-version': '4.6.20',
+        infrastructure: ['vsphere'],
+        gateway: 'system-private-gateway',
+        'ssh-access': true,
+        endpoints: {
+          palette: 'palette.example.com',
+          'infrastructure-api': 'vcenter.example.com',
+          admin: ['10.1.0.0/24', '10.2.0.0/24'],
+          'workload-nodes': ['10.10.32.0/20'],
+          'management-plane': ['10.10.1.0/28'],
+        },
+      });
+      assert.equal(checklist.gateway, 'system-private-gateway');
+      assert.deepEqual(consoleErrors(log), []);
+    });
+  });
+
+  test('SaaS with Edge hosts behind a CONNECT proxy', async () => {
+    await withBrowserLog(session, 'env-edge-proxy', async () => {
+      const { page } = session;
+      await fresh(page);
+      await step(page, 'Infrastructure');
+      await page.uncheck('#infrastructure-aws');
+      await page.check('#infrastructure-edge');
+      await step(page, 'Proxy');
+      await page.check('#proxy-connect');
+      await page.fill('#proxy-url', 'http://proxy.example.com:3128');
+      await page.fill('#no-proxy', '.svc\n192.168.100.0/24');
+      await step(page, 'Edge');
+      await page.check('#edge-local-ui');
+      await page.check('#edge-local-registry');
+      await step(page, 'Addresses');
+      await page.fill('#endpoint-edge', '192.168.100.0/24');
+      await step(page, 'Checklist');
+      await assertChecklistMatches(page, {
+        infrastructure: ['edge'],
+        proxy: { kind: 'connect', url: 'http://proxy.example.com:3128', 'no-proxy': ['.svc', '192.168.100.0/24'] },
+        edge: { 'local-ui': true, 'local-registry': true },
+        endpoints: { 'edge-hosts': ['192.168.100.0/24'] },
+      });
+      const edges = await page.locator('#topology .topology-edge').count();
+      assert.ok(edges >= 4, `topology draws the flows (${edges} arrows)`);
+    });
+  });
+});
+
+describe('validation, persistence and sharing', () => {
+  test('an invalid address shows its error and blocks the checklist; reload keeps everything typed', async () => {
+    await withBrowserLog(session, 'invalid-and-reload', async () => {
+      const { page } = session;
+      await fresh(page);
+      await step(page, 'Addresses');
+      await page.fill('#endpoint-admin', '10.1.0.0/24\n10.0.0.0/33');
+      await page.fill('#endpoint-palette', 'palette.example.com');
+      const error = page.locator('#endpoint-admin-error');
+      await assert.doesNotReject(error.getByText("Line 2: '10.0.0.0/33': prefix length 33 is over 32 for an IPv4 network").waitFor());
+      assert.equal(await page.getAttribute('#endpoint-admin', 'aria-invalid'), 'true');
+
+      await step(page, 'Checklist');
+      await page.locator('#checklist-blocked').waitFor();
+      assert.equal(await page.locator('[data-flow-id]').count(), 0, 'no partial checklist');
+
+      await page.reload();
+      await step(page, 'Addresses');
+      assert.equal(await page.inputValue('#endpoint-admin'), '10.1.0.0/24\n10.0.0.0/33');
+      assert.equal(await page.inputValue('#endpoint-palette'), 'palette.example.com');
+    });
+  });
+
+  test('a share link restores the answers in a fresh browser profile', async () => {
+    await withBrowserLog(session, 'share-link', async () => {
+      const { page } = session;
+      await fresh(page);
+      await page.check('#deployment-dedicated-saas');
+      await step(page, 'Addresses');
+      await page.fill('#endpoint-palette', 'acme.console.example.com');
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      const link = await page.inputValue('#share-link');
+      assert.match(link, /#a=v1\./);
+
+      const other = await session.browser.newContext();
+      try {
+        const fresh = await other.newPage();
+        await fresh.goto(link);
+        await fresh.locator('#checklist-title').waitFor();
+        assert.doesNotMatch(fresh.url(), /#a=/, 'the link is removed from the address bar once read');
+        await step(fresh, 'Addresses');
+        assert.equal(await fresh.inputValue('#endpoint-palette'), 'acme.console.example.com');
+        await step(fresh, 'Deployment');
+        assert.ok(await fresh.isChecked('#deployment-dedicated-saas'));
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  test('a corrupt link says so and keeps the saved answers', async () => {
+    await withBrowserLog(session, 'corrupt-link', async () => {
+      const { page } = session;
+      await fresh(page);
+      await page.check('#deployment-self-hosted-vertex');
+      const corrupt = `${probe.url}#a=v1.not-base64!!`;
+
+      // Pasted into the open page: only the fragment changes.
+      await page.goto(corrupt);
+      const notice = page.locator('#notice');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /could not be opened: the link is damaged .*Your answers were not changed/);
+      assert.ok(await page.isChecked('#deployment-self-hosted-vertex'));
+
+      // Opened in a new tab: a full page load.
+      const tab = await page.context().newPage();
+      try {
+        await tab.goto(corrupt);
+        await tab.locator('#notice').waitFor();
+        assert.match(await tab.locator('#notice').textContent(), /could not be opened.*saved answers are shown instead/);
+        assert.ok(await tab.isChecked('#deployment-self-hosted-vertex'), 'saved answers kept');
+      } finally {
+        await tab.close();
+      }
+    });
+  });
+
+  test('a link with one unreadable answer keeps the others', async () => {
+    await withBrowserLog(session, 'partial-link', async () => {
+      const { page } = session;
+      await fresh(page);
+      const payload = Buffer.from(JSON.stringify({ deployment: 'self-hosted-palette', infrastructure: ['mainframe'], 'ssh-access': true })).toString('base64url');
+      await page.goto(`${probe.url}#a=v1.${payload}`);
+      const notice = page.locator('#notice');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /\(infrastructure\)/);
+      await step(page, 'Deployment');
+      assert.ok(await page.isChecked('#deployment-self-hosted-palette'));
+    });
+  });
+});
+
+describe('accessibility and layout', () => {
+  test('every step passes axe with no violations, in light and dark mode; screenshots of each step', async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const context = await session.browser.newContext({ colorScheme });
+      const page = await context.newPage();
+      try {
+        await page.goto(probe.url);
+        await page.locator('#questionnaire[data-ready]').waitFor();
+        // An answer set that shows every step.
+        await page.check('#deployment-self-hosted-palette');
+        await step(page, 'Infrastructure');
+        await page.check('#infrastructure-vsphere');
+        await page.check('#infrastructure-edge');
+        const labels = await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button').allTextContents();
+        assert.equal(labels.length, 9, `all steps visible: ${labels}`);
+        for (const label of labels.map((l) => l.replace(/^\d+\. /, ''))) {
+          await step(page, label);
+          await axe(page, `${label} (${colorScheme})`);
+          await page.screenshot({ path: `${artifacts}/step-${label.toLowerCase()}-${colorScheme}.png`, fullPage: true });
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test('the questionnaire can be completed with the keyboard alone', async () => {
+    const { page } = session;
+    await fresh(page);
+    await page.locator('#deployment-multi-tenant-saas').focus();
+    await page.keyboard.press('ArrowDown');
+    assert.ok(await page.isChecked('#deployment-dedicated-saas'));
+    // Tab to Next and press Enter until the checklist appears.
+    for (let i = 0; i < 40 && !(await page.locator('#checklist-title').count()); i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.id);
+      if (focused === 'next') await page.keyboard.press('Enter');
+    }
+    await page.locator('#checklist-title').waitFor({ timeout: 2000 });
+    const focusVisible = await page.evaluate(() => document.activeElement !== document.body);
+    assert.ok(focusVisible, 'focus stays on the page');
+  });
+
+  test('no horizontal scrolling on a 360 px wide screen', async () => {
+    const context = await session.browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(probe.url);
+      await page.locator('#questionnaire[data-ready]').waitFor();
+      for (const label of ['Deployment', 'Addresses', 'Checklist']) {
+        await step(page, label);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 360, `${label} is ${width}px wide`);
+      }
+      await page.screenshot({ path: `${artifacts}/mobile-checklist.png`, fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
