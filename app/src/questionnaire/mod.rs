@@ -107,9 +107,11 @@ mod tests {
 
     #[test]
     fn dependent_steps_appear_with_their_answers() {
-        let mut a = Answers::default();
-        a.deployment = DeploymentModel::SelfHostedVertex;
-        a.infrastructure = vec![Infrastructure::Maas, Infrastructure::Edge];
+        let a = Answers {
+            deployment: DeploymentModel::SelfHostedVertex,
+            infrastructure: vec![Infrastructure::Maas, Infrastructure::Edge],
+            ..Answers::default()
+        };
         let steps = Step::visible(&a);
         for s in [Step::Gateway, Step::SelfHosted, Step::Edge] {
             assert!(steps.contains(&s), "{s:?}");

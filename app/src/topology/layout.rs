@@ -3,11 +3,14 @@
 use rules::{Checklist, Role};
 use std::collections::BTreeSet;
 
-pub const NODE_W: f64 = 190.0;
+pub const NODE_W: f64 = 170.0;
 pub const NODE_H: f64 = 40.0;
-const COLUMN_X: [f64; 3] = [20.0, 300.0, 580.0];
+const COLUMN_X: [f64; 3] = [20.0, 310.0, 600.0];
 const ROW_GAP: f64 = 76.0;
-const TOP: f64 = 20.0;
+const TOP: f64 = 30.0;
+/// Room right of the last column for arrows between boxes of that column.
+const RIGHT_MARGIN: f64 = 90.0;
+const LABEL_H: f64 = 14.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
@@ -113,7 +116,7 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
     // One arrow per ordered pair of roles, labelled with the union of its ports.
     let mut pairs: Vec<(Role, Role, Vec<String>, bool)> = Vec::new();
     for f in &checklist.flows {
-        let ports = f.ports_text();
+        let ports = compact_ports(f);
         let done = ticked.contains(&f.id);
         match pairs
             .iter_mut()
@@ -129,38 +132,71 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
         }
     }
     let at = |role: Role| nodes.iter().find(|n| n.role == role).map(|n| (n.x, n.y));
+    let middle_rows = rows[1];
+    let mut placed: Vec<Rect> = nodes.iter().map(|n| Rect::new(n.x, n.y, NODE_W, NODE_H)).collect();
     let edges = pairs
         .into_iter()
         .filter_map(|(from, to, labels, done)| {
             let (fx, fy) = at(from)?;
             let (tx, ty) = at(to)?;
-            let (path, lx, ly) = route(fx, fy, tx, ty);
+            let (path, candidates) = route((fx, fy), (tx, ty), middle_rows);
+            let label = abbreviate(&labels);
+            let (label_x, label_y) = place_label(&label, &candidates, &mut placed);
             Some(Edge {
                 from,
                 to,
                 path,
-                label: abbreviate(&labels),
-                label_x: lx,
-                label_y: ly,
-                status: if done {
-                    EdgeStatus::Ticked
-                } else {
-                    EdgeStatus::Unknown
-                },
+                label,
+                label_x,
+                label_y,
+                status: if done { EdgeStatus::Ticked } else { EdgeStatus::Unknown },
             })
         })
         .collect();
     Layout {
-        width: COLUMN_X[2] + NODE_W + 20.0,
+        width: COLUMN_X[2] + NODE_W + RIGHT_MARGIN,
         height: TOP * 2.0 + (rows_max - 1.0) * ROW_GAP + NODE_H,
         nodes,
         edges,
     }
 }
 
-/// A path between two boxes: a straight line across columns, a bulge to the right within a
-/// column, a loop for flows between nodes of one role.
-fn route(fx: f64, fy: f64, tx: f64, ty: f64) -> (String, f64, f64) {
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Rect {
+    fn new(x: f64, y: f64, w: f64, h: f64) -> Rect {
+        Rect { x, y, w, h }
+    }
+
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+}
+
+/// Label centres are tried in order; the first that overlaps no box and no earlier label wins.
+fn place_label(label: &str, candidates: &[(f64, f64)], placed: &mut Vec<Rect>) -> (f64, f64) {
+    let w = label.chars().count() as f64 * 6.2 + 6.0;
+    let rect = |(x, y): (f64, f64)| Rect::new(x - w / 2.0, y - LABEL_H + 3.0, w, LABEL_H);
+    let chosen = candidates
+        .iter()
+        .copied()
+        .find(|c| !placed.iter().any(|p| p.overlaps(&rect(*c))))
+        .or_else(|| candidates.first().copied())
+        .unwrap_or_default();
+    placed.push(rect(chosen));
+    chosen
+}
+
+/// A path between two boxes and candidate label positions along it. Arrows between the outer
+/// columns run through the gap between rows of the middle column, so they never cross a box.
+fn route(from: (f64, f64), to: (f64, f64), middle_rows: usize) -> (String, Vec<(f64, f64)>) {
+    let ((fx, fy), (tx, ty)) = (from, to);
     let (fcy, tcy) = (fy + NODE_H / 2.0, ty + NODE_H / 2.0);
     if (fx - tx).abs() < 1.0 {
         let x = fx + NODE_W;
@@ -174,19 +210,49 @@ fn route(fx: f64, fy: f64, tx: f64, ty: f64) -> (String, f64, f64) {
                 fcy + 30.0,
                 fcy + 8.0
             );
-            return (path, x + 40.0, fcy + 4.0);
+            return (path, vec![(x + 45.0, fcy + 4.0), (x + 45.0, fcy - 14.0)]);
         }
-        let bulge = x + 40.0 + (fcy - tcy).abs() / 6.0;
+        let bulge = x + 30.0 + (fcy - tcy).abs() / 8.0;
         let path = format!("M {x} {fcy} C {bulge} {fcy}, {bulge} {tcy}, {x} {tcy}");
-        return (path, bulge - 10.0, (fcy + tcy) / 2.0);
+        let mid = (fcy + tcy) / 2.0;
+        let candidates = [0.0, -16.0, 16.0, -32.0, 32.0]
+            .iter()
+            .map(|d| (bulge - 8.0, mid + d))
+            .collect();
+        return (path, candidates);
     }
-    let (x1, x2) = if tx > fx {
-        (fx + NODE_W, tx)
-    } else {
-        (fx, tx + NODE_W)
-    };
+    let (x1, x2) = if tx > fx { (fx + NODE_W, tx) } else { (fx, tx + NODE_W) };
+    if (fx - tx).abs() > COLUMN_X[2] - COLUMN_X[0] - 1.0 {
+        let mid = (fcy + tcy) / 2.0;
+        let gy = (0..=middle_rows)
+            .map(|k| TOP + k as f64 * ROW_GAP - (ROW_GAP - NODE_H) / 2.0)
+            .min_by(|a, b| (a - mid).abs().total_cmp(&(b - mid).abs()))
+            .unwrap_or(TOP / 2.0);
+        let (left, right) = (COLUMN_X[1] - 10.0, COLUMN_X[1] + NODE_W + 10.0);
+        let (a, b) = if x1 < x2 { (left, right) } else { (right, left) };
+        let path = format!("M {x1} {fcy} L {a} {gy} L {b} {gy} L {x2} {tcy}");
+        let centre = (left + right) / 2.0;
+        let candidates = [0.0, -55.0, 55.0].iter().map(|d| (centre + d, gy + 13.0)).collect();
+        return (path, candidates);
+    }
     let path = format!("M {x1} {fcy} L {x2} {tcy}");
-    (path, (x1 + x2) / 2.0, (fcy + tcy) / 2.0 - 4.0)
+    let candidates = [0.5, 0.35, 0.65, 0.2, 0.8]
+        .iter()
+        .map(|t| (x1 + (x2 - x1) * t, fcy + (tcy - fcy) * t - 4.0))
+        .collect();
+    (path, candidates)
+}
+
+/// `443`, `53/udp`, `esp`: TCP is the common case, so only other transports are named.
+fn compact_ports(flow: &rules::Flow) -> String {
+    if flow.ports.is_empty() {
+        return flow.transport.as_str().to_owned();
+    }
+    let ports: Vec<String> = flow.ports.iter().map(|p| p.to_string()).collect();
+    match flow.transport {
+        rules::Transport::Tcp => ports.join(", "),
+        other => format!("{}/{}", ports.join(", "), other.as_str()),
+    }
 }
 
 /// Port lists can be long (the firewalld list); keep the picture readable.
@@ -204,8 +270,10 @@ mod tests {
     use rules::{evaluate, Answers, Infrastructure};
 
     fn vsphere() -> Checklist {
-        let mut a = Answers::default();
-        a.infrastructure = vec![Infrastructure::Vsphere];
+        let a = Answers {
+            infrastructure: vec![Infrastructure::Vsphere],
+            ..Answers::default()
+        };
         evaluate(&a).unwrap()
     }
 
@@ -256,6 +324,36 @@ mod tests {
             .find(|e| e.from == Role::Pcg && e.to == Role::Palette)
             .unwrap();
         assert_eq!(other.status, EdgeStatus::Unknown);
+    }
+
+    #[test]
+    fn labels_overlap_neither_boxes_nor_each_other_for_the_example_environments() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let answers: Answers = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                assert_labels_are_clear(&layout(&evaluate(&answers).unwrap(), &BTreeSet::new()), &path);
+            }
+        }
+        assert_labels_are_clear(&layout(&vsphere(), &BTreeSet::new()), std::path::Path::new("vsphere"));
+    }
+
+    fn assert_labels_are_clear(l: &Layout, name: &std::path::Path) {
+        let boxes: Vec<Rect> = l.nodes.iter().map(|n| Rect::new(n.x, n.y, NODE_W, NODE_H)).collect();
+        let labels: Vec<Rect> = l
+            .edges
+            .iter()
+            .map(|e| {
+                let w = e.label.chars().count() as f64 * 6.2 + 6.0;
+                Rect::new(e.label_x - w / 2.0, e.label_y - LABEL_H + 3.0, w, LABEL_H)
+            })
+            .collect();
+        for (i, a) in labels.iter().enumerate() {
+            let what = (name.display(), &l.edges[i].label);
+            assert!(!boxes.iter().any(|b| b.overlaps(a)), "{what:?}: label on a box");
+            assert!(!labels[..i].iter().any(|b| b.overlaps(a)), "{what:?}: label on a label");
+        }
     }
 
     #[test]
