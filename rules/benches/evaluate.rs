@@ -25,6 +25,15 @@ fn one_evaluation(c: &mut Criterion) {
             b.iter(|| evaluate(black_box(&answers)).unwrap())
         });
     }
+    // Peer: reading the same answers from their JSON file, the step every caller does first.
+    let path = format!(
+        "{}/examples/saas-vsphere-proxy-connect.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    c.bench_function("peer/parse-answers-json/saas-vsphere-proxy-connect", |b| {
+        b.iter(|| serde_json::from_str::<Answers>(black_box(&text)).unwrap())
+    });
 }
 
 fn whole_space(c: &mut Criterion) {

@@ -133,7 +133,10 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
     }
     let at = |role: Role| nodes.iter().find(|n| n.role == role).map(|n| (n.x, n.y));
     let middle_rows = rows[1];
-    let mut placed: Vec<Rect> = nodes.iter().map(|n| Rect::new(n.x, n.y, NODE_W, NODE_H)).collect();
+    let mut placed: Vec<Rect> = nodes
+        .iter()
+        .map(|n| Rect::new(n.x, n.y, NODE_W, NODE_H))
+        .collect();
     let edges = pairs
         .into_iter()
         .filter_map(|(from, to, labels, done)| {
@@ -149,7 +152,11 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
                 label,
                 label_x,
                 label_y,
-                status: if done { EdgeStatus::Ticked } else { EdgeStatus::Unknown },
+                status: if done {
+                    EdgeStatus::Ticked
+                } else {
+                    EdgeStatus::Unknown
+                },
             })
         })
         .collect();
@@ -221,7 +228,11 @@ fn route(from: (f64, f64), to: (f64, f64), middle_rows: usize) -> (String, Vec<(
             .collect();
         return (path, candidates);
     }
-    let (x1, x2) = if tx > fx { (fx + NODE_W, tx) } else { (fx, tx + NODE_W) };
+    let (x1, x2) = if tx > fx {
+        (fx + NODE_W, tx)
+    } else {
+        (fx, tx + NODE_W)
+    };
     if (fx - tx).abs() > COLUMN_X[2] - COLUMN_X[0] - 1.0 {
         let mid = (fcy + tcy) / 2.0;
         let gy = (0..=middle_rows)
@@ -229,10 +240,17 @@ fn route(from: (f64, f64), to: (f64, f64), middle_rows: usize) -> (String, Vec<(
             .min_by(|a, b| (a - mid).abs().total_cmp(&(b - mid).abs()))
             .unwrap_or(TOP / 2.0);
         let (left, right) = (COLUMN_X[1] - 10.0, COLUMN_X[1] + NODE_W + 10.0);
-        let (a, b) = if x1 < x2 { (left, right) } else { (right, left) };
+        let (a, b) = if x1 < x2 {
+            (left, right)
+        } else {
+            (right, left)
+        };
         let path = format!("M {x1} {fcy} L {a} {gy} L {b} {gy} L {x2} {tcy}");
         let centre = (left + right) / 2.0;
-        let candidates = [0.0, -55.0, 55.0].iter().map(|d| (centre + d, gy + 13.0)).collect();
+        let candidates = [0.0, -55.0, 55.0]
+            .iter()
+            .map(|d| (centre + d, gy + 13.0))
+            .collect();
         return (path, candidates);
     }
     let path = format!("M {x1} {fcy} L {x2} {tcy}");
@@ -332,15 +350,26 @@ mod tests {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "json") {
-                let answers: Answers = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-                assert_labels_are_clear(&layout(&evaluate(&answers).unwrap(), &BTreeSet::new()), &path);
+                let answers: Answers =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                assert_labels_are_clear(
+                    &layout(&evaluate(&answers).unwrap(), &BTreeSet::new()),
+                    &path,
+                );
             }
         }
-        assert_labels_are_clear(&layout(&vsphere(), &BTreeSet::new()), std::path::Path::new("vsphere"));
+        assert_labels_are_clear(
+            &layout(&vsphere(), &BTreeSet::new()),
+            std::path::Path::new("vsphere"),
+        );
     }
 
     fn assert_labels_are_clear(l: &Layout, name: &std::path::Path) {
-        let boxes: Vec<Rect> = l.nodes.iter().map(|n| Rect::new(n.x, n.y, NODE_W, NODE_H)).collect();
+        let boxes: Vec<Rect> = l
+            .nodes
+            .iter()
+            .map(|n| Rect::new(n.x, n.y, NODE_W, NODE_H))
+            .collect();
         let labels: Vec<Rect> = l
             .edges
             .iter()
@@ -351,8 +380,14 @@ mod tests {
             .collect();
         for (i, a) in labels.iter().enumerate() {
             let what = (name.display(), &l.edges[i].label);
-            assert!(!boxes.iter().any(|b| b.overlaps(a)), "{what:?}: label on a box");
-            assert!(!labels[..i].iter().any(|b| b.overlaps(a)), "{what:?}: label on a label");
+            assert!(
+                !boxes.iter().any(|b| b.overlaps(a)),
+                "{what:?}: label on a box"
+            );
+            assert!(
+                !labels[..i].iter().any(|b| b.overlaps(a)),
+                "{what:?}: label on a label"
+            );
         }
     }
 
