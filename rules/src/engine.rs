@@ -4,6 +4,7 @@ use crate::advice;
 use crate::answers::{Answers, DeploymentModel};
 use crate::catalog::{catalog, Catalog};
 use crate::checklist::{Checklist, Finding, Flow, Side, CHECKLIST_SCHEMA};
+use crate::condition::Condition;
 use crate::context::{Context, FieldError};
 use crate::endpoint::Endpoint;
 use crate::rule::{Level, PortRange, Role, Rule};
@@ -25,23 +26,14 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
     let flows: Vec<Flow> = catalog
         .rules
         .iter()
-        .filter_map(|rule| {
-            let reasons = match &rule.when {
-                Some(condition) => condition.eval(cx)?,
-                None => Vec::new(),
-            };
-            Some(flow(cx, rule, reasons))
-        })
+        .filter_map(|rule| Some(flow(cx, rule, applies(rule.when.as_ref(), cx)?)))
         .collect();
 
     let mut findings: Vec<Finding> = catalog
         .findings
         .iter()
         .filter_map(|f| {
-            let reasons = match &f.when {
-                Some(condition) => condition.eval(cx)?,
-                None => Vec::new(),
-            };
+            let reasons = applies(f.when.as_ref(), cx)?;
             Some(Finding {
                 id: f.id.clone(),
                 severity: f.severity,
@@ -64,6 +56,11 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
         flows,
         findings,
     }
+}
+
+/// The reasons a rule or finding applies, or `None` when it does not. No condition: always.
+fn applies(when: Option<&Condition>, cx: &Context) -> Option<Vec<String>> {
+    when.map_or(Some(Vec::new()), |condition| condition.eval(cx))
 }
 
 fn flow(cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
