@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 const SOURCES: &str = include_str!("../data/sources.json");
 const FINDINGS: &str = include_str!("../data/findings.json");
+const SAAS_IPS: &str = include_str!("../data/saas-ips.json");
 /// One file per documentation area; their order is the checklist's order.
 const RULE_FILES: [(&str, &str); 7] = [
     (
@@ -32,6 +33,26 @@ pub struct Catalog {
     pub documents: BTreeMap<String, Document>,
     pub rules: Vec<Rule>,
     pub findings: Vec<FindingRule>,
+    pub saas_ips: SaasIps,
+}
+
+/// The documented addresses of multi-tenant Palette SaaS ("Palette IPs and Domains"). They stand
+/// in for `*.spectrocloud.com` names wherever a rule needs addresses, and are the source side
+/// of connections Palette SaaS opens.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SaasIps {
+    pub addresses: Vec<String>,
+    /// The domain whose names these addresses serve.
+    pub applies_to: String,
+    pub sources: Vec<SourceRef>,
+}
+
+impl SaasIps {
+    /// Whether `host` is a documented Palette SaaS name served from these addresses.
+    pub fn serves(&self, host: &str) -> bool {
+        host == self.applies_to || host.ends_with(&format!(".{}", self.applies_to))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +77,7 @@ fn load() -> Result<Catalog, CatalogError> {
     let parse_err = |file: &str, e: serde_json::Error| CatalogError(format!("{file}: {e}"));
     let documents = serde_json::from_str(SOURCES).map_err(|e| parse_err("sources.json", e))?;
     let findings = serde_json::from_str(FINDINGS).map_err(|e| parse_err("findings.json", e))?;
+    let saas_ips = serde_json::from_str(SAAS_IPS).map_err(|e| parse_err("saas-ips.json", e))?;
     let mut rules: Vec<Rule> = Vec::new();
     for (file, text) in RULE_FILES {
         let part: Vec<Rule> = serde_json::from_str(text).map_err(|e| parse_err(file, e))?;
@@ -72,6 +94,7 @@ fn load() -> Result<Catalog, CatalogError> {
         documents,
         rules,
         findings,
+        saas_ips,
     })
 }
 

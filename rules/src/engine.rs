@@ -26,7 +26,7 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
     let flows: Vec<Flow> = catalog
         .rules
         .iter()
-        .filter_map(|rule| Some(flow(cx, rule, applies(rule.when.as_ref(), cx)?)))
+        .filter_map(|rule| Some(flow(catalog, cx, rule, applies(rule.when.as_ref(), cx)?)))
         .collect();
 
     let mut findings: Vec<Finding> = catalog
@@ -63,10 +63,10 @@ fn applies(when: Option<&Condition>, cx: &Context) -> Option<Vec<String>> {
     when.map_or(Some(Vec::new()), |condition| condition.eval(cx))
 }
 
-fn flow(cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
-    // Documented SaaS addresses belong to the Palette end of the flow, whichever end that is.
+fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
+    // Connections Palette SaaS opens come from its documented addresses.
     let (from_saas, to_saas): (&[String], &[String]) = if rule.from == Role::Palette {
-        (&rule.saas_hosts, &[])
+        (&catalog.saas_ips.addresses, &rule.saas_hosts)
     } else {
         (&[], &rule.saas_hosts)
     };

@@ -23,7 +23,7 @@ pub mod space;
 pub mod version;
 
 pub use answers::{Answers, DeploymentModel, Infrastructure};
-pub use catalog::{catalog, Catalog, CatalogError};
+pub use catalog::{catalog, Catalog, CatalogError, SaasIps};
 pub use checklist::{Checklist, Finding, Flow, Severity, Side, Source};
 pub use context::{FieldError, Gateway};
 pub use engine::evaluate;

@@ -21,9 +21,8 @@ pub struct Rule {
     /// endpoints for `to` (or a placeholder) are the destination.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<String>,
-    /// The documented multi-tenant SaaS names or addresses of the flow's Palette end (`from` when
-    /// Palette opens the connection, else `to`), used for multi-tenant SaaS when the user has not
-    /// named the endpoint themselves.
+    /// The documented multi-tenant SaaS names for `to`, used for multi-tenant SaaS when the user
+    /// has not named the endpoint themselves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saas_hosts: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -192,3 +192,19 @@ fn esp_and_icmp_rules_exist_for_the_firewalld_list() {
     );
     assert_eq!(c.rule("edge-fw-icmp").unwrap().transport, Transport::Icmp);
 }
+
+#[test]
+fn the_saas_ip_allowlist_finding_lists_exactly_the_documented_addresses() {
+    let c = catalog().unwrap();
+    let finding = c
+        .findings
+        .iter()
+        .find(|f| f.id == "saas-ip-allowlist")
+        .unwrap();
+    for ip in &c.saas_ips.addresses {
+        assert!(ip.parse::<std::net::IpAddr>().is_ok(), "{ip}");
+        assert!(finding.text.contains(ip.as_str()), "finding lacks {ip}");
+    }
+    assert!(c.saas_ips.serves("api.spectrocloud.com"));
+    assert!(!c.saas_ips.serves("notspectrocloud.com"));
+}
