@@ -1,6 +1,7 @@
-//! Reading an answer file given on the command line: bounded, with errors that name the file.
+//! Reading the JSON files given on the command line: bounded, with errors that name the file.
 
 use rules::Answers;
+use serde::de::DeserializeOwned;
 use std::io::Read;
 use std::path::Path;
 
@@ -8,6 +9,11 @@ use std::path::Path;
 const MAX_BYTES: u64 = 1024 * 1024;
 
 pub fn read(path: &Path) -> Result<Answers, String> {
+    read_json(path, "answer file")
+}
+
+/// Reads a bounded JSON file into any type, naming the file and what it should have been.
+pub fn read_json<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
     let shown = path.display();
     let mut text = String::new();
     let read = if path == Path::new("-") {
@@ -23,5 +29,5 @@ pub fn read(path: &Path) -> Result<Answers, String> {
             "{shown} is larger than 1 MiB; an answer file is a few kilobytes"
         ));
     }
-    serde_json::from_str(&text).map_err(|e| format!("{shown} is not a valid answer file: {e}"))
+    serde_json::from_str(&text).map_err(|e| format!("{shown} is not a valid {what}: {e}"))
 }

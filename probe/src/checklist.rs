@@ -4,6 +4,24 @@ use crate::answers_file;
 use crate::cli::{ChecklistArgs, ChecklistFormat};
 use std::process::ExitCode;
 
+/// The engine's checklist, or the invalid answers listed on stderr and exit status 2.
+pub fn evaluate(
+    path: &std::path::Path,
+    answers: &rules::Answers,
+) -> Result<rules::Checklist, ExitCode> {
+    rules::evaluate(answers).map_err(|errors| {
+        eprintln!(
+            "error: {} has {} invalid answer(s):",
+            path.display(),
+            errors.len()
+        );
+        for e in errors {
+            eprintln!("  {}: {}", e.field, e.message);
+        }
+        ExitCode::from(2)
+    })
+}
+
 pub fn run(args: ChecklistArgs) -> ExitCode {
     let answers = match answers_file::read(&args.answers) {
         Ok(a) => a,

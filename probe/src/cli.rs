@@ -50,6 +50,46 @@ pub enum Command {
     /// Print the network flows (and findings) an answer file calls for.
     #[command(after_help = CHECKLIST_EXAMPLES)]
     Checklist(ChecklistArgs),
+    /// Write the firewall change ticket, or vendor-ready rules, for an answer file.
+    #[command(after_help = TICKET_EXAMPLES)]
+    Ticket(TicketArgs),
+}
+
+const TICKET_EXAMPLES: &str = "\
+Formats: markdown, text, jira, csv, json (the change request); iptables, nftables, aws-cli,
+terraform, azure, gcp, network-policy (rules to paste). Where a syntax needs addresses and a
+destination is a DNS name, the output says so beside the rule; *.spectrocloud.com names use
+Palette SaaS's documented addresses.
+
+Exit status: 0 written; 2 invalid answers or ticket info (errors on stderr).
+
+Examples:
+  portcheck ticket --answers answers.json --format markdown > ticket.md
+  portcheck ticket --answers answers.json --info ticket-info.json --format csv > rules.csv
+  portcheck ticket --answers answers.json --format nftables > palette.nft && nft -c -f palette.nft
+
+ticket-info.json holds what only you know (all optional):
+  {\"title\": \"...\", \"requester\": \"...\", \"team\": \"...\", \"contact\": \"...\",
+   \"change-window\": \"...\", \"review-date\": \"...\", \"risk-notes\": \"...\",
+   \"rollback\": \"...\", \"already-open\": [\"flow-id\", ...]}";
+
+#[derive(Debug, Args)]
+pub struct TicketArgs {
+    /// Answer file (JSON); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// Output format (see below).
+    #[arg(long, value_parser = parse_format, default_value = "markdown")]
+    pub format: rules::ticket::Format,
+
+    /// Ticket fields only you know: title, requester, change window... (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub info: Option<PathBuf>,
+}
+
+fn parse_format(text: &str) -> Result<rules::ticket::Format, String> {
+    text.parse()
 }
 
 const CHECKLIST_EXAMPLES: &str = "\

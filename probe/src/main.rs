@@ -4,6 +4,7 @@ mod answers_file;
 mod checklist;
 mod cli;
 mod serve;
+mod ticket;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -17,5 +18,6 @@ fn main() -> ExitCode {
     match cli.command {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Checklist(args) => checklist::run(args),
+        cli::Command::Ticket(args) => ticket::run(args),
     }
 }

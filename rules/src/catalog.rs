@@ -49,9 +49,12 @@ pub struct SaasIps {
 }
 
 impl SaasIps {
-    /// Whether `host` is a documented Palette SaaS name served from these addresses.
+    /// Whether `host` is a Palette SaaS name served from these addresses. The bare domain is
+    /// not: in the self-hosted required-domains list it stands for all of Spectro Cloud's
+    /// content hosts, which the page does not tie to these addresses.
     pub fn serves(&self, host: &str) -> bool {
-        host == self.applies_to || host.ends_with(&format!(".{}", self.applies_to))
+        host.strip_suffix(&self.applies_to)
+            .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.'))
     }
 }
 

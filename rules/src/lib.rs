@@ -15,11 +15,13 @@ pub mod condition;
 pub mod context;
 pub mod endpoint;
 mod engine;
+mod firewall;
 pub mod no_proxy;
 pub mod render;
 pub mod rule;
 pub mod share;
 pub mod space;
+pub mod ticket;
 pub mod version;
 
 pub use answers::{Answers, DeploymentModel, Infrastructure};

@@ -207,4 +207,5 @@ fn the_saas_ip_allowlist_finding_lists_exactly_the_documented_addresses() {
     }
     assert!(c.saas_ips.serves("api.spectrocloud.com"));
     assert!(!c.saas_ips.serves("notspectrocloud.com"));
+    assert!(!c.saas_ips.serves("spectrocloud.com"));
 }

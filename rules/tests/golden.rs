@@ -2,6 +2,9 @@
 //! every invalid example against its recorded field errors. `UPDATE_GOLDEN=1 cargo test`
 //! rewrites the recordings; review the diff before committing it.
 
+mod common;
+
+use common::check;
 use portcheck_rules::{evaluate, render, Answers};
 use std::path::{Path, PathBuf};
 
@@ -19,26 +22,6 @@ fn examples(dir: &str) -> Vec<PathBuf> {
 fn load(path: &Path) -> Answers {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Compares with the recording, or rewrites it; returns a mismatch description.
-fn check(name: &str, actual: &str) -> Option<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return None;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    (expected != actual).then(|| {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(|| "length".to_owned(), |n| format!("line {}", n + 1));
-        format!("{name} differs from its recording at {line}")
-    })
 }
 
 fn stem(path: &Path) -> String {

@@ -20,3 +20,24 @@ pub fn facts() -> serde_json::Value {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("fact base is JSON")
 }
+
+/// Compares output with its recording in `tests/golden/`, or rewrites the recording when
+/// `UPDATE_GOLDEN` is set; returns a description of the first difference.
+pub fn check(name: &str, actual: &str) -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    (expected != actual).then(|| {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(|| "length".to_owned(), |n| format!("line {}", n + 1));
+        format!("{name} differs from its recording at {line}")
+    })
+}

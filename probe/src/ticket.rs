@@ -1,0 +1,41 @@
+//! `portcheck ticket`: the change ticket or firewall rules for an answer file.
+
+use crate::answers_file;
+use crate::checklist::evaluate;
+use crate::cli::TicketArgs;
+use rules::ticket::{self, TicketInfo};
+use std::process::ExitCode;
+
+pub fn run(args: TicketArgs) -> ExitCode {
+    let info: TicketInfo = match &args.info {
+        Some(path) => match answers_file::read_json(path, "ticket info file") {
+            Ok(info) => info,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        None => TicketInfo::default(),
+    };
+    let answers = match answers_file::read(&args.answers) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let checklist = match evaluate(&args.answers, &answers) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let catalog = match rules::catalog() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let ticket = ticket::build(&checklist, &answers, &info);
+    print!("{}", args.format.render(&ticket, &catalog.saas_ips));
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,145 @@
+//! `portcheck ticket` as a user runs it, with its firewall outputs checked by the real tools:
+//! `nft -c -f`, `iptables-restore --test` and `sh -n` (all installed by scripts/setup).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn portcheck() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_portcheck"))
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples")).join(name)
+}
+
+const ENVIRONMENTS: [&str; 5] = [
+    "saas-vsphere-pcg.json",
+    "saas-eks-vsphere-ssl-bump.json",
+    "self-hosted-vsphere-spg.json",
+    "self-hosted-airgap.json",
+    "edge-local-agent-firewalld.json",
+];
+
+fn ticket(env: &str, format: &str) -> String {
+    let out = portcheck()
+        .args(["ticket", "--format", format, "--answers"])
+        .arg(example(env))
+        .arg("--info")
+        .arg(example("ticket-info/dc1.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{env} {format}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a checker with the text on standard input; returns its exit status and stderr.
+fn check_with(program: &str, args: &[&str], input: &str) -> (bool, String) {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} is not installed (scripts/setup installs it): {e}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn nftables_output_passes_nft_check() {
+    for env in ENVIRONMENTS {
+        let (ok, err) = check_with("nft", &["-c", "-f", "-"], &ticket(env, "nftables"));
+        assert!(ok, "{env}: nft -c rejected the ruleset:\n{err}");
+    }
+    // The checker is real: it refuses what is wrong.
+    let (ok, _) = check_with(
+        "nft",
+        &["-c", "-f", "-"],
+        "table inet t { chain c { ip saddr 10.0.0.0/33 accept } }",
+    );
+    assert!(!ok);
+}
+
+#[test]
+fn iptables_output_passes_iptables_restore_test() {
+    for env in ENVIRONMENTS {
+        let (ok, err) = check_with("iptables-restore", &["--test"], &ticket(env, "iptables"));
+        assert!(
+            ok,
+            "{env}: iptables-restore --test rejected the rules:\n{err}"
+        );
+    }
+    let (ok, _) = check_with(
+        "iptables-restore",
+        &["--test"],
+        "*filter\n-A FORWARD -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n",
+    );
+    assert!(!ok);
+}
+
+#[test]
+fn shell_outputs_are_valid_sh() {
+    for env in ENVIRONMENTS {
+        for format in ["azure", "gcp"] {
+            let script = ticket(env, format);
+            assert!(script.starts_with("#!/bin/sh\n"));
+            let (ok, err) = check_with("sh", &["-n"], &script);
+            assert!(ok, "{env} {format}: sh -n:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn azure_script_stops_when_a_variable_is_unset() {
+    let script = ticket("saas-vsphere-pcg.json", "azure");
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .env_remove("RESOURCE_GROUP")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "ran without RESOURCE_GROUP");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set RESOURCE_GROUP"));
+}
+
+#[test]
+fn unknown_formats_and_bad_info_files_are_refused_clearly() {
+    let out = portcheck()
+        .args(["ticket", "--format", "pdf", "--answers"])
+        .arg(example("saas-aws-defaults.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("unknown format 'pdf'") && err.contains("nftables"),
+        "{err}"
+    );
+
+    let out = portcheck()
+        .args(["ticket", "--answers"])
+        .arg(example("saas-aws-defaults.json"))
+        .arg("--info")
+        .arg(example("saas-aws-defaults.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("is not a valid ticket info file") && err.contains("unknown field"),
+        "{err}"
+    );
+}

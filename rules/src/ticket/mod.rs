@@ -1,0 +1,366 @@
+//! The firewall change ticket: what a network team approves, built from the checklist with
+//! nothing typed twice, and rendered in the formats change systems and firewalls take.
+
+mod csv;
+mod jira;
+mod markdown;
+mod text;
+
+use crate::answers::{Answers, ProxyKind, RegistrySource};
+use crate::checklist::{Checklist, Flow};
+use crate::context::Gateway;
+use crate::firewall;
+use crate::rule::{Level, Role};
+use crate::SaasIps;
+use serde::{Deserialize, Serialize};
+
+/// What only the requester knows. Every field is optional; empty ones print as "to be filled".
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TicketInfo {
+    pub title: String,
+    pub requester: String,
+    pub team: String,
+    pub contact: String,
+    pub change_window: String,
+    pub review_date: String,
+    pub risk_notes: String,
+    pub rollback: String,
+    /// Flow ids already open in the firewall: left out of the requested rules.
+    pub already_open: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Ticket {
+    pub title: String,
+    pub requester: String,
+    pub team: String,
+    pub contact: String,
+    pub change_window: String,
+    pub review_date: String,
+    pub justification: String,
+    pub risk_notes: String,
+    pub rollback: String,
+    /// The rules to open: required and optional flows not already open.
+    pub rules: Vec<TicketRule>,
+    /// Flows left out because the requester marked them as already open.
+    pub already_open: Vec<String>,
+    /// Flows only older Palette versions used: candidates for removal.
+    pub closable: Vec<TicketRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TicketRule {
+    pub id: String,
+    pub source: String,
+    pub destination: String,
+    /// `443/tcp`, `30000-32767/tcp`, `esp`.
+    pub ports: String,
+    pub protocol: String,
+    pub direction: Direction,
+    pub purpose: String,
+    pub level: Level,
+    /// Document › section of the first source.
+    pub documentation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub via_proxy: bool,
+    /// The flow itself, for renderers that need addresses and ports rather than text.
+    #[serde(skip)]
+    pub flow: Option<Flow>,
+}
+
+/// Direction as a firewall sees it: leaving your networks, entering them, or between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Outbound,
+    Inbound,
+    Internal,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "outbound",
+            Direction::Inbound => "inbound",
+            Direction::Internal => "internal",
+        }
+    }
+}
+
+/// Ends of a flow outside the user's networks: Palette SaaS, public registries, the internet.
+fn external(role: Role, answers: &Answers) -> bool {
+    match role {
+        Role::Internet => true,
+        Role::Palette => !answers.deployment.is_self_hosted(),
+        Role::Registry => answers.registry == RegistrySource::Public,
+        _ => false,
+    }
+}
+
+pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Ticket {
+    let to_rule = |flow: &Flow| {
+        let direction = match (
+            external(flow.from.role, answers),
+            external(flow.to.role, answers),
+        ) {
+            (true, _) => Direction::Inbound,
+            (_, true) => Direction::Outbound,
+            _ => Direction::Internal,
+        };
+        let source = flow.sources.first();
+        TicketRule {
+            id: flow.id.clone(),
+            source: flow.from.hosts_text(),
+            destination: flow.to.hosts_text(),
+            ports: flow.ports_text(),
+            protocol: flow.protocol.clone(),
+            direction,
+            purpose: flow.purpose.clone(),
+            level: flow.level,
+            documentation: source
+                .map(|s| format!("{} › {}", s.doc, s.section))
+                .unwrap_or_default(),
+            url: source.and_then(|s| s.url()),
+            via_proxy: flow.via_proxy,
+            flow: Some(flow.clone()),
+        }
+    };
+    let (mut rules, mut closable, mut already_open) = (Vec::new(), Vec::new(), Vec::new());
+    for flow in &checklist.flows {
+        if flow.level == Level::Deprecated {
+            closable.push(to_rule(flow));
+        } else if info.already_open.contains(&flow.id) {
+            already_open.push(flow.id.clone());
+        } else {
+            rules.push(to_rule(flow));
+        }
+    }
+    let or_fill = |s: &str| {
+        if s.trim().is_empty() {
+            String::new()
+        } else {
+            s.trim().to_owned()
+        }
+    };
+    Ticket {
+        title: if info.title.trim().is_empty() {
+            format!(
+                "Network access for Spectro Cloud Palette ({}, {})",
+                answers.deployment.label(),
+                checklist.palette_version
+            )
+        } else {
+            info.title.trim().to_owned()
+        },
+        requester: or_fill(&info.requester),
+        team: or_fill(&info.team),
+        contact: or_fill(&info.contact),
+        change_window: or_fill(&info.change_window),
+        review_date: or_fill(&info.review_date),
+        justification: justification(checklist, answers),
+        risk_notes: if info.risk_notes.trim().is_empty() {
+            risk(&rules)
+        } else {
+            info.risk_notes.trim().to_owned()
+        },
+        rollback: if info.rollback.trim().is_empty() {
+            "Remove the rules added by this change. Palette then loses contact with the affected clusters and gateways until they are restored; running workloads keep running.".to_owned()
+        } else {
+            info.rollback.trim().to_owned()
+        },
+        rules,
+        already_open,
+        closable,
+    }
+}
+
+/// Why the change is needed, written from the answers.
+fn justification(checklist: &Checklist, answers: &Answers) -> String {
+    let infra: Vec<&str> = answers.infrastructure.iter().map(|i| i.label()).collect();
+    let mut text = format!(
+        "Spectro Cloud Palette ({}, version {}, {}) manages Kubernetes clusters on {}.",
+        answers.deployment.label(),
+        checklist.palette_version,
+        checklist.era.label(),
+        infra.join(", ")
+    );
+    match checklist.gateway {
+        Gateway::Pcg => text.push_str(" A Private Cloud Gateway in the data centre connects out to Palette and drives the infrastructure API."),
+        Gateway::SystemPrivateGateway => text.push_str(" Self-hosted Palette reaches the infrastructure through its built-in System Private Gateway."),
+        Gateway::None => {}
+    }
+    match answers.proxy.kind {
+        ProxyKind::None => {}
+        ProxyKind::Connect => text.push_str(" Internet-bound traffic leaves through the outbound proxy (HTTP CONNECT)."),
+        ProxyKind::SslBump => text.push_str(" Internet-bound traffic leaves through a TLS-inspecting proxy; the Palette endpoints must be exempt from inspection for gRPC to work."),
+    }
+    text.push_str(" Each rule below is a flow Palette's documentation requires for this set-up and cites its source.");
+    text
+}
+
+fn risk(rules: &[TicketRule]) -> String {
+    let inbound = rules
+        .iter()
+        .filter(|r| r.direction == Direction::Inbound)
+        .count();
+    let optional = rules.iter().filter(|r| r.level == Level::Optional).count();
+    let mut text = String::from(
+        "Connections go to documented Palette endpoints and your own infrastructure only.",
+    );
+    if inbound > 0 {
+        text.push_str(&format!(" {inbound} rule(s) allow connections into your networks from outside; review them first."));
+    } else {
+        text.push_str(" No rule allows connections into your networks from outside.");
+    }
+    if optional > 0 {
+        text.push_str(&format!(
+            " {optional} rule(s) are optional and may be declined."
+        ));
+    }
+    text
+}
+
+/// Every output the ticket comes in: change-request documents and firewall configurations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Markdown,
+    Text,
+    Jira,
+    Csv,
+    Json,
+    Iptables,
+    Nftables,
+    AwsCli,
+    Terraform,
+    Azure,
+    Gcp,
+    NetworkPolicy,
+}
+
+impl Format {
+    pub const ALL: [Format; 12] = [
+        Format::Markdown,
+        Format::Text,
+        Format::Jira,
+        Format::Csv,
+        Format::Json,
+        Format::Iptables,
+        Format::Nftables,
+        Format::AwsCli,
+        Format::Terraform,
+        Format::Azure,
+        Format::Gcp,
+        Format::NetworkPolicy,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Jira => "jira",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Iptables => "iptables",
+            Format::Nftables => "nftables",
+            Format::AwsCli => "aws-cli",
+            Format::Terraform => "terraform",
+            Format::Azure => "azure",
+            Format::Gcp => "gcp",
+            Format::NetworkPolicy => "network-policy",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown",
+            Format::Text => "Plain text (e-mail)",
+            Format::Jira => "Jira wiki markup",
+            Format::Csv => "CSV (one row per rule)",
+            Format::Json => "JSON",
+            Format::Iptables => "iptables-restore",
+            Format::Nftables => "nftables",
+            Format::AwsCli => "AWS security group (AWS CLI JSON)",
+            Format::Terraform => "AWS security group (Terraform)",
+            Format::Azure => "Azure NSG (az CLI)",
+            Format::Gcp => "GCP firewall (gcloud)",
+            Format::NetworkPolicy => "Kubernetes NetworkPolicy",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Markdown => "palette-firewall-ticket.md",
+            Format::Text => "palette-firewall-ticket.txt",
+            Format::Jira => "palette-firewall-ticket.jira.txt",
+            Format::Csv => "palette-firewall-rules.csv",
+            Format::Json => "palette-firewall-ticket.json",
+            Format::Iptables => "palette-firewall.iptables",
+            Format::Nftables => "palette-firewall.nft",
+            Format::AwsCli => "palette-security-group-rules.json",
+            Format::Terraform => "palette-security-group-rules.tf",
+            Format::Azure => "palette-nsg-rules.sh",
+            Format::Gcp => "palette-gcp-firewall.sh",
+            Format::NetworkPolicy => "palette-agent-networkpolicy.yaml",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Markdown => "text/markdown",
+            Format::Csv => "text/csv",
+            Format::Json | Format::AwsCli => "application/json",
+            Format::Azure | Format::Gcp => "text/x-shellscript",
+            Format::NetworkPolicy => "application/yaml",
+            _ => "text/plain",
+        }
+    }
+
+    pub fn render(self, ticket: &Ticket, saas: &SaasIps) -> String {
+        match self {
+            Format::Markdown => markdown::render(ticket),
+            Format::Text => text::render(ticket),
+            Format::Jira => jira::render(ticket),
+            Format::Csv => csv::render(ticket),
+            Format::Json => serde_json::to_string_pretty(ticket).unwrap_or_default() + "\n",
+            Format::Iptables => firewall::iptables(ticket, saas),
+            Format::Nftables => firewall::nftables(ticket, saas),
+            Format::AwsCli => firewall::aws_cli(ticket, saas),
+            Format::Terraform => firewall::terraform(ticket, saas),
+            Format::Azure => firewall::azure(ticket, saas),
+            Format::Gcp => firewall::gcp(ticket, saas),
+            Format::NetworkPolicy => firewall::network_policy(ticket, saas),
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.slug() == s)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Format::ALL.iter().map(|f| f.slug()).collect();
+                format!(
+                    "unknown format '{}'; choose one of {}",
+                    crate::endpoint::printable(s),
+                    all.join(", ")
+                )
+            })
+    }
+}
+
+/// "to be filled" for fields the requester left empty.
+pub(crate) fn filled(value: &str) -> &str {
+    if value.is_empty() {
+        "(to be filled)"
+    } else {
+        value
+    }
+}
