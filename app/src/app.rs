@@ -1,6 +1,7 @@
 use crate::checklist::ChecklistView;
 use crate::questionnaire::*;
 use crate::state::{self, AppState};
+use crate::ticket::TicketStep;
 use crate::toolbar::Toolbar;
 use crate::topology::TopologyView;
 use leptos::html;
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let restored = state::load_saved();
     let state = AppState::new(restored.answers, restored.ticked);
+    state.ticket.set(state::load_ticket());
     let notice = RwSignal::new(restored.notice);
     // A shared link goes straight to its checklist; otherwise start at the first question.
     let step = RwSignal::new(if restored.from_link {
@@ -35,7 +37,8 @@ pub fn App() -> impl IntoView {
     // Nothing typed is ever lost: every change is saved at once.
     Effect::new(move |_| {
         let ticked = state.ticked.get();
-        state.answers.with(|a| state::save(a, &ticked));
+        let ticket = state.ticket.get();
+        state.answers.with(|a| state::save(a, &ticked, &ticket));
     });
 
     view! {
@@ -127,6 +130,7 @@ fn StepBody(state: AppState, step: RwSignal<Step>) -> impl IntoView {
                 Step::Proxy => view! { <ProxyStep state /> }.into_any(),
                 Step::Edge => view! { <EdgeStep state /> }.into_any(),
                 Step::Addresses => view! { <AddressesStep state /> }.into_any(),
+                Step::Ticket => view! { <TicketStep state /> }.into_any(),
                 Step::Checklist => view! {
                     <div class="space-y-8">
                         <ChecklistView state />
@@ -159,7 +163,7 @@ fn Pager(state: AppState, step: RwSignal<Step>) -> impl IntoView {
                 "Back"
             </button>
             <div class="flex gap-2">
-                <Show when=move || step.get() != Step::Checklist>
+                <Show when=move || !matches!(step.get(), Step::Checklist | Step::Ticket)>
                     <button id="see-checklist" class=format!("{button} border-slate-400") on:click=move |_| step.set(Step::Checklist)>
                         "See checklist"
                     </button>

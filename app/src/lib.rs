@@ -2,8 +2,10 @@
 
 mod app;
 pub mod checklist;
+mod download;
 pub mod questionnaire;
 pub mod state;
+pub mod ticket;
 mod toolbar;
 pub mod topology;
 

@@ -1,10 +1,10 @@
 //! Share, download and start-over: actions on the whole state.
 
+use crate::download::{copy_text, download_text};
 use crate::questionnaire::Step;
 use crate::state::{self, AppState};
 use leptos::prelude::*;
 use rules::Answers;
-use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Toolbar(
@@ -15,8 +15,7 @@ pub fn Toolbar(
     let link = RwSignal::new(None::<String>);
     let share = move |_| {
         let url = state.answers.with(state::share_url);
-        let copied = window().navigator().clipboard().write_text(&url);
-        drop(copied);
+        copy_text(&url);
         link.set(Some(url));
     };
     let download = move |_| {
@@ -42,6 +41,7 @@ pub fn Toolbar(
         if sure {
             state.answers.set(Answers::default());
             state.ticked.set(Default::default());
+            state.ticket.set(Default::default());
             state::forget();
             link.set(None);
             step.set(Step::Deployment);
@@ -61,23 +61,4 @@ pub fn Toolbar(
             })}
         </div>
     }
-}
-
-/// Offers text as a file download without a server round trip.
-fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| format!("{e:?}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-    let a: web_sys::HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(|e| format!("{e:?}"))?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }

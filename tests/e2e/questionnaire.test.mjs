@@ -273,7 +273,7 @@ describe('accessibility and layout', () => {
         await page.check('#infrastructure-vsphere');
         await page.check('#infrastructure-edge');
         const labels = await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button').allTextContents();
-        assert.equal(labels.length, 9, `all steps visible: ${labels}`);
+        assert.equal(labels.length, 10, `all steps visible: ${labels}`);
         for (const label of labels.map((l) => l.replace(/^\d+\. /, ''))) {
           await step(page, label);
           await axe(page, `${label} (${colorScheme})`);

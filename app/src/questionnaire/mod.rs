@@ -33,10 +33,11 @@ pub enum Step {
     Edge,
     Addresses,
     Checklist,
+    Ticket,
 }
 
 impl Step {
-    const ORDER: [Step; 9] = [
+    const ORDER: [Step; 10] = [
         Step::Deployment,
         Step::Version,
         Step::Infrastructure,
@@ -46,6 +47,7 @@ impl Step {
         Step::Edge,
         Step::Addresses,
         Step::Checklist,
+        Step::Ticket,
     ];
 
     pub fn label(self) -> &'static str {
@@ -59,6 +61,7 @@ impl Step {
             Step::Edge => "Edge",
             Step::Addresses => "Addresses",
             Step::Checklist => "Checklist",
+            Step::Ticket => "Ticket",
         }
     }
 
@@ -73,6 +76,7 @@ impl Step {
             Step::Edge => "edge",
             Step::Addresses => "addresses",
             Step::Checklist => "checklist",
+            Step::Ticket => "ticket",
         }
     }
 
@@ -102,7 +106,7 @@ mod tests {
         assert!(!steps.contains(&Step::Gateway));
         assert!(!steps.contains(&Step::SelfHosted));
         assert!(!steps.contains(&Step::Edge));
-        assert_eq!(steps.last(), Some(&Step::Checklist));
+        assert_eq!(steps.last(), Some(&Step::Ticket));
     }
 
     #[test]

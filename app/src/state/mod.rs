@@ -3,9 +3,10 @@
 
 mod storage;
 
-pub use storage::{forget, load_saved, read_link, save, share_url, Restored};
+pub use storage::{forget, load_saved, load_ticket, read_link, save, share_url, Restored};
 
 use leptos::prelude::*;
+use rules::ticket::TicketInfo;
 use rules::{Answers, Checklist, FieldError};
 use std::collections::BTreeSet;
 
@@ -15,6 +16,10 @@ pub struct AppState {
     pub result: Memo<Result<Checklist, Vec<FieldError>>>,
     /// Flow ids the user marked as already open.
     pub ticked: RwSignal<BTreeSet<String>>,
+    /// The ticket fields only the user knows (its `already-open` is filled from `ticked`).
+    pub ticket: RwSignal<TicketInfo>,
+    /// Leave flows marked as already open out of the ticket.
+    pub omit_ticked: RwSignal<bool>,
 }
 
 impl AppState {
@@ -25,6 +30,8 @@ impl AppState {
             answers,
             result,
             ticked: RwSignal::new(ticked),
+            ticket: RwSignal::new(TicketInfo::default()),
+            omit_ticked: RwSignal::new(true),
         }
     }
 
@@ -38,6 +45,15 @@ impl AppState {
                 errors.iter().find_map(|e| field_message(e, field))
             })
         })
+    }
+
+    /// The ticket fields with the flows to leave out, as the engine takes them.
+    pub fn ticket_info(&self) -> TicketInfo {
+        let mut info = self.ticket.get();
+        if self.omit_ticked.get() {
+            info.already_open = self.ticked.get().into_iter().collect();
+        }
+        info
     }
 
     /// Changes the answers through a closure, e.g. `state.edit(|a| a.ssh_access = true)`.

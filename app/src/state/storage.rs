@@ -2,11 +2,13 @@
 
 use leptos::prelude::*;
 use rules::share;
+use rules::ticket::TicketInfo;
 use rules::{Answers, FieldError};
 use std::collections::BTreeSet;
 
 const ANSWERS_KEY: &str = "palette-portcheck.answers.v1";
 const TICKED_KEY: &str = "palette-portcheck.ticked.v1";
+const TICKET_KEY: &str = "palette-portcheck.ticket.v1";
 
 /// What the page starts from, and what the user should be told about it.
 pub struct Restored {
@@ -100,7 +102,7 @@ fn clear_fragment() {
     }
 }
 
-pub fn save(answers: &Answers, ticked: &BTreeSet<String>) {
+pub fn save(answers: &Answers, ticked: &BTreeSet<String>, ticket: &TicketInfo) {
     let Some(s) = storage() else { return };
     if let Ok(json) = serde_json::to_string(answers) {
         let _ = s.set_item(ANSWERS_KEY, &json);
@@ -108,6 +110,17 @@ pub fn save(answers: &Answers, ticked: &BTreeSet<String>) {
     if let Ok(json) = serde_json::to_string(ticked) {
         let _ = s.set_item(TICKED_KEY, &json);
     }
+    if let Ok(json) = serde_json::to_string(ticket) {
+        let _ = s.set_item(TICKET_KEY, &json);
+    }
+}
+
+/// The saved ticket fields; damaged ones are dropped rather than blocking the page.
+pub fn load_ticket() -> TicketInfo {
+    storage()
+        .and_then(|s| s.get_item(TICKET_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
 }
 
 /// The shareable address of the current answers.
@@ -125,5 +138,6 @@ pub fn forget() {
     if let Some(s) = storage() {
         let _ = s.remove_item(ANSWERS_KEY);
         let _ = s.remove_item(TICKED_KEY);
+        let _ = s.remove_item(TICKET_KEY);
     }
 }
