@@ -55,6 +55,5 @@ pub fn run(args: ChecklistArgs) -> ExitCode {
             }
         },
     };
-    print!("{out}");
-    ExitCode::SUCCESS
+    crate::output::print(&out)
 }

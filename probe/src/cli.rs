@@ -53,6 +53,39 @@ pub enum Command {
     /// Write the firewall change ticket, or vendor-ready rules, for an answer file.
     #[command(after_help = TICKET_EXAMPLES)]
     Ticket(TicketArgs),
+    /// Write the probe plan: the checks to run from one place in your network.
+    #[command(after_help = PLAN_EXAMPLES)]
+    Plan(PlanArgs),
+}
+
+const PLAN_EXAMPLES: &str = "\
+A plan lists the connections that start where the probe runs (--from), each with the check it
+needs: tcp (connect), tls (handshake, certificate chain, inspection) or grpc (TLS with ALPN h2,
+and the WebSocket fallback). Flows that cannot be checked by connecting (UDP, networks, port
+ranges) are listed under \"skipped\" with the reason. A probe connects only to targets in its plan.
+
+Roles: admin, workload, pcg, management-plane, edge-host, edge-peers, palette (those with flows
+in the checklist are accepted; an error lists them).
+
+Exit status: 0 written; 2 invalid answers or a role with no flows.
+
+Examples:
+  portcheck plan --answers answers.json --from workload > workload-plan.json
+  portcheck plan --answers answers.json --from pcg";
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Answer file (JSON); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+
+    /// Where the probe runs: the role whose outgoing connections it checks.
+    #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+    pub from: rules::Role,
+}
+
+fn parse_role(text: &str) -> Result<rules::Role, String> {
+    text.parse()
 }
 
 const TICKET_EXAMPLES: &str = "\

@@ -3,6 +3,8 @@
 mod answers_file;
 mod checklist;
 mod cli;
+mod output;
+mod plan;
 mod serve;
 mod ticket;
 
@@ -19,5 +21,6 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Checklist(args) => checklist::run(args),
         cli::Command::Ticket(args) => ticket::run(args),
+        cli::Command::Plan(args) => plan::run(args),
     }
 }

@@ -36,6 +36,5 @@ pub fn run(args: TicketArgs) -> ExitCode {
         }
     };
     let ticket = ticket::build(&checklist, &answers, &info);
-    print!("{}", args.format.render(&ticket, &catalog.saas_ips));
-    ExitCode::SUCCESS
+    crate::output::print(&args.format.render(&ticket, &catalog.saas_ips))
 }

@@ -261,3 +261,70 @@ fn checklist_explains_unreadable_and_malformed_files() {
     assert!(err.contains("unknown variant `saas`"), "{err}");
     assert!(err.contains("line 2"), "{err}");
 }
+
+#[test]
+fn plan_lists_the_checks_from_one_place() {
+    let out = portcheck()
+        .args(["plan", "--from", "pcg", "--answers"])
+        .arg(example("saas-vsphere-pcg.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["from"], "pcg");
+    let checks = plan["checks"].as_array().unwrap();
+    assert!(checks
+        .iter()
+        .any(|c| c["id"] == "pcg-infra-api@vcenter.dc1.example.com:443" && c["kind"] == "tls"));
+    assert!(plan["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["flow"] == "pcg-ntp"));
+}
+
+#[test]
+fn plan_refuses_roles_without_flows_and_unknown_roles() {
+    let out = portcheck()
+        .args(["plan", "--from", "edge-host", "--answers"])
+        .arg(example("saas-vsphere-pcg.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no flow starts at 'edge-host'") && err.contains("workload, pcg"),
+        "{err}"
+    );
+
+    let out = portcheck()
+        .args(["plan", "--from", "moon", "--answers"])
+        .arg(example("saas-vsphere-pcg.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role 'moon'"));
+}
+
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    let mut child = portcheck()
+        .args(["ticket", "--format", "markdown", "--answers"])
+        .arg(example("edge-local-agent-firewalld.json"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

@@ -17,6 +17,7 @@ pub mod endpoint;
 mod engine;
 mod firewall;
 pub mod no_proxy;
+pub mod plan;
 pub mod render;
 pub mod rule;
 pub mod share;

@@ -1,0 +1,262 @@
+//! The probe plan: the checks a probe running at one place (a role: the workload subnet, the PCG
+//! subnet, an admin workstation) should run, derived from the checklist. It is the contract
+//! between the app or CLI that writes it and the probe that runs it, and the probe's allowlist:
+//! a probe only ever connects to targets its plan names.
+
+use crate::checklist::{Checklist, Flow};
+use crate::endpoint::{parse_host, Host};
+use crate::rule::{Role, Transport};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+pub const PLAN_SCHEMA: u32 = 1;
+
+/// Plans beyond this many checks are refused: a real deployment has a few dozen.
+pub const MAX_CHECKS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Plan {
+    pub schema: u32,
+    /// Where the probe runs.
+    pub from: Role,
+    pub palette_version: String,
+    /// The outbound proxy, without credentials (the probe takes those from its environment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_proxy: Vec<String>,
+    pub checks: Vec<Check>,
+    /// Flows that start here but cannot be checked by connecting, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Check {
+    /// `flow@host:port`: unique within the plan; results are reported under it.
+    pub id: String,
+    /// The checklist flow this check proves; results merge back into the checklist by it.
+    pub flow: String,
+    pub host: String,
+    pub port: u16,
+    pub kind: CheckKind,
+    /// Whether the connection must go through the proxy (NO_PROXY does not exempt it).
+    pub via_proxy: bool,
+    pub purpose: String,
+}
+
+/// How far a check goes. Each includes the ones before it: DNS (for names), TCP connect, TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// A TCP connection is accepted.
+    Tcp,
+    /// A TLS handshake completes; the chain is reported and checked for inspection.
+    Tls,
+    /// TLS with ALPN `h2` for gRPC, and the WebSocket-over-HTTP/1.1 fallback.
+    Grpc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Skipped {
+    pub flow: String,
+    pub reason: String,
+}
+
+/// The roles that open connections in this checklist: where a probe can usefully run.
+pub fn sources(checklist: &Checklist) -> Vec<Role> {
+    let mut roles: Vec<Role> = Vec::new();
+    for f in &checklist.flows {
+        if !roles.contains(&f.from.role) {
+            roles.push(f.from.role);
+        }
+    }
+    roles
+}
+
+/// The plan for a probe running at `from`. Deprecated flows are not checked: nothing needs them.
+pub fn plan(checklist: &Checklist, from: Role, proxy: Option<&str>, no_proxy: &[String]) -> Plan {
+    let mut checks = Vec::new();
+    let mut skipped = Vec::new();
+    let flows = checklist
+        .flows
+        .iter()
+        .filter(|f| f.from.role == from && f.level != crate::Level::Deprecated);
+    for flow in flows {
+        match targets(flow) {
+            Ok(targets) => {
+                for (host, port) in targets {
+                    checks.push(Check {
+                        id: format!("{}@{}", flow.id, authority(&host, port)),
+                        flow: flow.id.clone(),
+                        host,
+                        port,
+                        kind: kind(flow),
+                        via_proxy: flow.via_proxy,
+                        purpose: flow.purpose.clone(),
+                    });
+                }
+            }
+            Err(reason) => skipped.push(Skipped {
+                flow: flow.id.clone(),
+                reason,
+            }),
+        }
+    }
+    checks.truncate(MAX_CHECKS);
+    Plan {
+        schema: PLAN_SCHEMA,
+        from,
+        palette_version: checklist.palette_version.clone(),
+        proxy: proxy.map(str::to_owned),
+        no_proxy: no_proxy.to_vec(),
+        checks,
+        skipped,
+    }
+}
+
+fn authority(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+fn kind(flow: &Flow) -> CheckKind {
+    let p = flow.protocol.to_ascii_lowercase();
+    if p.contains("grpc") {
+        CheckKind::Grpc
+    } else if p.contains("https") || p.contains("tls") || p.contains("oci") {
+        CheckKind::Tls
+    } else {
+        CheckKind::Tcp
+    }
+}
+
+/// Hosts and ports a probe can connect to, or why the flow cannot be checked that way.
+fn targets(flow: &Flow) -> Result<Vec<(String, u16)>, String> {
+    if flow.transport != Transport::Tcp {
+        return Err(format!(
+            "{} cannot be checked by opening a connection",
+            flow.transport.as_str().to_uppercase()
+        ));
+    }
+    if flow.to.placeholder {
+        return Err(format!("no addresses entered for {}", flow.to.label));
+    }
+    let ports: Vec<u16> = flow
+        .ports
+        .iter()
+        .filter(|p| p.first == p.last)
+        .map(|p| p.first)
+        .collect();
+    if ports.is_empty() {
+        return Err("a port range: check single ports of it by hand".to_owned());
+    }
+    let mut out = Vec::new();
+    let mut unusable = Vec::new();
+    for host in &flow.to.hosts {
+        match parse_host(host) {
+            Ok(Host::Name(name)) => out.extend(ports.iter().map(|p| (name.clone(), *p))),
+            Ok(Host::Ip(ip)) => out.extend(ports.iter().map(|p| (ip.to_string(), *p))),
+            Ok(Host::Net(IpAddr::V4(ip), 32)) => {
+                out.extend(ports.iter().map(|p| (ip.to_string(), *p)))
+            }
+            Ok(Host::Net(IpAddr::V6(ip), 128)) => {
+                out.extend(ports.iter().map(|p| (ip.to_string(), *p)))
+            }
+            _ => unusable.push(host.clone()),
+        }
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "the destination is a network or a wildcard ({}); enter a host of it to check",
+            unusable.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::{Answers, Infrastructure, ProxyKind};
+    use crate::evaluate;
+
+    fn vsphere() -> Checklist {
+        let mut a = Answers::default();
+        a.infrastructure = vec![Infrastructure::Vsphere];
+        a.endpoints.infrastructure_api = "https://vcenter.example.com:8443".into();
+        a.endpoints.workload_nodes = vec!["10.20.0.0/16".into()];
+        evaluate(&a).unwrap()
+    }
+
+    #[test]
+    fn a_plan_checks_the_flows_that_start_where_the_probe_runs() {
+        let c = vsphere();
+        let p = plan(&c, Role::Pcg, None, &[]);
+        assert!(p
+            .checks
+            .iter()
+            .all(|ch| c.flow(&ch.flow).unwrap().from.role == Role::Pcg));
+        let palette = p
+            .checks
+            .iter()
+            .find(|ch| ch.id == "pcg-palette@api.spectrocloud.com:443")
+            .unwrap();
+        assert_eq!(palette.kind, CheckKind::Grpc);
+        let vcenter = p
+            .checks
+            .iter()
+            .find(|ch| ch.flow == "pcg-infra-api")
+            .unwrap();
+        assert_eq!(
+            (vcenter.host.as_str(), vcenter.port, vcenter.kind),
+            ("vcenter.example.com", 8443, CheckKind::Tls)
+        );
+        // DNS and NTP are UDP; the workload API is a network: both are explained, not dropped.
+        let skipped: Vec<&str> = p.skipped.iter().map(|s| s.flow.as_str()).collect();
+        assert!(
+            skipped.contains(&"pcg-dns") && skipped.contains(&"pcg-workload-api"),
+            "{skipped:?}"
+        );
+        assert!(p
+            .skipped
+            .iter()
+            .find(|s| s.flow == "pcg-workload-api")
+            .unwrap()
+            .reason
+            .contains("network"));
+    }
+
+    #[test]
+    fn ids_are_unique_and_deprecated_flows_are_left_out() {
+        let c = vsphere();
+        for role in sources(&c) {
+            let p = plan(&c, role, None, &[]);
+            let mut ids = std::collections::HashSet::new();
+            for ch in &p.checks {
+                assert!(ids.insert(ch.id.clone()), "{}", ch.id);
+                assert_ne!(ch.flow, "workload-palette-nats");
+            }
+        }
+    }
+
+    #[test]
+    fn proxied_checks_are_marked_and_the_plan_round_trips() {
+        let mut a = Answers::default();
+        a.infrastructure = vec![Infrastructure::Aws];
+        a.proxy.kind = ProxyKind::Connect;
+        a.proxy.url = "http://proxy.example.com:3128".into();
+        a.endpoints.workload_nodes = vec!["10.0.0.0/8".into()];
+        let c = evaluate(&a).unwrap();
+        let p = plan(&c, Role::Workload, Some(&a.proxy.url), &a.proxy.no_proxy);
+        assert!(p.checks.iter().any(|ch| ch.via_proxy));
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), p);
+    }
+}
