@@ -78,12 +78,12 @@ pub fn catalog() -> Result<&'static Catalog, CatalogError> {
 
 fn load() -> Result<Catalog, CatalogError> {
     let parse_err = |file: &str, e: serde_json::Error| CatalogError(format!("{file}: {e}"));
-    let documents = serde_json::from_str(SOURCES).map_err(|e| parse_err("sources.json", e))?;
-    let findings = serde_json::from_str(FINDINGS).map_err(|e| parse_err("findings.json", e))?;
-    let saas_ips = serde_json::from_str(SAAS_IPS).map_err(|e| parse_err("saas-ips.json", e))?;
+    let documents = crate::json::parse(SOURCES).map_err(|e| parse_err("sources.json", e))?;
+    let findings = crate::json::parse(FINDINGS).map_err(|e| parse_err("findings.json", e))?;
+    let saas_ips = crate::json::parse(SAAS_IPS).map_err(|e| parse_err("saas-ips.json", e))?;
     let mut rules: Vec<Rule> = Vec::new();
     for (file, text) in RULE_FILES {
-        let part: Vec<Rule> = serde_json::from_str(text).map_err(|e| parse_err(file, e))?;
+        let part: Vec<Rule> = crate::json::parse(text).map_err(|e| parse_err(file, e))?;
         rules.extend(part);
     }
     let mut findings: Vec<FindingRule> = findings;

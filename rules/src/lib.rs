@@ -16,6 +16,7 @@ pub mod context;
 pub mod endpoint;
 mod engine;
 mod firewall;
+pub mod json;
 pub mod no_proxy;
 pub mod plan;
 pub mod render;

@@ -65,7 +65,12 @@ pub fn decode(link: &str) -> Result<(Answers, Vec<FieldError>), LinkError> {
     let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| {
         LinkError("the link is damaged (not valid base64); was it cut off when copied?".into())
     })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+    let text = String::from_utf8(bytes).map_err(|_| {
+        LinkError(
+            "the link is damaged (its content is not text); was it cut off when copied?".into(),
+        )
+    })?;
+    let value: Value = crate::json::parse_value(&text).map_err(|_| {
         LinkError(
             "the link is damaged (its content is not valid JSON); was it cut off when copied?"
                 .into(),

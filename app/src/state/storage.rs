@@ -27,7 +27,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load_saved() -> Restored {
     let ticked = storage()
         .and_then(|s| s.get_item(TICKED_KEY).ok().flatten())
-        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|t| rules::json::parse(&t).ok())
         .unwrap_or_default();
     match read_link() {
         Some(Ok((answers, notice))) => Restored {
@@ -60,7 +60,7 @@ pub fn read_link() -> Option<Result<(Answers, Option<String>), String>> {
 
 fn from_storage(ticked: BTreeSet<String>) -> Restored {
     let saved = storage().and_then(|s| s.get_item(ANSWERS_KEY).ok().flatten());
-    let (answers, notice) = match saved.map(|text| serde_json::from_str(&text)) {
+    let (answers, notice) = match saved.map(|text| rules::json::parse_value(&text)) {
         None => (Answers::default(), None),
         Some(Ok(value)) => {
             let (answers, errors) = share::from_value_lenient(value);
@@ -104,22 +104,16 @@ fn clear_fragment() {
 
 pub fn save(answers: &Answers, ticked: &BTreeSet<String>, ticket: &TicketInfo) {
     let Some(s) = storage() else { return };
-    if let Ok(json) = serde_json::to_string(answers) {
-        let _ = s.set_item(ANSWERS_KEY, &json);
-    }
-    if let Ok(json) = serde_json::to_string(ticked) {
-        let _ = s.set_item(TICKED_KEY, &json);
-    }
-    if let Ok(json) = serde_json::to_string(ticket) {
-        let _ = s.set_item(TICKET_KEY, &json);
-    }
+    let _ = s.set_item(ANSWERS_KEY, &rules::json::to_string(answers));
+    let _ = s.set_item(TICKED_KEY, &rules::json::to_string(ticked));
+    let _ = s.set_item(TICKET_KEY, &rules::json::to_string(ticket));
 }
 
 /// The saved ticket fields; damaged ones are dropped rather than blocking the page.
 pub fn load_ticket() -> TicketInfo {
     storage()
         .and_then(|s| s.get_item(TICKET_KEY).ok().flatten())
-        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|t| rules::json::parse(&t).ok())
         .unwrap_or_default()
 }
 

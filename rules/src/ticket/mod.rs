@@ -326,7 +326,7 @@ impl Format {
             Format::Text => text::render(ticket),
             Format::Jira => jira::render(ticket),
             Format::Csv => csv::render(ticket),
-            Format::Json => serde_json::to_string_pretty(ticket).unwrap_or_default() + "\n",
+            Format::Json => crate::json::to_string_pretty(ticket) + "\n",
             Format::Iptables => firewall::iptables(ticket, saas),
             Format::Nftables => firewall::nftables(ticket, saas),
             Format::AwsCli => firewall::aws_cli(ticket, saas),
