@@ -3,7 +3,6 @@
 use crate::answers_file;
 use crate::checklist::evaluate;
 use crate::cli::PlanArgs;
-use rules::answers::ProxyKind;
 use std::process::ExitCode;
 
 pub fn run(args: PlanArgs) -> ExitCode {
@@ -28,8 +27,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let proxy = (answers.proxy.kind != ProxyKind::None).then_some(answers.proxy.url.as_str());
-    let plan = rules::plan::plan(&checklist, args.from, proxy, &answers.proxy.no_proxy);
+    let plan = rules::plan::plan(&checklist, &answers, args.from);
     match serde_json::to_string_pretty(&plan) {
         Ok(json) => crate::output::print(&(json + "\n")),
         Err(e) => {

@@ -3,6 +3,7 @@
 //! between the app or CLI that writes it and the probe that runs it, and the probe's allowlist:
 //! a probe only ever connects to targets its plan names.
 
+use crate::answers::{Answers, ProxyKind};
 use crate::checklist::{Checklist, Flow};
 use crate::endpoint::{parse_host, Host};
 use crate::rule::{Role, Transport};
@@ -44,6 +45,10 @@ pub struct Check {
     pub kind: CheckKind,
     /// Whether the connection must go through the proxy (NO_PROXY does not exempt it).
     pub via_proxy: bool,
+    /// The destination is on the internet: its certificate must chain to a public CA, so one
+    /// signed by a local CA means the connection is being inspected.
+    #[serde(default)]
+    pub public: bool,
     pub purpose: String,
 }
 
@@ -78,7 +83,9 @@ pub fn sources(checklist: &Checklist) -> Vec<Role> {
 }
 
 /// The plan for a probe running at `from`. Deprecated flows are not checked: nothing needs them.
-pub fn plan(checklist: &Checklist, from: Role, proxy: Option<&str>, no_proxy: &[String]) -> Plan {
+pub fn plan(checklist: &Checklist, answers: &Answers, from: Role) -> Plan {
+    let proxy = (answers.proxy.kind != ProxyKind::None).then_some(answers.proxy.url.as_str());
+    let no_proxy = &answers.proxy.no_proxy;
     let mut checks = Vec::new();
     let mut skipped = Vec::new();
     let flows = checklist
@@ -96,6 +103,7 @@ pub fn plan(checklist: &Checklist, from: Role, proxy: Option<&str>, no_proxy: &[
                         port,
                         kind: kind(flow),
                         via_proxy: flow.via_proxy,
+                        public: flow.to.role.outside(answers),
                         purpose: flow.purpose.clone(),
                     });
                 }
@@ -187,18 +195,22 @@ mod tests {
     use crate::answers::{Answers, Infrastructure, ProxyKind};
     use crate::evaluate;
 
-    fn vsphere() -> Checklist {
+    fn vsphere_answers() -> Answers {
         let mut a = Answers::default();
         a.infrastructure = vec![Infrastructure::Vsphere];
         a.endpoints.infrastructure_api = "https://vcenter.example.com:8443".into();
         a.endpoints.workload_nodes = vec!["10.20.0.0/16".into()];
-        evaluate(&a).unwrap()
+        a
+    }
+
+    fn vsphere() -> Checklist {
+        evaluate(&vsphere_answers()).unwrap()
     }
 
     #[test]
     fn a_plan_checks_the_flows_that_start_where_the_probe_runs() {
         let c = vsphere();
-        let p = plan(&c, Role::Pcg, None, &[]);
+        let p = plan(&c, &vsphere_answers(), Role::Pcg);
         assert!(p
             .checks
             .iter()
@@ -209,11 +221,13 @@ mod tests {
             .find(|ch| ch.id == "pcg-palette@api.spectrocloud.com:443")
             .unwrap();
         assert_eq!(palette.kind, CheckKind::Grpc);
+        assert!(palette.public, "Palette SaaS is on the internet");
         let vcenter = p
             .checks
             .iter()
             .find(|ch| ch.flow == "pcg-infra-api")
             .unwrap();
+        assert!(!vcenter.public, "vCenter is in the user's network");
         assert_eq!(
             (vcenter.host.as_str(), vcenter.port, vcenter.kind),
             ("vcenter.example.com", 8443, CheckKind::Tls)
@@ -237,7 +251,7 @@ mod tests {
     fn ids_are_unique_and_deprecated_flows_are_left_out() {
         let c = vsphere();
         for role in sources(&c) {
-            let p = plan(&c, role, None, &[]);
+            let p = plan(&c, &vsphere_answers(), role);
             let mut ids = std::collections::HashSet::new();
             for ch in &p.checks {
                 assert!(ids.insert(ch.id.clone()), "{}", ch.id);
@@ -254,7 +268,8 @@ mod tests {
         a.proxy.url = "http://proxy.example.com:3128".into();
         a.endpoints.workload_nodes = vec!["10.0.0.0/8".into()];
         let c = evaluate(&a).unwrap();
-        let p = plan(&c, Role::Workload, Some(&a.proxy.url), &a.proxy.no_proxy);
+        let p = plan(&c, &a, Role::Workload);
+        assert_eq!(p.proxy.as_deref(), Some("http://proxy.example.com:3128"));
         assert!(p.checks.iter().any(|ch| ch.via_proxy));
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), p);

@@ -158,6 +158,19 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Whether this end of a flow lies outside the user's networks: Palette SaaS, public
+    /// registries, the internet.
+    pub fn outside(self, answers: &crate::Answers) -> bool {
+        match self {
+            Role::Internet => true,
+            Role::Palette => !answers.deployment.is_self_hosted(),
+            Role::Registry => answers.registry == crate::answers::RegistrySource::Public,
+            _ => false,
+        }
+    }
+}
+
 impl std::str::FromStr for Role {
     type Err = String;
 

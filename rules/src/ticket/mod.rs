@@ -6,11 +6,11 @@ mod jira;
 mod markdown;
 mod text;
 
-use crate::answers::{Answers, ProxyKind, RegistrySource};
+use crate::answers::{Answers, ProxyKind};
 use crate::checklist::{Checklist, Flow};
 use crate::context::Gateway;
 use crate::firewall;
-use crate::rule::{Level, Role};
+use crate::rule::Level;
 use crate::SaasIps;
 use serde::{Deserialize, Serialize};
 
@@ -91,21 +91,11 @@ impl Direction {
     }
 }
 
-/// Ends of a flow outside the user's networks: Palette SaaS, public registries, the internet.
-fn external(role: Role, answers: &Answers) -> bool {
-    match role {
-        Role::Internet => true,
-        Role::Palette => !answers.deployment.is_self_hosted(),
-        Role::Registry => answers.registry == RegistrySource::Public,
-        _ => false,
-    }
-}
-
 pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Ticket {
     let to_rule = |flow: &Flow| {
         let direction = match (
-            external(flow.from.role, answers),
-            external(flow.to.role, answers),
+            flow.from.role.outside(answers),
+            flow.to.role.outside(answers),
         ) {
             (true, _) => Direction::Inbound,
             (_, true) => Direction::Outbound,
