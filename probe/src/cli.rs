@@ -56,6 +56,64 @@ pub enum Command {
     /// Write the probe plan: the checks to run from one place in your network.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+    /// Run a plan's checks from this machine: DNS, TCP, TLS, HTTP/2, through the proxy.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Each check resolves the name, connects (directly, or with HTTP CONNECT through the plan's proxy
+when NO_PROXY does not exempt the target), and for tls/grpc checks completes a TLS handshake and
+reports the version, ALPN, the certificate chain as sent and whether it is trusted. A public
+destination whose chain only verifies through a local CA is reported as TLS inspection. No
+application data is sent.
+
+Proxy credentials come from the environment only (HTTPS_PROXY=http://user:password@host:port)
+and are never printed. Only targets in the plan are contacted, and only on ports of Palette's
+rule base unless --allow-port adds one.
+
+Exit status: 0 every check passed (warnings included); 1 some check failed; 2 the plan is
+invalid or unreadable.
+
+Examples:
+  portcheck plan --answers answers.json --from workload > plan.json
+  portcheck check --plan plan.json
+  portcheck check --plan plan.json --ca corporate-ca.pem --format junit > portcheck.xml";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Plan file (JSON) from `portcheck plan` or the app; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// PEM file with extra CA certificates to trust (a corporate or private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// Seconds each check may take in all.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
+
+    /// Checks run at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub parallel: u64,
+
+    /// Also allow this port (repeatable), for endpoints on custom ports.
+    #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub allow_ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// A report for people; progress on stderr when it is a terminal.
+    Text,
+    /// Results by check id, for the app and scripts.
+    Json,
+    /// JUnit XML for CI systems.
+    Junit,
 }
 
 const PLAN_EXAMPLES: &str = "\

@@ -1,6 +1,8 @@
 //! `portcheck`: the companion probe and command-line tool of palette-portcheck.
 
 mod answers_file;
+mod check;
+mod check_command;
 mod checklist;
 mod cli;
 mod output;
@@ -22,5 +24,6 @@ fn main() -> ExitCode {
         cli::Command::Checklist(args) => checklist::run(args),
         cli::Command::Ticket(args) => ticket::run(args),
         cli::Command::Plan(args) => plan::run(args),
+        cli::Command::Check(args) => check_command::run(args),
     }
 }

@@ -71,6 +71,82 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Checks a plan read from outside (a file, a WebSocket message) before anything connects:
+/// schema, size, well-formed unique targets, and ports the rule base knows or the user allowed.
+/// Returns every problem at once.
+pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
+    let mut problems = Vec::new();
+    if plan.schema != PLAN_SCHEMA {
+        problems.push(format!(
+            "plan schema {} is not supported; this probe reads schema {PLAN_SCHEMA}",
+            plan.schema
+        ));
+    }
+    if plan.checks.len() > MAX_CHECKS {
+        problems.push(format!(
+            "{} checks is more than the {MAX_CHECKS} a plan may hold",
+            plan.checks.len()
+        ));
+    }
+    if let Some(proxy) = &plan.proxy {
+        if let Err(e) = crate::endpoint::parse_endpoint(proxy) {
+            problems.push(format!("proxy: {e}"));
+        }
+    }
+    let known = rule_base_ports();
+    let mut ids = std::collections::HashSet::new();
+    for (i, check) in plan.checks.iter().enumerate().take(MAX_CHECKS) {
+        let at = format!("checks[{i}]");
+        if !ids.insert(check.id.as_str()) {
+            problems.push(format!(
+                "{at}: id '{}' is used twice",
+                crate::endpoint::printable(&check.id)
+            ));
+        }
+        match parse_host(&check.host) {
+            Ok(Host::Name(_) | Host::Ip(_)) => {}
+            Ok(Host::Net(..)) => problems.push(format!(
+                "{at}: host {} is a network, not a host",
+                check.host
+            )),
+            Err(e) => problems.push(format!("{at}: host: {e}")),
+        }
+        if check.port == 0 {
+            problems.push(format!("{at}: port 0 is not a usable port"));
+        } else if !known.contains(&check.port) && !allowed_ports.contains(&check.port) {
+            problems.push(format!(
+                "{at}: port {} is not a port of Palette's rule base; allow it with --allow-port {} if it is yours (e.g. a vCenter on a custom port)",
+                check.port, check.port
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every single port named by a rule (ranges are not probed).
+fn rule_base_ports() -> Vec<u16> {
+    let mut ports: Vec<u16> = crate::catalog()
+        .map(|c| {
+            c.rules
+                .iter()
+                .flat_map(|r| {
+                    r.ports
+                        .iter()
+                        .filter(|p| p.first == p.last)
+                        .map(|p| p.first)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
 /// The roles that open connections in this checklist: where a probe can usefully run.
 pub fn sources(checklist: &Checklist) -> Vec<Role> {
     let mut roles: Vec<Role> = Vec::new();
@@ -198,7 +274,7 @@ mod tests {
     fn vsphere_answers() -> Answers {
         let mut a = Answers::default();
         a.infrastructure = vec![Infrastructure::Vsphere];
-        a.endpoints.infrastructure_api = "https://vcenter.example.com:8443".into();
+        a.endpoints.infrastructure_api = "https://vcenter.example.com:9443".into();
         a.endpoints.workload_nodes = vec!["10.20.0.0/16".into()];
         a
     }
@@ -230,7 +306,7 @@ mod tests {
         assert!(!vcenter.public, "vCenter is in the user's network");
         assert_eq!(
             (vcenter.host.as_str(), vcenter.port, vcenter.kind),
-            ("vcenter.example.com", 8443, CheckKind::Tls)
+            ("vcenter.example.com", 9443, CheckKind::Tls)
         );
         // DNS and NTP are UDP; the workload API is a network: both are explained, not dropped.
         let skipped: Vec<&str> = p.skipped.iter().map(|s| s.flow.as_str()).collect();
@@ -258,6 +334,26 @@ mod tests {
                 assert_ne!(ch.flow, "workload-palette-nats");
             }
         }
+    }
+
+    #[test]
+    fn validation_names_every_problem() {
+        let c = vsphere();
+        let mut p = plan(&c, &vsphere_answers(), Role::Pcg);
+        let at = p.checks.iter().position(|ch| ch.port == 9443).unwrap();
+        assert_eq!(
+            validate(&p, &[]).unwrap_err(),
+            vec![format!("checks[{at}]: port 9443 is not a port of Palette's rule base; allow it with --allow-port 9443 if it is yours (e.g. a vCenter on a custom port)")]
+        );
+        assert!(validate(&p, &[9443]).is_ok());
+        p.schema = 9;
+        p.checks[0].host = "10.0.0.0/8".into();
+        p.checks[1].port = 0;
+        p.checks[2].id = p.checks[3].id.clone();
+        p.checks[3].host = "bad_host".into();
+        let problems = validate(&p, &[9443]).unwrap_err();
+        assert_eq!(problems.len(), 5, "{problems:#?}");
+        assert!(problems[0].contains("schema 9"));
     }
 
     #[test]

@@ -1,0 +1,58 @@
+use super::{Failure, Step};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Resolves the host with the system resolver (as Palette's agents do); IP literals pass
+/// through. The step names the configured name servers, since users ask which one answered.
+pub(crate) async fn resolve(
+    host: &str,
+    port: u16,
+    steps: &mut Vec<Step>,
+) -> Result<Vec<SocketAddr>, Failure> {
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let started = Instant::now();
+    match tokio::net::lookup_host((host, port)).await {
+        Ok(found) => {
+            let addresses: Vec<SocketAddr> = found.collect();
+            let list: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
+            steps.push(Step::timed(
+                "dns",
+                started,
+                true,
+                format!("{host} -> {} (resolvers: {})", list.join(", "), resolvers()),
+            ));
+            Ok(addresses)
+        }
+        Err(e) => {
+            steps.push(Step::timed(
+                "dns",
+                started,
+                false,
+                format!("{host}: {e} (resolvers: {})", resolvers()),
+            ));
+            Err(Failure {
+                summary: format!("{host} does not resolve"),
+                cause: format!("the name server answered with an error or not at all: {e}"),
+                remediation: "check the DNS servers this machine uses and that they resolve the name (split DNS, conditional forwarders)".into(),
+            })
+        }
+    }
+}
+
+/// The name servers of /etc/resolv.conf, for the report.
+fn resolvers() -> String {
+    let servers: Vec<String> = std::fs::read_to_string("/etc/resolv.conf")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("nameserver"))
+        .map(|s| s.trim().to_owned())
+        .take(3)
+        .collect();
+    if servers.is_empty() {
+        "system default".to_owned()
+    } else {
+        servers.join(", ")
+    }
+}

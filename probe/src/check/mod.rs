@@ -1,0 +1,176 @@
+//! Live checks: run a plan's checks concurrently, each bounded by a timeout, and say for each
+//! what passed, what failed, why, and what to do about it.
+
+mod connect;
+mod dns;
+mod proxy;
+pub mod report;
+pub mod tls;
+
+use rules::plan::{Check, CheckKind, Plan};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+pub struct Options {
+    /// Limit for each check as a whole.
+    pub timeout: Duration,
+    /// Checks in flight at once.
+    pub parallel: usize,
+    /// The trust stores certificates are judged by (system + `--ca`, and the public web PKI).
+    pub trust: tls::Trust,
+    /// `Basic` credentials for the proxy, from the environment; never printed.
+    pub proxy_auth: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Pass,
+    /// Works, but not the way Palette prefers (e.g. no HTTP/2: gRPC falls back to WebSocket).
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CheckResult {
+    pub id: String,
+    pub flow: String,
+    pub host: String,
+    pub port: u16,
+    pub verdict: Verdict,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    pub steps: Vec<Step>,
+    pub millis: u64,
+}
+
+/// One stage of a check: dns, proxy, tcp, tls.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Step {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+    pub millis: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<tls::TlsReport>,
+}
+
+/// What a failed stage tells the user.
+pub(crate) struct Failure {
+    pub summary: String,
+    pub cause: String,
+    pub remediation: String,
+}
+
+impl Step {
+    fn timed(name: &'static str, started: Instant, ok: bool, detail: String) -> Step {
+        Step {
+            name,
+            ok,
+            detail,
+            millis: started.elapsed().as_millis() as u64,
+            tls: None,
+        }
+    }
+}
+
+/// Runs every check of the plan; `progress` sees each result as it completes.
+pub async fn run(
+    plan: &Plan,
+    options: Options,
+    mut progress: impl FnMut(&CheckResult),
+) -> Vec<CheckResult> {
+    let options = Arc::new(options);
+    let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
+    let proxy = plan.proxy.clone();
+    let mut tasks = JoinSet::new();
+    for (index, check) in plan.checks.iter().cloned().enumerate() {
+        let (options, limit, proxy) = (options.clone(), limit.clone(), proxy.clone());
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let started = Instant::now();
+            let mut steps = Vec::new();
+            let outcome = tokio::time::timeout(
+                options.timeout,
+                run_one(&check, proxy.as_deref(), &options, &mut steps),
+            )
+            .await;
+            let outcome = outcome.unwrap_or_else(|_| {
+                Err(Failure {
+                    summary: format!("no answer within {} s", options.timeout.as_secs_f32()),
+                    cause: "the check did not finish in time: packets are probably dropped on the way (a firewall DROP rule, a missing route) or the server stalls".into(),
+                    remediation: "open the flow in the firewall, or check that the destination serves this port".into(),
+                })
+            });
+            (index, finish(&check, outcome, steps, started))
+        });
+    }
+    let mut results: Vec<Option<CheckResult>> = vec![None; plan.checks.len()];
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, result)) = joined {
+            progress(&result);
+            results[index] = Some(result);
+        }
+    }
+    results.into_iter().flatten().collect()
+}
+
+fn finish(
+    check: &Check,
+    outcome: Result<(Verdict, String), Failure>,
+    steps: Vec<Step>,
+    started: Instant,
+) -> CheckResult {
+    let (verdict, summary, cause, remediation) = match outcome {
+        Ok((verdict, summary)) => (verdict, summary, None, None),
+        Err(f) => (Verdict::Fail, f.summary, Some(f.cause), Some(f.remediation)),
+    };
+    let warn = steps
+        .iter()
+        .find_map(|s| s.tls.as_ref().and_then(|t| t.warning.clone()));
+    let (cause, remediation) = match (verdict, warn) {
+        (Verdict::Warn, Some((c, r))) => (Some(c), Some(r)),
+        _ => (cause, remediation),
+    };
+    CheckResult {
+        id: check.id.clone(),
+        flow: check.flow.clone(),
+        host: check.host.clone(),
+        port: check.port,
+        verdict,
+        summary,
+        cause,
+        remediation,
+        steps,
+        millis: started.elapsed().as_millis() as u64,
+    }
+}
+
+async fn run_one(
+    check: &Check,
+    proxy: Option<&str>,
+    options: &Options,
+    steps: &mut Vec<Step>,
+) -> Result<(Verdict, String), Failure> {
+    let stream = match proxy.filter(|_| check.via_proxy) {
+        Some(proxy) => proxy::tunnel(check, proxy, options.proxy_auth.as_deref(), steps).await?,
+        None => {
+            let addresses = dns::resolve(&check.host, check.port, steps).await?;
+            connect::tcp(&addresses, steps).await?
+        }
+    };
+    match check.kind {
+        CheckKind::Tcp => Ok((Verdict::Pass, "connection accepted".into())),
+        CheckKind::Tls | CheckKind::Grpc => {
+            tls::handshake(check, stream, &options.trust, steps).await
+        }
+    }
+}

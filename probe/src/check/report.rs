@@ -1,0 +1,164 @@
+//! Check results for people (text), programs (JSON) and CI systems (JUnit XML).
+
+use super::{CheckResult, Verdict};
+use rules::plan::Plan;
+use serde::Serialize;
+
+pub fn exit_code(results: &[CheckResult]) -> u8 {
+    u8::from(results.iter().any(|r| r.verdict == Verdict::Fail))
+}
+
+/// One line as a check completes, for the progress display.
+pub fn progress_line(done: usize, total: usize, r: &CheckResult) -> String {
+    format!(
+        "[{done}/{total}] {} {} {}",
+        mark(r.verdict),
+        r.id,
+        r.summary
+    )
+}
+
+fn mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+    }
+}
+
+pub fn text(plan: &Plan, results: &[CheckResult]) -> String {
+    let mut out = format!(
+        "Checks from {} ({} in plan)\n",
+        plan.from.label(),
+        results.len()
+    );
+    for r in results {
+        out.push_str(&format!(
+            "\n{} {}  ({} ms)\n    {}\n",
+            mark(r.verdict),
+            r.id,
+            r.millis,
+            r.summary
+        ));
+        if let Some(cause) = &r.cause {
+            out.push_str(&format!("    cause: {cause}\n"));
+        }
+        if let Some(fix) = &r.remediation {
+            out.push_str(&format!("    fix:   {fix}\n"));
+        }
+        for s in &r.steps {
+            out.push_str(&format!(
+                "    - {:<5} {} {} ({} ms)\n",
+                s.name,
+                if s.ok { "ok  " } else { "fail" },
+                s.detail,
+                s.millis
+            ));
+        }
+    }
+    for s in &plan.skipped {
+        out.push_str(&format!("\nSKIP {}\n    {}\n", s.flow, s.reason));
+    }
+    let count = |v| results.iter().filter(|r| r.verdict == v).count();
+    out.push_str(&format!(
+        "\n{} passed, {} failed, {} warned, {} skipped\n",
+        count(Verdict::Pass),
+        count(Verdict::Fail),
+        count(Verdict::Warn),
+        plan.skipped.len()
+    ));
+    out
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct JsonReport<'a> {
+    schema: u32,
+    from: rules::Role,
+    results: &'a [CheckResult],
+    skipped: &'a [rules::plan::Skipped],
+}
+
+pub fn json(plan: &Plan, results: &[CheckResult]) -> String {
+    rules::json::to_string_pretty(&JsonReport {
+        schema: 1,
+        from: plan.from,
+        results,
+        skipped: &plan.skipped,
+    }) + "\n"
+}
+
+/// JUnit XML: one test case per check, grouped by flow; warnings pass with their text in
+/// system-out, skipped flows are skipped cases.
+pub fn junit(plan: &Plan, results: &[CheckResult]) -> String {
+    let failures = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .count();
+    let total_ms: u64 = results.iter().map(|r| r.millis).sum();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"portcheck {}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{}\" time=\"{:.3}\">\n",
+        xml(plan.from.slug()),
+        results.len() + plan.skipped.len(),
+        plan.skipped.len(),
+        total_ms as f64 / 1000.0
+    );
+    for r in results {
+        out.push_str(&format!(
+            "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">\n",
+            xml(&r.flow),
+            xml(&r.id),
+            r.millis as f64 / 1000.0
+        ));
+        let details = r
+            .steps
+            .iter()
+            .map(|s| format!("{}: {}", s.name, s.detail))
+            .collect::<Vec<_>>()
+            .join("\n");
+        match r.verdict {
+            Verdict::Fail => out.push_str(&format!(
+                "    <failure message=\"{}\">{}</failure>\n",
+                xml(&r.summary),
+                xml(&format!(
+                    "{}\nfix: {}\n{details}",
+                    r.cause.as_deref().unwrap_or(""),
+                    r.remediation.as_deref().unwrap_or("")
+                ))
+            )),
+            _ => out.push_str(&format!(
+                "    <system-out>{}</system-out>\n",
+                xml(&format!("{}\n{details}", r.summary))
+            )),
+        }
+        out.push_str("  </testcase>\n");
+    }
+    for s in &plan.skipped {
+        out.push_str(&format!(
+            "  <testcase classname=\"{}\" name=\"{}\">\n    <skipped message=\"{}\"/>\n  </testcase>\n",
+            xml(&s.flow),
+            xml(&s.flow),
+            xml(&s.reason)
+        ));
+    }
+    out.push_str("</testsuite>\n");
+    out
+}
+
+/// Text in XML attributes and elements, including what servers sent us (certificate names).
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}

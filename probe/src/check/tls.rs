@@ -1,0 +1,350 @@
+//! The TLS handshake: what the server presents, whether it is trusted, and whether something in
+//! the path re-signs it. Only the handshake happens: no application data is ever sent.
+
+use super::{Failure, Step, Verdict};
+use rules::plan::{Check, CheckKind};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TlsReport {
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpn: Option<String>,
+    /// The chain as the server sent it, leaf first.
+    pub chain: Vec<CertInfo>,
+    /// Verified against the system's trust store plus any `--ca` bundle.
+    pub trusted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_error: Option<String>,
+    /// For public destinations: verified against the public web PKI alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_ca: Option<bool>,
+    /// Cause and remediation of a warning, for the check's result.
+    #[serde(skip)]
+    pub warning: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    pub sans: Vec<String>,
+    pub not_before: String,
+    pub not_after: String,
+    pub sha256: String,
+}
+
+/// The two trust stores a check judges a chain by, built once per run.
+pub struct Trust {
+    local: Arc<WebPkiServerVerifier>,
+    public: Arc<WebPkiServerVerifier>,
+}
+
+impl Trust {
+    pub fn new(extra: &[CertificateDer<'static>]) -> Result<Trust, String> {
+        let mut local = RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        local.add_parsable_certificates(native.certs);
+        for cert in extra {
+            local
+                .add(cert.clone())
+                .map_err(|e| format!("a --ca certificate is not usable: {e}"))?;
+        }
+        let public = RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        let build = |roots: RootCertStore| {
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+                .build()
+                .map_err(|e| format!("cannot build a certificate verifier: {e}"))
+        };
+        Ok(Trust {
+            local: build(local)?,
+            public: build(public)?,
+        })
+    }
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    chain: Vec<CertificateDer<'static>>,
+    local: Option<Result<(), rustls::Error>>,
+    public: Option<Result<(), rustls::Error>>,
+}
+
+/// Lets the handshake finish whatever the certificate, and records what it would have decided:
+/// the report needs the chain even (especially) when it is not trusted.
+#[derive(Debug)]
+struct Recorder {
+    local: Arc<WebPkiServerVerifier>,
+    public: Arc<WebPkiServerVerifier>,
+    seen: Mutex<Seen>,
+}
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let local =
+            self.local
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+        let public =
+            self.public
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.chain = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.clone().into_owned())
+                .collect();
+            seen.local = Some(local.map(|_| ()));
+            seen.public = Some(public.map(|_| ()));
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.local.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.local.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.local.supported_verify_schemes()
+    }
+}
+
+pub(crate) async fn handshake(
+    check: &Check,
+    stream: TcpStream,
+    trust: &Trust,
+    steps: &mut Vec<Step>,
+) -> Result<(Verdict, String), Failure> {
+    let started = Instant::now();
+    let recorder = Arc::new(Recorder {
+        local: trust.local.clone(),
+        public: trust.public.clone(),
+        seen: Mutex::new(Seen::default()),
+    });
+    let mut config = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| internal(format!("TLS set-up: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(recorder.clone())
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let name = ServerName::try_from(check.host.clone())
+        .map_err(|e| internal(format!("{}: {e}", check.host)))?;
+    let connected = TlsConnector::from(Arc::new(config))
+        .connect(name, stream)
+        .await;
+    let tls = match connected {
+        Ok(tls) => tls,
+        Err(e) => {
+            steps.push(Step::timed("tls", started, false, e.to_string()));
+            return Err(Failure {
+                summary: "the TLS handshake failed".into(),
+                cause: format!("{e}: the server does not speak TLS on this port, or something in the path cut the handshake"),
+                remediation: "check that the port serves HTTPS, and that no device in the path blocks or rewrites TLS".into(),
+            });
+        }
+    };
+    let (_, connection) = tls.get_ref();
+    let version = connection
+        .protocol_version()
+        .map_or("unknown".to_owned(), |v| format!("{v:?}").replace('_', "."));
+    let alpn = connection
+        .alpn_protocol()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    let seen = std::mem::take(
+        &mut *recorder
+            .seen
+            .lock()
+            .map_err(|_| internal("TLS state".into()))?,
+    );
+    drop(tls);
+
+    let chain: Vec<CertInfo> = seen.chain.iter().filter_map(|c| describe(c)).collect();
+    let local = seen
+        .local
+        .unwrap_or(Err(rustls::Error::NoCertificatesPresented));
+    let public_ok = seen.public.as_ref().map(Result::is_ok);
+    let mut report = TlsReport {
+        version: version.replace("TLSv", "TLS "),
+        alpn: alpn.clone(),
+        chain,
+        trusted: local.is_ok(),
+        trust_error: local.as_ref().err().map(ToString::to_string),
+        public_ca: check.public.then_some(public_ok.unwrap_or(false)),
+        warning: None,
+    };
+    let issuer = report
+        .chain
+        .first()
+        .map(|c| c.issuer.clone())
+        .unwrap_or_default();
+    let outcome = judge(check, &report, &local, public_ok.unwrap_or(false), &issuer);
+    if let Ok((Verdict::Warn, _)) = &outcome {
+        report.warning = Some(warning(check, &report, &issuer));
+    }
+    let detail = format!(
+        "{}, ALPN {}, issuer {issuer}",
+        report.version,
+        alpn.as_deref().unwrap_or("none")
+    );
+    let mut step = Step::timed("tls", started, outcome.is_ok(), detail);
+    step.tls = Some(report);
+    steps.push(step);
+    outcome
+}
+
+fn judge(
+    check: &Check,
+    report: &TlsReport,
+    local: &Result<(), rustls::Error>,
+    public_ok: bool,
+    issuer: &str,
+) -> Result<(Verdict, String), Failure> {
+    if let Err(e) = local {
+        return Err(untrusted(check, e, issuer, report));
+    }
+    if check.public && !public_ok {
+        return Ok((
+            Verdict::Warn,
+            format!("trusted only through a local CA ({issuer}): TLS inspection"),
+        ));
+    }
+    if check.kind == CheckKind::Grpc && report.alpn.as_deref() != Some("h2") {
+        return Ok((Verdict::Warn, format!("{} without HTTP/2", report.version)));
+    }
+    Ok((
+        Verdict::Pass,
+        format!(
+            "{}, ALPN {}, certificate trusted",
+            report.version,
+            report.alpn.as_deref().unwrap_or("none")
+        ),
+    ))
+}
+
+fn warning(check: &Check, report: &TlsReport, issuer: &str) -> (String, String) {
+    if check.public && report.public_ca == Some(false) {
+        (
+            format!("the certificate chains to a local CA ({issuer}), not a public one: a proxy or firewall in the path decrypts and re-signs TLS (SSL bump)"),
+            "exempt the Palette endpoints from TLS inspection (tunnel them with plain CONNECT); otherwise distribute the inspecting CA to Palette components".into(),
+        )
+    } else {
+        (
+            "HTTP/2 was not negotiated (no ALPN h2): gRPC cannot run; the Palette agent falls back to WebSocket over HTTP/1.1 after up to ten attempts".into(),
+            "let HTTP/2 through: disable TLS inspection for this destination or use a proxy that supports HTTP/2".into(),
+        )
+    }
+}
+
+fn untrusted(check: &Check, e: &rustls::Error, issuer: &str, report: &TlsReport) -> Failure {
+    use rustls::{CertificateError, Error};
+    let sans = report
+        .chain
+        .first()
+        .map(|c| c.sans.join(", "))
+        .unwrap_or_default();
+    let self_signed =
+        report.chain.len() == 1 && report.chain.first().is_some_and(|c| c.subject == c.issuer);
+    let (cause, remediation) = match e {
+        // webpki reports a lone self-signed certificate in several ways; the fact is what helps.
+        _ if self_signed && !matches!(e, Error::InvalidCertificate(CertificateError::Expired | CertificateError::ExpiredContext { .. })) => (
+            format!("the certificate is self-signed ({issuer}): this machine does not trust it"),
+            "give the server a certificate from a CA you trust, or pass this certificate with --ca".to_owned(),
+        ),
+        Error::InvalidCertificate(CertificateError::Expired | CertificateError::ExpiredContext { .. }) => (
+            format!("the certificate expired (valid until {})", report.chain.first().map_or("?", |c| c.not_after.as_str())),
+            "renew the server certificate".to_owned(),
+        ),
+        Error::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }) => (
+            format!("the certificate is for other names ({sans}), not {}", check.host),
+            "use the name the certificate was issued for, or reissue it with this name".to_owned(),
+        ),
+        Error::InvalidCertificate(CertificateError::UnknownIssuer) if check.public => (
+            format!("the chain is signed by {issuer}, which this machine does not trust; for an internet destination that usually means TLS inspection"),
+            "exempt the destination from TLS inspection, or pass the inspecting CA with --ca to confirm".to_owned(),
+        ),
+        Error::InvalidCertificate(CertificateError::UnknownIssuer) => (
+            format!("the chain is signed by {issuer}, which this machine does not trust (self-signed, a private CA, or a missing intermediate)"),
+            "give the CA bundle with --ca, or have the server send its full chain".to_owned(),
+        ),
+        other => (format!("the certificate is not valid: {other}"), "check the server certificate".to_owned()),
+    };
+    Failure {
+        summary: "the certificate is not trusted".into(),
+        cause,
+        remediation,
+    }
+}
+
+fn internal(message: String) -> Failure {
+    Failure {
+        summary: "the check could not run".into(),
+        cause: message,
+        remediation: "report this as a bug in palette-portcheck".into(),
+    }
+}
+
+fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    let sans = cert
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .map(|ext| {
+            ext.value
+                .general_names
+                .iter()
+                .map(|n| n.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let digest = ring::digest::digest(&ring::digest::SHA256, der.as_ref());
+    Some(CertInfo {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        sans,
+        not_before: cert.validity().not_before.to_string(),
+        not_after: cert.validity().not_after.to_string(),
+        sha256: digest
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    })
+}
