@@ -1,0 +1,216 @@
+//! Shared harness for the probe's network tests: certificates, loopback servers, plans, and
+//! running `portcheck check` on them.
+#![allow(dead_code)] // each test binary uses part of these helpers
+
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+pub struct Ca {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+impl Ca {
+    pub fn new(name: &str) -> Ca {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        Ca {
+            issuer: CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap(),
+        }
+    }
+
+    pub fn leaf(
+        &self,
+        names: &[&str],
+        expired: bool,
+    ) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+        let key = KeyPair::generate().unwrap();
+        let cert = leaf_params(names, expired)
+            .signed_by(&key, &self.issuer)
+            .unwrap();
+        (
+            vec![cert.der().clone()],
+            PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
+        )
+    }
+
+    pub fn pem_file(&self, dir: &std::path::Path) -> PathBuf {
+        let path = dir.join("ca.pem");
+        std::fs::write(&path, self.issuer.pem()).unwrap();
+        path
+    }
+}
+
+pub fn leaf_params(names: &[&str], expired: bool) -> CertificateParams {
+    let mut params =
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, names[0]);
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    params
+}
+
+pub fn self_signed(names: &[&str]) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    let key = KeyPair::generate().unwrap();
+    let cert = leaf_params(names, false).self_signed(&key).unwrap();
+    (
+        vec![cert.der().clone()],
+        PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
+    )
+}
+
+/// A TLS server on a free loopback port, in its own thread, for the life of the test process.
+pub fn tls_server(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    alpn: &[&[u8]],
+) -> u16 {
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    // The handshake is all a check does; errors are the client's business.
+                    let _ = acceptor.accept(stream).await;
+                });
+            }
+        });
+    });
+    port
+}
+
+/// Accepts connections and never says a word.
+pub fn stalling_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+pub fn refusing_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    port
+}
+
+pub fn check(id: &str, host: &str, port: u16, kind: &str, public: bool) -> Value {
+    json!({"id": id, "flow": id, "host": host, "port": port, "kind": kind, "via-proxy": false, "public": public, "purpose": "test"})
+}
+
+pub fn check_with_proxy(id: &str, host: &str, port: u16, kind: &str) -> Value {
+    let mut c = check(id, host, port, kind, false);
+    c["via-proxy"] = json!(true);
+    c
+}
+
+/// Runs `portcheck check --format json` on a plan of these checks; every check's port is
+/// allowed. Proxy variables of the test's own environment are removed so only `env` counts.
+pub fn run_plan(
+    dir: &Path,
+    proxy: Option<&str>,
+    checks: Vec<Value>,
+    ca: Option<&PathBuf>,
+    env: &[(&str, String)],
+) -> (Option<i32>, Value, String) {
+    let mut plan =
+        json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": checks});
+    if let Some(proxy) = proxy {
+        plan["proxy"] = json!(proxy);
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
+    cmd.args(["check", "--format", "json", "--timeout", "3", "--plan"])
+        .arg(&path);
+    for c in plan["checks"].as_array().unwrap() {
+        cmd.args(["--allow-port", &c["port"].to_string()]);
+    }
+    if let Some(ca) = ca {
+        cmd.arg("--ca").arg(ca);
+    }
+    for var in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (*k, v)));
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (out.status.code(), report, stderr)
+}
+
+pub fn run(checks: Vec<Value>, ca: Option<&PathBuf>, dir: &Path) -> (Option<i32>, Value) {
+    let (code, report, _) = run_plan(dir, None, checks, ca, &[]);
+    (code, report)
+}
+
+/// A TLS server for `localhost` with HTTP/2, signed by a fresh test CA written to a PEM file.
+pub struct TlsTarget {
+    pub port: u16,
+    pub ca_file: PathBuf,
+}
+
+pub fn tls_target() -> TlsTarget {
+    let ca = Ca::new("palette-portcheck test CA");
+    let dir = temp_dir(&format!("target-{}", rand_suffix()));
+    let ca_file = ca.pem_file(&dir);
+    let (chain, key) = ca.leaf(&["localhost"], false);
+    TlsTarget {
+        port: tls_server(chain, key, &[b"h2", b"http/1.1"]),
+        ca_file,
+    }
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+pub fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result {id}"))
+}
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("portcheck-check-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

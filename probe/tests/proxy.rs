@@ -1,0 +1,219 @@
+//! `portcheck check` through a real HTTP proxy: Squid from Debian, started per test with its own
+//! configuration on a free loopback port (CONNECT allowed, denied, with authentication), and a
+//! proxy that stalls.
+
+mod common;
+
+use common::{check_with_proxy, run_plan, stalling_server, temp_dir, tls_target};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `user` / `s3cret`, hashed with `openssl passwd -apr1 -salt abcdefgh s3cret`.
+const PASSWD: &str = "user:$apr1$abcdefgh$M2T3erDstkD7SsE2QQnfH0\n";
+
+struct Squid {
+    child: Child,
+    port: u16,
+}
+
+impl Squid {
+    fn start(dir: &Path, allowed_port: u16, auth: bool) -> Squid {
+        let port = free_port();
+        std::fs::create_dir_all(dir).unwrap();
+        // Squid drops to the `proxy` user: it must be able to write its logs here.
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+        let d = dir.display();
+        let mut conf = format!(
+            "http_port 127.0.0.1:{port}\npid_filename {d}/squid.pid\ncache_log {d}/cache.log\naccess_log none\ncache deny all\ncoredump_dir {d}\nshutdown_lifetime 0 seconds\npinger_enable off\nacl SSL_ports port {allowed_port}\nacl CONNECT method CONNECT\nhttp_access deny CONNECT !SSL_ports\n"
+        );
+        if auth {
+            std::fs::write(dir.join("passwd"), PASSWD).unwrap();
+            conf.push_str(&format!(
+                "auth_param basic program /usr/lib/squid/basic_ncsa_auth {d}/passwd\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\n"
+            ));
+        } else {
+            conf.push_str("acl local src 127.0.0.1\nhttp_access allow local\n");
+        }
+        conf.push_str("http_access deny all\n");
+        std::fs::write(dir.join("squid.conf"), conf).unwrap();
+        let child = Command::new("squid")
+            .args(["-N", "-f"])
+            .arg(dir.join("squid.conf"))
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("squid is not installed (scripts/setup installs it)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "squid did not start: {}",
+                log(dir)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Squid { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Squid {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn log(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("cache.log")).unwrap_or_default()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn dir(name: &str) -> PathBuf {
+    temp_dir(&format!("proxy-{name}"))
+}
+
+#[test]
+fn connect_through_squid_then_tls_with_alpn() {
+    let target = tls_target();
+    let squid = Squid::start(&dir("allow").join("squid"), target.port, false);
+    let (code, report, stderr) = run_plan(
+        &dir("allow"),
+        Some(&squid.url()),
+        vec![check_with_proxy(
+            "via-squid",
+            "localhost",
+            target.port,
+            "grpc",
+        )],
+        Some(&target.ca_file),
+        &[],
+    );
+    assert_eq!(code, Some(0), "{report:#} {stderr}");
+    let r = &report["results"][0];
+    assert_eq!(r["verdict"], "pass", "{r:#}");
+    let proxy = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "proxy")
+        .unwrap();
+    assert!(
+        proxy["detail"].as_str().unwrap().contains("200"),
+        "{proxy:#}"
+    );
+    let tls = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "tls")
+        .unwrap();
+    assert_eq!(tls["tls"]["alpn"], "h2", "HTTP/2 survives a CONNECT tunnel");
+}
+
+#[test]
+fn squid_denying_connect_is_reported_with_the_fix() {
+    let target = tls_target();
+    let squid = Squid::start(&dir("deny").join("squid"), 1, false);
+    let (code, report, _) = run_plan(
+        &dir("deny"),
+        Some(&squid.url()),
+        vec![check_with_proxy("denied", "localhost", target.port, "tls")],
+        Some(&target.ca_file),
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let r = &report["results"][0];
+    assert_eq!(r["verdict"], "fail");
+    assert!(
+        r["summary"].as_str().unwrap().contains("refuses CONNECT"),
+        "{r:#}"
+    );
+    assert!(
+        r["remediation"].as_str().unwrap().contains("SSL_ports"),
+        "{r:#}"
+    );
+}
+
+#[test]
+fn proxy_authentication_comes_from_the_environment_and_is_never_printed() {
+    let target = tls_target();
+    let squid = Squid::start(&dir("auth").join("squid"), target.port, true);
+    let checks = || vec![check_with_proxy("authed", "localhost", target.port, "tls")];
+
+    let (code, report, _) = run_plan(
+        &dir("auth"),
+        Some(&squid.url()),
+        checks(),
+        Some(&target.ca_file),
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let r = &report["results"][0];
+    assert!(
+        r["summary"]
+            .as_str()
+            .unwrap()
+            .contains("asks for credentials"),
+        "{r:#}"
+    );
+    assert!(
+        r["remediation"].as_str().unwrap().contains("HTTPS_PROXY"),
+        "{r:#}"
+    );
+
+    let env = [(
+        "HTTPS_PROXY",
+        format!("http://user:s3cret@127.0.0.1:{}", squid.port),
+    )];
+    let (code, report, stderr) = run_plan(
+        &dir("auth"),
+        Some(&squid.url()),
+        checks(),
+        Some(&target.ca_file),
+        &env,
+    );
+    assert_eq!(code, Some(0), "{report:#}");
+    let everything = format!("{report}{stderr}");
+    assert!(
+        !everything.contains("s3cret"),
+        "the password leaked: {everything}"
+    );
+    assert!(
+        !everything.contains("dXNlcjpzM2NyZXQ"),
+        "the encoded credentials leaked"
+    );
+}
+
+#[test]
+fn a_stalling_proxy_times_out() {
+    let port = stalling_server();
+    let (code, report, _) = run_plan(
+        &dir("stall"),
+        Some(&format!("http://127.0.0.1:{port}")),
+        vec![check_with_proxy("stalled", "localhost", 443, "tls")],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        report["results"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no answer within"),
+        "{report:#}"
+    );
+}
