@@ -8,19 +8,27 @@ const LONG_ABOUT: &str = "\
 Check the network flows a Spectro Cloud Palette deployment needs.
 
 portcheck serves the palette-portcheck app (questionnaire, port checklist, topology picture and
-firewall ticket) to your browser from this machine, and will run live checks of those flows from
-where it runs.
+firewall ticket) to your browser from this machine. From the command line it prints the checklist
+and the firewall ticket for an answer file, and proves the flows with live checks (DNS, TCP, TLS,
+HTTP/2, proxy) from wherever it runs.
 
-It listens on the loopback interface only unless you say otherwise, so nothing outside this
-machine can reach it.";
+`serve` listens on the loopback interface only unless you say otherwise, so nothing outside this
+machine can reach it. `check` contacts only the targets of its plan.";
 
 const EXAMPLES: &str = "\
 Examples:
   Serve the app built by `make run` (or `trunk build`) and open the printed URL:
     portcheck serve --dir dist
 
-  Pick a fixed port:
-    portcheck serve --dir dist --port 8790";
+  The checklist and the firewall ticket for an answer file saved by the app:
+    portcheck checklist --answers answers.json
+    portcheck ticket --answers answers.json --format nftables
+
+  Prove the flows that start on this machine (here: a workload cluster node):
+    portcheck plan --answers answers.json --from workload > plan.json
+    portcheck check --plan plan.json
+
+Each command has its own --help.";
 
 #[derive(Debug, Parser)]
 #[command(name = "portcheck", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
