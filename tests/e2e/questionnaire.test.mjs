@@ -302,6 +302,23 @@ describe('accessibility and layout', () => {
     assert.ok(focusVisible, 'focus stays on the page');
   });
 
+  test('the printed checklist is a clean handout', async () => {
+    const { page } = session;
+    await fresh(page);
+    await step(page, 'Checklist');
+    const reason = page.locator('[data-flow-id="admin-palette-ui"] details li').first();
+    assert.equal(await reason.isVisible(), false, 'reasons are folded on screen');
+    await page.emulateMedia({ media: 'print' });
+    try {
+      assert.ok(await reason.isVisible(), 'reasons are shown in print');
+      assert.equal(await page.getByRole('navigation', { name: 'Questionnaire steps' }).isVisible(), false);
+      assert.equal(await page.locator('#share').isVisible(), false);
+      await page.pdf({ path: `${artifacts}/checklist-print.pdf` });
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
+
   test('no horizontal scrolling on a 360 px wide screen', async () => {
     const context = await session.browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
