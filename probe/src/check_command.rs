@@ -38,7 +38,7 @@ fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
         Options {
             timeout: Duration::from_secs(args.timeout),
             parallel: args.parallel as usize,
-            trust: Trust::new(&extra)?,
+            trust: std::sync::Arc::new(Trust::new(&extra)?),
             proxy_auth: proxy_credentials(),
         },
     ))
@@ -60,7 +60,7 @@ fn read_ca(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, Strin
 
 /// `user:password` from HTTPS_PROXY (or https_proxy), base64-encoded for Basic auth. The value
 /// never reaches a log or a report.
-fn proxy_credentials() -> Option<String> {
+pub fn proxy_credentials() -> Option<String> {
     use base64::Engine;
     let url = std::env::var("HTTPS_PROXY")
         .or_else(|_| std::env::var("https_proxy"))

@@ -240,4 +240,22 @@ pub struct ServeArgs {
     /// Allow --bind to name an address that is not loopback.
     #[arg(long)]
     pub expose: bool,
+
+    /// Also accept WebSocket connections from pages of this origin (repeatable), e.g. the docs
+    /// site https://docs.example.com; `null` accepts the offline file:// bundle. The probe's own
+    /// origin is always accepted. Every connection also needs the token.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+
+    /// The plan the app may run here (from `portcheck plan`); the page can only run its checks.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Also allow this port in the plan (repeatable), for endpoints on custom ports.
+    #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub allow_ports: Vec<u16>,
+
+    /// WebSocket connections at once; more are refused with 503.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub max_connections: u64,
 }

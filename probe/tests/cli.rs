@@ -110,7 +110,9 @@ impl Server {
             .unwrap_or_else(|| panic!("no URL in {line:?}"));
         let port = url
             .trim_start_matches("http://127.0.0.1:")
-            .trim_end_matches('/')
+            .split('/')
+            .next()
+            .unwrap()
             .parse()
             .unwrap();
         Server { child, port }

@@ -26,19 +26,21 @@ export async function startProbe({ dir = `${root}dist` } = {}) {
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise((resolve, reject) => {
+  const { url, token } = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`probe did not start in 10 s:\n${stderr}`)), 10_000);
     child.on('exit', (code) => reject(new Error(`probe exited with ${code}:\n${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = line.match(/Open (http:\/\/\S+)/);
+      // The printed URL carries the probe's token in its fragment; tests add their own fragments.
+      const match = line.match(/Open (http:\/\/[^#\s]+)(?:#t=(\S+))?/);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url: match[1], token: match[2] });
       }
     });
   });
   return {
     url,
+    token,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.on('exit', resolve);

@@ -20,7 +20,7 @@ pub struct Options {
     /// Checks in flight at once.
     pub parallel: usize,
     /// The trust stores certificates are judged by (system + `--ca`, and the public web PKI).
-    pub trust: tls::Trust,
+    pub trust: Arc<tls::Trust>,
     /// `Basic` credentials for the proxy, from the environment; never printed.
     pub proxy_auth: Option<String>,
 }

@@ -1,0 +1,237 @@
+//! `portcheck serve`: the built app and the WebSocket endpoint for live checks, on loopback.
+
+mod gate;
+mod protocol;
+mod session;
+
+use crate::check::tls::Trust;
+use crate::cli::ServeArgs;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use gate::Gate;
+use rules::plan::Plan;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+
+/// Frames and messages from the page are small JSON; anything bigger is refused by the socket.
+const MAX_MESSAGE: usize = 64 * 1024;
+
+/// What every session shares.
+pub struct Shared {
+    gate: Gate,
+    plan: Option<Plan>,
+    trust: Arc<Trust>,
+    proxy_auth: Option<String>,
+}
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    if let Err(message) = check_args(&args) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_args(args: &ServeArgs) -> Result<(), String> {
+    if !args.bind.is_loopback() && !args.expose {
+        return Err(format!(
+            "--bind {} is not a loopback address; add --expose if you really want other machines to reach this server",
+            args.bind
+        ));
+    }
+    if !args.dir.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no index.html: build the app first (`make run` does), or point --dir at the built app",
+            args.dir.display()
+        ));
+    }
+    Ok(())
+}
+
+fn load_plan(args: &ServeArgs) -> Result<Option<Plan>, String> {
+    let Some(path) = &args.plan else {
+        return Ok(None);
+    };
+    let plan: Plan = crate::answers_file::read_json(path, "plan file")?;
+    rules::plan::validate(&plan, &args.allow_ports).map_err(|p| {
+        format!(
+            "{} is not a usable plan:\n  {}",
+            path.display(),
+            p.join("\n  ")
+        )
+    })?;
+    Ok(Some(plan))
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let plan = load_plan(&args)?;
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    let hosts = allowed_hosts(local);
+    let own_origins = hosts.iter().map(|h| format!("http://{h}")).collect();
+    let token = gate::new_token()?;
+    let shared = Arc::new(Shared {
+        gate: Gate::new(
+            token.clone(),
+            own_origins,
+            &args.allow_origins,
+            args.max_connections as usize,
+        )?,
+        plan,
+        trust: Arc::new(Trust::new(&[])?),
+        proxy_auth: crate::check_command::proxy_credentials(),
+    });
+    let app = Router::new()
+        .route("/v1/ws", get(websocket).with_state(shared.clone()))
+        .fallback_service(ServeDir::new(&args.dir))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(Arc::new(hosts), check_host));
+
+    let url = match local {
+        SocketAddr::V4(a) => format!("http://{a}/"),
+        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+    };
+    let origins: Vec<&str> = shared.gate.origins().collect();
+    tracing::info!(address = %local, dir = %args.dir.display(), origins = ?origins, "listening");
+    // The token goes to the terminal only, in the URL fragment (never sent to a server); logs
+    // never carry it.
+    // Printed, not logged, and a closed stdout must not stop the server.
+    let _ = crate::output::print(&format!(
+        "portcheck is serving the app. Open {url}#t={token}\nLive checks: ws://{}/v1/ws, from pages of {}\n",
+        &url["http://".len()..url.len() - 1],
+        origins.join(", ")
+    ));
+
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| format!("server stopped: {e}"))
+}
+
+async fn websocket(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("(none)")
+        .to_owned();
+    let slot = match shared.gate.admit(&headers) {
+        Ok(slot) => slot,
+        Err(refusal) => {
+            tracing::info!(target: "audit", event = "handshake", accepted = false, reason = refusal.reason(), %origin, %peer);
+            return (refusal.status(), refusal.reason()).into_response();
+        }
+    };
+    tracing::info!(target: "audit", event = "handshake", accepted = true, %origin, %peer);
+    upgrade
+        .protocols([gate::PROTOCOL])
+        .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            // The slot is held for the life of the session, released when it ends.
+            let _slot = slot;
+            session::run(socket, shared, peer.to_string()).await;
+        })
+}
+
+/// No page of another origin may read our responses or frame them; nothing is cached.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// The Host values a browser sends when it really means this server. Anything else is a
+/// DNS-rebinding attempt: a public name re-pointed at 127.0.0.1 to read this server's responses.
+fn allowed_hosts(local: SocketAddr) -> Vec<String> {
+    let port = local.port();
+    let mut hosts = vec![match local {
+        SocketAddr::V4(a) => a.to_string(),
+        SocketAddr::V6(a) => format!("[{}]:{port}", a.ip()),
+    }];
+    if local.ip().is_loopback() {
+        hosts.push(format!("localhost:{port}"));
+    }
+    hosts
+}
+
+async fn check_host(
+    State(allowed): State<Arc<Vec<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    match host {
+        Some(h) if allowed.contains(&h) => next.run(request).await,
+        _ => {
+            tracing::warn!(host = ?host, "refused a request with an unexpected Host header");
+            (StatusCode::MISDIRECTED_REQUEST, "unexpected Host header\n").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_include_localhost_with_port() {
+        let hosts = allowed_hosts("127.0.0.1:8790".parse().unwrap());
+        assert_eq!(hosts, vec!["127.0.0.1:8790", "localhost:8790"]);
+    }
+
+    #[test]
+    fn ipv6_loopback_host_is_bracketed() {
+        let hosts = allowed_hosts("[::1]:9000".parse().unwrap());
+        assert_eq!(hosts, vec!["[::1]:9000", "localhost:9000"]);
+    }
+}

@@ -1,0 +1,422 @@
+//! The probe's WebSocket endpoint under attack: the handshake gate (token, Origin, Host,
+//! connection limit), message limits and protocol abuse, plan containment, and the audit log.
+//! Cases follow ../shared/design/probe-security.md, section 7.
+
+mod common;
+
+use common::{check, stalling_server, temp_dir};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+struct Probe {
+    child: Child,
+    port: u16,
+    token: String,
+    log: PathBuf,
+}
+
+impl Probe {
+    fn start(name: &str, extra: &[&str]) -> Probe {
+        let dir = temp_dir(&format!("serve-{name}"));
+        std::fs::write(dir.join("index.html"), "<p>app</p>").unwrap();
+        let log = dir.join("stderr.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+            .args(["serve", "--port", "0", "--dir"])
+            .arg(&dir)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("{line}"));
+        let (authority, token) = url["http://".len()..].split_once("/#t=").unwrap();
+        Probe {
+            child,
+            port: authority.rsplit_once(':').unwrap().1.parse().unwrap(),
+            token: token.to_owned(),
+            log,
+        }
+    }
+
+    fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn protocols(&self) -> String {
+        format!("portcheck.v1, portcheck.token.{}", self.token)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a WebSocket with exactly these headers; `Err(status)` when the handshake is refused.
+async fn connect(port: u16, path: &str, headers: &[(&str, &str)]) -> Result<Socket, u16> {
+    let mut request = format!("ws://127.0.0.1:{port}{path}")
+        .into_client_request()
+        .unwrap();
+    for (name, value) in headers {
+        let name =
+            tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+        request
+            .headers_mut()
+            .insert(name, HeaderValue::from_str(value).unwrap());
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, response)) => {
+            assert_eq!(response.headers()["sec-websocket-protocol"], "portcheck.v1");
+            Ok(socket)
+        }
+        Err(WsError::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("unexpected handshake error: {e}"),
+    }
+}
+
+async fn send(socket: &mut Socket, value: Value) -> Value {
+    socket.send(Message::text(value.to_string())).await.unwrap();
+    next(socket).await
+}
+
+async fn next(socket: &mut Socket) -> Value {
+    match socket.next().await {
+        Some(Ok(Message::Text(t))) => serde_json::from_str(&t).unwrap(),
+        other => panic!("expected a text message, got {other:?}"),
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_handshake_needs_the_token_the_origin_and_the_host() {
+    let probe = Probe::start("gate", &["--allow-origin", "https://docs.example.com"]);
+    rt().block_on(async {
+        let origin = probe.origin();
+        let good = probe.protocols();
+        let p = probe.port;
+        // 1-2: no token, wrong token, a token changed by one character, the token in the query.
+        assert_eq!(
+            connect(
+                p,
+                "/v1/ws",
+                &[
+                    ("Origin", &origin),
+                    ("Sec-WebSocket-Protocol", "portcheck.v1")
+                ]
+            )
+            .await
+            .err(),
+            Some(401)
+        );
+        let mut wrong = probe.token.clone();
+        let last = wrong.pop().unwrap();
+        wrong.push(if last == 'A' { 'B' } else { 'A' });
+        let wrong = format!("portcheck.v1, portcheck.token.{wrong}");
+        assert_eq!(
+            connect(
+                p,
+                "/v1/ws",
+                &[("Origin", &origin), ("Sec-WebSocket-Protocol", &wrong)]
+            )
+            .await
+            .err(),
+            Some(401)
+        );
+        let query = format!("/v1/ws?token={}", probe.token);
+        assert_eq!(
+            connect(
+                p,
+                &query,
+                &[
+                    ("Origin", &origin),
+                    ("Sec-WebSocket-Protocol", "portcheck.v1")
+                ]
+            )
+            .await
+            .err(),
+            Some(401)
+        );
+        // 3-4: foreign, look-alike and downgraded origins; null without --allow-origin null.
+        for bad in [
+            "https://evil.example",
+            "https://docs.example.com.evil.net",
+            "http://docs.example.com",
+            "null",
+        ] {
+            assert_eq!(
+                connect(
+                    p,
+                    "/v1/ws",
+                    &[("Origin", bad), ("Sec-WebSocket-Protocol", &good)]
+                )
+                .await
+                .err(),
+                Some(403),
+                "{bad}"
+            );
+        }
+        // 6: DNS rebinding shapes are refused by the Host check before anything else.
+        for host in [
+            format!("evil.example:{p}"),
+            format!("0.0.0.0:{p}"),
+            "127.0.0.1:1".to_owned(),
+        ] {
+            let status = connect(
+                p,
+                "/v1/ws",
+                &[
+                    ("Host", &host),
+                    ("Origin", &origin),
+                    ("Sec-WebSocket-Protocol", &good),
+                ],
+            )
+            .await
+            .err();
+            assert_eq!(status, Some(421), "{host}");
+        }
+        // The page's own origin, an allowed docs origin and a command-line client get in.
+        assert!(connect(
+            p,
+            "/v1/ws",
+            &[("Origin", &origin), ("Sec-WebSocket-Protocol", &good)]
+        )
+        .await
+        .is_ok());
+        assert!(connect(
+            p,
+            "/v1/ws",
+            &[
+                ("Origin", "https://docs.example.com"),
+                ("Sec-WebSocket-Protocol", &good)
+            ]
+        )
+        .await
+        .is_ok());
+        assert!(connect(p, "/v1/ws", &[("Sec-WebSocket-Protocol", &good)])
+            .await
+            .is_ok());
+    });
+    // 27: the audit log records handshakes but never the token.
+    let log = probe.log();
+    assert!(
+        log.contains("handshake")
+            && log.contains("origin not allowed")
+            && log.contains("missing or wrong token"),
+        "{log}"
+    );
+    assert!(!log.contains(&probe.token), "the token leaked into the log");
+}
+
+#[test]
+fn the_file_bundle_origin_is_accepted_only_when_asked_for() {
+    let probe = Probe::start("null", &["--allow-origin", "null"]);
+    rt().block_on(async {
+        assert!(connect(
+            probe.port,
+            "/v1/ws",
+            &[
+                ("Origin", "null"),
+                ("Sec-WebSocket-Protocol", &probe.protocols())
+            ]
+        )
+        .await
+        .is_ok());
+        assert_eq!(
+            connect(
+                probe.port,
+                "/v1/ws",
+                &[
+                    ("Origin", "null"),
+                    ("Sec-WebSocket-Protocol", "portcheck.v1")
+                ]
+            )
+            .await
+            .err(),
+            Some(401)
+        );
+    });
+}
+
+#[test]
+fn connections_beyond_the_limit_are_refused_and_slots_come_back() {
+    let probe = Probe::start("limit", &["--max-connections", "1"]);
+    rt().block_on(async {
+        let headers = [("Sec-WebSocket-Protocol", probe.protocols())];
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut first = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        assert_eq!(
+            connect(probe.port, "/v1/ws", &headers).await.err(),
+            Some(503)
+        );
+        first.close(None).await.unwrap();
+        while first.next().await.is_some() {}
+        let mut tries = 0;
+        while connect(probe.port, "/v1/ws", &headers).await.is_err() {
+            tries += 1;
+            assert!(tries < 50, "the slot was never released");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    });
+}
+
+#[test]
+fn abusive_messages_are_answered_or_closed_without_harm() {
+    let probe = Probe::start("abuse", &[]);
+    rt().block_on(async {
+        let protocols = probe.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        // 9: an oversized message ends the session.
+        let mut s = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        s.send(Message::text("x".repeat(64 * 1024 + 1)))
+            .await
+            .unwrap();
+        assert!(
+            !matches!(s.next().await, Some(Ok(Message::Text(_)))),
+            "no answer to an oversized message"
+        );
+        // 10: binary frames are refused with 1003.
+        let mut s = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        s.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+        match s.next().await {
+            Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1003),
+            other => panic!("{other:?}"),
+        }
+        // 16: malformed, deeply nested, unknown fields, wrong types: structured errors, then close.
+        let mut s = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        for bad in [
+            "{not json",
+            &"[".repeat(5000),
+            r#"{"v":1,"type":"run","host":"127.0.0.1","port":22}"#,
+        ] {
+            s.send(Message::text(bad.to_owned())).await.unwrap();
+            let reply = next(&mut s).await;
+            assert_eq!(reply["type"], "error", "{bad}: {reply}");
+        }
+        match s.next().await {
+            Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1008),
+            other => panic!("expected a close after three bad messages: {other:?}"),
+        }
+    });
+}
+
+#[test]
+fn only_checks_of_the_plan_run_and_results_stream_back() {
+    let target = stalling_server();
+    let dir = temp_dir("serve-plan");
+    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+        "checks": [check("loopback", "127.0.0.1", target, "tcp", false)]});
+    let plan_file = dir.join("plan.json");
+    std::fs::write(&plan_file, plan.to_string()).unwrap();
+    let port_arg = target.to_string();
+    let probe = Probe::start(
+        "plan",
+        &[
+            "--plan",
+            plan_file.to_str().unwrap(),
+            "--allow-port",
+            &port_arg,
+        ],
+    );
+    rt().block_on(async {
+        let protocols = probe.protocols();
+        let mut s = connect(
+            probe.port,
+            "/v1/ws",
+            &[("Sec-WebSocket-Protocol", protocols.as_str())],
+        )
+        .await
+        .unwrap();
+        let hello = send(&mut s, json!({"v": 1, "type": "hello"})).await;
+        assert_eq!(hello["type"], "hello");
+        assert_eq!(hello["checks"][0]["id"], "loopback");
+        // 17: an id that is not in the plan runs nothing.
+        let refused = send(
+            &mut s,
+            json!({"v": 1, "type": "run", "ids": ["ssh@127.0.0.1:22"]}),
+        )
+        .await;
+        assert_eq!(refused["type"], "error");
+        assert!(refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a check of this probe's plan"));
+        let result = send(&mut s, json!({"v": 1, "type": "run"})).await;
+        assert_eq!(result["type"], "result", "{result}");
+        assert_eq!(result["result"]["verdict"], "pass");
+        let done = next(&mut s).await;
+        assert_eq!(
+            (done["type"].as_str(), done["passed"].as_u64()),
+            (Some("done"), Some(1))
+        );
+    });
+    let log = probe.log();
+    assert!(
+        log.contains("event=\"check\"") && log.contains("check=loopback"),
+        "an audit line per check: {log}"
+    );
+    assert!(!log.contains(&probe.token));
+}
+
+#[test]
+fn a_plan_with_ports_outside_the_rule_base_is_refused_at_start() {
+    let dir = temp_dir("serve-badplan");
+    std::fs::write(dir.join("index.html"), "x").unwrap();
+    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": [check("smtp", "127.0.0.1", 25, "tcp", false)]});
+    std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["serve", "--port", "0", "--dir"])
+        .arg(&dir)
+        .arg("--plan")
+        .arg(dir.join("plan.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("port 25 is not a port of Palette's rule base"));
+}
+
+#[test]
+fn no_cors_or_private_network_headers_are_ever_sent() {
+    let probe = Probe::start("cors", &[]);
+    for request in [
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nConnection: close\r\n\r\n", probe.port),
+        format!("OPTIONS /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Private-Network: true\r\nConnection: close\r\n\r\n", probe.port),
+    ] {
+        let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let lower = response.to_ascii_lowercase();
+        assert!(!lower.contains("access-control-allow"), "{response}");
+        assert!(lower.contains("x-content-type-options: nosniff"), "{response}");
+    }
+}
