@@ -101,6 +101,64 @@ fn tls_verdicts_against_real_servers() {
 }
 
 #[test]
+fn intermediates_and_alpn_variants() {
+    let dir = temp_dir("chain");
+    let root = Ca::new("palette-portcheck test root");
+    let ca_file = root.pem_file(&dir);
+    let intermediate = root.intermediate("palette-portcheck test intermediate");
+    let (leaf, key) = intermediate.leaf(&["localhost"], false);
+    let mut full_chain = leaf.clone();
+    full_chain.push(intermediate.der());
+    let full = tls_server(full_chain, key.clone_key(), &[b"h2"]);
+    let missing = tls_server(leaf.clone(), key.clone_key(), &[b"h2"]);
+    let no_alpn = tls_server(
+        leaf.into_iter().chain([intermediate.der()]).collect(),
+        key,
+        &[],
+    );
+
+    let (_, report) = run(
+        vec![
+            check("full-chain-h2-only", "localhost", full, "grpc", false),
+            check("missing-intermediate", "localhost", missing, "tls", false),
+            check("no-alpn", "localhost", no_alpn, "grpc", false),
+        ],
+        Some(&ca_file),
+        &dir,
+    );
+    let full = result(&report, "full-chain-h2-only");
+    assert_eq!(full["verdict"], "pass", "{full:#}");
+    let tls = full["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "tls")
+        .unwrap();
+    assert_eq!(
+        tls["tls"]["chain"].as_array().unwrap().len(),
+        2,
+        "the chain as sent"
+    );
+
+    let missing = result(&report, "missing-intermediate");
+    assert_eq!(missing["verdict"], "fail");
+    assert!(
+        missing["cause"]
+            .as_str()
+            .unwrap()
+            .contains("missing intermediate"),
+        "{missing:#}"
+    );
+
+    let no_alpn = result(&report, "no-alpn");
+    assert_eq!(no_alpn["verdict"], "warn", "{no_alpn:#}");
+    assert!(no_alpn["summary"]
+        .as_str()
+        .unwrap()
+        .contains("without HTTP/2"));
+}
+
+#[test]
 fn refused_and_stalled_ports_are_told_apart() {
     let dir = temp_dir("tcp");
     let refused = refusing_port();

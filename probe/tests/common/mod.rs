@@ -39,6 +39,21 @@ impl Ca {
         )
     }
 
+    /// An intermediate CA signed by this one.
+    pub fn intermediate(&self, name: &str) -> Ca {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        Ca {
+            issuer: CertifiedIssuer::signed_by(params, KeyPair::generate().unwrap(), &self.issuer)
+                .unwrap(),
+        }
+    }
+
+    pub fn der(&self) -> CertificateDer<'static> {
+        self.issuer.der().clone()
+    }
+
     pub fn pem_file(&self, dir: &std::path::Path) -> PathBuf {
         let path = dir.join("ca.pem");
         std::fs::write(&path, self.issuer.pem()).unwrap();
