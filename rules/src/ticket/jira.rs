@@ -1,17 +1,11 @@
-use super::{filled, Ticket, TicketRule};
+use super::{Ticket, TicketRule};
 
 /// Jira (and Confluence) wiki markup.
 pub fn render(t: &Ticket) -> String {
     let mut out = format!("h1. {}\n\n", esc(&t.title));
     out.push_str("||Field||Value||\n");
-    for (field, value) in [
-        ("Requester", &t.requester),
-        ("Team", &t.team),
-        ("Contact", &t.contact),
-        ("Change window", &t.change_window),
-        ("Review / expiry date", &t.review_date),
-    ] {
-        out.push_str(&format!("|{field}|{}|\n", esc(filled(value))));
+    for (field, value) in t.fields() {
+        out.push_str(&format!("|{field}|{}|\n", esc(value)));
     }
     out.push_str(&format!(
         "\nh2. Business justification\n{}\n\nh2. Risk\n{}\n\nh2. Rollback\n{}\n\nh2. Rules to open\n",

@@ -1,16 +1,10 @@
-use super::{filled, Ticket, TicketRule};
+use super::{Ticket, TicketRule};
 
 pub fn render(t: &Ticket) -> String {
     let mut out = format!("# {}\n\n", esc(&t.title));
     out.push_str("| field | value |\n|---|---|\n");
-    for (field, value) in [
-        ("Requester", &t.requester),
-        ("Team", &t.team),
-        ("Contact", &t.contact),
-        ("Change window", &t.change_window),
-        ("Review / expiry date", &t.review_date),
-    ] {
-        out.push_str(&format!("| {field} | {} |\n", esc(filled(value))));
+    for (field, value) in t.fields() {
+        out.push_str(&format!("| {field} | {} |\n", esc(value)));
     }
     out.push_str(&format!(
         "\n## Business justification\n\n{}\n\n## Risk\n\n{}\n\n## Rollback\n\n{}\n\n## Rules to open\n\n",

@@ -346,11 +346,22 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// "to be filled" for fields the requester left empty.
-pub(crate) fn filled(value: &str) -> &str {
-    if value.is_empty() {
-        "(to be filled)"
-    } else {
-        value
+impl Ticket {
+    /// The requester's fields in display order, "(to be filled)" where left empty.
+    pub fn fields(&self) -> [(&'static str, &str); 5] {
+        fn filled(v: &str) -> &str {
+            if v.is_empty() {
+                "(to be filled)"
+            } else {
+                v
+            }
+        }
+        [
+            ("Requester", filled(&self.requester)),
+            ("Team", filled(&self.team)),
+            ("Contact", filled(&self.contact)),
+            ("Change window", filled(&self.change_window)),
+            ("Review / expiry date", filled(&self.review_date)),
+        ]
     }
 }

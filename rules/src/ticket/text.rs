@@ -1,4 +1,4 @@
-use super::{filled, Ticket, TicketRule};
+use super::{Ticket, TicketRule};
 
 /// Plain text for e-mail: no markup, control characters removed.
 pub fn render(t: &Ticket) -> String {
@@ -7,14 +7,8 @@ pub fn render(t: &Ticket) -> String {
         clean(&t.title),
         "=".repeat(t.title.chars().count().min(100))
     );
-    for (field, value) in [
-        ("Requester", &t.requester),
-        ("Team", &t.team),
-        ("Contact", &t.contact),
-        ("Change window", &t.change_window),
-        ("Review / expiry date", &t.review_date),
-    ] {
-        out.push_str(&format!("{field:<21} {}\n", clean(filled(value))));
+    for (field, value) in t.fields() {
+        out.push_str(&format!("{field:<21} {}\n", clean(value)));
     }
     out.push_str(&format!(
         "\nBusiness justification\n  {}\n\nRisk\n  {}\n\nRollback\n  {}\n\nRules to open\n",
