@@ -71,15 +71,9 @@ pub fn proxy_credentials() -> Option<String> {
 }
 
 fn execute(args: &CheckArgs, plan: &Plan, options: Options) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let total = plan.checks.len();
     let show_progress = std::io::stderr().is_terminal();

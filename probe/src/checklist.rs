@@ -4,12 +4,14 @@ use crate::answers_file;
 use crate::cli::{ChecklistArgs, ChecklistFormat};
 use std::process::ExitCode;
 
-/// The engine's checklist, or the invalid answers listed on stderr and exit status 2.
-pub fn evaluate(
-    path: &std::path::Path,
-    answers: &rules::Answers,
-) -> Result<rules::Checklist, ExitCode> {
-    rules::evaluate(answers).map_err(|errors| {
+/// Reads an answer file and evaluates it; on bad input the errors go to stderr (one line per
+/// field) and the exit status is 2. Every command that takes `--answers` starts here.
+pub fn load(path: &std::path::Path) -> Result<(rules::Answers, rules::Checklist), ExitCode> {
+    let answers = answers_file::read(path).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })?;
+    let checklist = rules::evaluate(&answers).map_err(|errors| {
         eprintln!(
             "error: {} has {} invalid answer(s):",
             path.display(),
@@ -19,7 +21,8 @@ pub fn evaluate(
             eprintln!("  {}: {}", e.field, e.message);
         }
         ExitCode::from(2)
-    })
+    })?;
+    Ok((answers, checklist))
 }
 
 pub fn run(args: ChecklistArgs) -> ExitCode {

@@ -29,3 +29,14 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => check_command::run(args),
     }
 }
+
+/// The single-threaded runtime the network commands run on: their work is waiting on sockets.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        })
+}

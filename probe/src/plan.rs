@@ -1,20 +1,12 @@
 //! `portcheck plan`: the checks a probe at one place in the network should run.
 
-use crate::answers_file;
-use crate::checklist::evaluate;
+use crate::checklist::load;
 use crate::cli::PlanArgs;
 use std::process::ExitCode;
 
 pub fn run(args: PlanArgs) -> ExitCode {
-    let answers = match answers_file::read(&args.answers) {
-        Ok(a) => a,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let checklist = match evaluate(&args.answers, &answers) {
-        Ok(c) => c,
+    let (answers, checklist) = match load(&args.answers) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let sources = rules::plan::sources(&checklist);

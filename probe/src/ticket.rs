@@ -1,7 +1,7 @@
 //! `portcheck ticket`: the change ticket or firewall rules for an answer file.
 
 use crate::answers_file;
-use crate::checklist::evaluate;
+use crate::checklist::load;
 use crate::cli::TicketArgs;
 use rules::ticket::{self, TicketInfo};
 use std::process::ExitCode;
@@ -17,15 +17,8 @@ pub fn run(args: TicketArgs) -> ExitCode {
         },
         None => TicketInfo::default(),
     };
-    let answers = match answers_file::read(&args.answers) {
-        Ok(a) => a,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let checklist = match evaluate(&args.answers, &answers) {
-        Ok(c) => c,
+    let (answers, checklist) = match load(&args.answers) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let catalog = match rules::catalog() {
