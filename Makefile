@@ -4,13 +4,13 @@ SHELL := bash
 ENV := . scripts/env.sh &&
 PORT ?= 8790
 
-.PHONY: run test setup app probe test-native test-wasm test-e2e
+.PHONY: run test setup app test-native test-wasm test-e2e test-fuzz
 
 run: setup app
 	$(ENV) cargo build --release -p portcheck
 	$(ENV) exec target/release/portcheck serve --dir dist --port $(PORT)
 
-test: setup test-native app test-wasm test-e2e
+test: setup test-native app test-wasm test-e2e test-fuzz
 
 setup:
 	@scripts/setup
@@ -31,3 +31,12 @@ test-wasm:
 test-e2e:
 	$(ENV) cargo build -p portcheck
 	$(ENV) PORTCHECK_BIN=target/debug/portcheck node --test --test-concurrency=2 tests/e2e/
+
+# A short cargo-fuzz run of every parser that reads hostile input (rules/fuzz). A crash makes
+# cargo fuzz fail, and pipefail fails the recipe; the libFuzzer summary lines are kept.
+FUZZ_SECONDS ?= 15
+test-fuzz:
+	$(ENV) cd rules/fuzz && for target in probe_message plan_file share_link addresses; do \
+		cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 2>&1 \
+			| grep -E '^(Done|==|SUMMARY|thread|Failing input)'; \
+	done

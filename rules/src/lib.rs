@@ -19,6 +19,7 @@ mod firewall;
 pub mod json;
 pub mod no_proxy;
 pub mod plan;
+pub mod protocol;
 pub mod render;
 pub mod rule;
 pub mod share;
