@@ -210,10 +210,8 @@ fn validate_hostname(name: &str) -> Result<(), String> {
         return Err("empty host name".to_owned());
     }
     if name.len() > 253 {
-        return Err(format!(
-            "host name '{}…' is longer than 253 characters",
-            &shown[..shown.len().min(40)]
-        ));
+        let start: String = shown.chars().take(40).collect();
+        return Err(format!("host name '{start}…' is longer than 253 characters"));
     }
     for label in name.split('.') {
         if label.is_empty() {
@@ -326,6 +324,13 @@ mod tests {
         let e = err("http://alice:s3cret@proxy.corp:3128");
         assert!(e.contains("leave credentials out"), "{e}");
         assert!(!e.contains("s3cret") && !e.contains("alice"), "{e}");
+    }
+
+    #[test]
+    fn long_names_with_multibyte_characters_are_refused_not_a_panic() {
+        // Found by the `addresses` fuzz target: the error sliced the name inside a character.
+        let name = format!("{}{}", "Ù.".repeat(20), "w".repeat(250));
+        assert!(err(&name).contains("longer than 253 characters"));
     }
 
     #[test]
