@@ -10,7 +10,7 @@ run: setup app
 	$(ENV) cargo build --release -p portcheck
 	$(ENV) exec target/release/portcheck serve --dir dist --port $(PORT)
 
-test: setup test-native app test-wasm test-e2e test-fuzz
+test: setup test-native test-fuzz app test-wasm test-e2e
 
 setup:
 	@scripts/setup
