@@ -211,7 +211,9 @@ fn validate_hostname(name: &str) -> Result<(), String> {
     }
     if name.len() > 253 {
         let start: String = shown.chars().take(40).collect();
-        return Err(format!("host name '{start}…' is longer than 253 characters"));
+        return Err(format!(
+            "host name '{start}…' is longer than 253 characters"
+        ));
     }
     for label in name.split('.') {
         if label.is_empty() {

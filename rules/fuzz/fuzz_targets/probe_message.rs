@@ -4,7 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(portcheck_rules::protocol::Request::Run(Some(ids))) = portcheck_rules::protocol::parse(text) {
+    if let Ok(portcheck_rules::protocol::Request::Run(Some(ids))) =
+        portcheck_rules::protocol::parse(text)
+    {
         assert!(ids.len() <= portcheck_rules::plan::MAX_CHECKS);
     }
 });
