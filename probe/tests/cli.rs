@@ -1,9 +1,11 @@
 //! The `portcheck` binary as a user runs it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
+use common::{app_dir, Served};
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 fn portcheck() -> Command {
     Command::new(env!("CARGO_BIN_EXE_portcheck"))
@@ -61,7 +63,7 @@ fn serve_rejects_bad_arguments_with_usage() {
 #[test]
 fn serve_serves_the_app_to_its_own_host_only() {
     let dir = app_dir("serve");
-    let server = Server::start(&dir);
+    let server = Served::start(&dir, &[]);
 
     let ok = server.get("/", &format!("127.0.0.1:{}", server.port));
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
@@ -77,66 +79,6 @@ fn serve_serves_the_app_to_its_own_host_only() {
 
     let wrong_port = server.get("/", "127.0.0.1:1");
     assert!(wrong_port.starts_with("HTTP/1.1 421"), "{wrong_port}");
-}
-
-fn app_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("portcheck-test-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), "<p>portcheck test page</p>").unwrap();
-    dir
-}
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(dir: &std::path::Path) -> Server {
-        let mut child = portcheck()
-            .args(["serve", "--port", "0", "--dir"])
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"));
-        let port = url
-            .trim_start_matches("http://127.0.0.1:")
-            .split('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        Server { child, port }
-    }
-
-    fn get(&self, path: &str, host: &str) -> String {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    }
-}
-
-/// Stops the server even when an assertion failed mid-test.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn example(name: &str) -> PathBuf {

@@ -4,72 +4,19 @@
 
 mod common;
 
-use common::{check, stalling_server, temp_dir};
+use common::{app_dir, check, stalling_server, temp_dir, Served};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-struct Probe {
-    child: Child,
-    port: u16,
-    token: String,
-    log: PathBuf,
-}
-
-impl Probe {
-    fn start(name: &str, extra: &[&str]) -> Probe {
-        let dir = temp_dir(&format!("serve-{name}"));
-        std::fs::write(dir.join("index.html"), "<p>app</p>").unwrap();
-        let log = dir.join("stderr.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
-            .args(["serve", "--port", "0", "--dir"])
-            .arg(&dir)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("{line}"));
-        let (authority, token) = url["http://".len()..].split_once("/#t=").unwrap();
-        Probe {
-            child,
-            port: authority.rsplit_once(':').unwrap().1.parse().unwrap(),
-            token: token.to_owned(),
-            log,
-        }
-    }
-
-    fn origin(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn protocols(&self) -> String {
-        format!("portcheck.v1, portcheck.token.{}", self.token)
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Probe {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `portcheck serve` for one test, with a stand-in app.
+fn probe(name: &str, extra: &[&str]) -> Served {
+    Served::start(&app_dir(&format!("serve-{name}")), extra)
 }
 
 type Socket =
@@ -118,7 +65,7 @@ fn rt() -> tokio::runtime::Runtime {
 
 #[test]
 fn the_handshake_needs_the_token_the_origin_and_the_host() {
-    let probe = Probe::start("gate", &["--allow-origin", "https://docs.example.com"]);
+    let probe = probe("gate", &["--allow-origin", "https://docs.example.com"]);
     rt().block_on(async {
         let origin = probe.origin();
         let good = probe.protocols();
@@ -238,7 +185,7 @@ fn the_handshake_needs_the_token_the_origin_and_the_host() {
 
 #[test]
 fn the_file_bundle_origin_is_accepted_only_when_asked_for() {
-    let probe = Probe::start("null", &["--allow-origin", "null"]);
+    let probe = probe("null", &["--allow-origin", "null"]);
     rt().block_on(async {
         assert!(connect(
             probe.port,
@@ -268,7 +215,7 @@ fn the_file_bundle_origin_is_accepted_only_when_asked_for() {
 
 #[test]
 fn connections_beyond_the_limit_are_refused_and_slots_come_back() {
-    let probe = Probe::start("limit", &["--max-connections", "1"]);
+    let probe = probe("limit", &["--max-connections", "1"]);
     rt().block_on(async {
         let headers = [("Sec-WebSocket-Protocol", probe.protocols())];
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -290,7 +237,7 @@ fn connections_beyond_the_limit_are_refused_and_slots_come_back() {
 
 #[test]
 fn abusive_messages_are_answered_or_closed_without_harm() {
-    let probe = Probe::start("abuse", &[]);
+    let probe = probe("abuse", &[]);
     rt().block_on(async {
         let protocols = probe.protocols();
         let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
@@ -337,7 +284,7 @@ fn only_checks_of_the_plan_run_and_results_stream_back() {
     let plan_file = dir.join("plan.json");
     std::fs::write(&plan_file, plan.to_string()).unwrap();
     let port_arg = target.to_string();
-    let probe = Probe::start(
+    let probe = probe(
         "plan",
         &[
             "--plan",
@@ -406,7 +353,7 @@ fn a_plan_with_ports_outside_the_rule_base_is_refused_at_start() {
 
 #[test]
 fn no_cors_or_private_network_headers_are_ever_sent() {
-    let probe = Probe::start("cors", &[]);
+    let probe = probe("cors", &[]);
     for request in [
         format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nConnection: close\r\n\r\n", probe.port),
         format!("OPTIONS /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Private-Network: true\r\nConnection: close\r\n\r\n", probe.port),

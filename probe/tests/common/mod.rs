@@ -5,9 +5,10 @@
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 pub struct Ca {
@@ -227,5 +228,84 @@ pub fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("portcheck-check-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A running `portcheck serve` on a free loopback port, serving `dir`, with its per-launch token
+/// read from the URL it prints and its stderr (the audit log) in a file. Stopped when dropped,
+/// even after a failed assertion.
+pub struct Served {
+    child: Child,
+    pub port: u16,
+    pub token: String,
+    log: PathBuf,
+}
+
+impl Served {
+    pub fn start(dir: &Path, extra: &[&str]) -> Served {
+        let log = dir.join("stderr.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+            .args(["serve", "--port", "0", "--dir"])
+            .arg(dir)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        let (authority, token) = url["http://".len()..].split_once("/#t=").unwrap();
+        Served {
+            child,
+            port: authority.rsplit_once(':').unwrap().1.parse().unwrap(),
+            token: token.to_owned(),
+            log,
+        }
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The WebSocket subprotocols that carry the token.
+    pub fn protocols(&self) -> String {
+        format!("portcheck.v1, portcheck.token.{}", self.token)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// A raw HTTP GET with this Host header; the whole response as text.
+    pub fn get(&self, path: &str, host: &str) -> String {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A folder holding a stand-in for the built app.
+pub fn app_dir(name: &str) -> PathBuf {
+    let dir = temp_dir(&format!("app-{name}"));
+    std::fs::write(dir.join("index.html"), "<p>portcheck test page</p>").unwrap();
     dir
 }
