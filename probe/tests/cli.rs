@@ -81,17 +81,22 @@ fn serve_serves_the_app_to_its_own_host_only() {
     assert!(wrong_port.starts_with("HTTP/1.1 421"), "{wrong_port}");
 }
 
+/// Runs `portcheck ARGS EXAMPLE`, the arguments ending in `--answers`.
+fn with_answers(args: &[&str], example_name: &str) -> std::process::Output {
+    portcheck()
+        .args(args)
+        .arg(example(example_name))
+        .output()
+        .unwrap()
+}
+
 fn example(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples")).join(name)
 }
 
 #[test]
 fn checklist_prints_the_flows_of_an_answer_file() {
-    let out = portcheck()
-        .args(["checklist", "--answers"])
-        .arg(example("saas-vsphere-pcg.json"))
-        .output()
-        .unwrap();
+    let out = with_answers(&["checklist", "--answers"], "saas-vsphere-pcg.json");
     assert!(
         out.status.success(),
         "{}",
@@ -105,11 +110,10 @@ fn checklist_prints_the_flows_of_an_answer_file() {
 
 #[test]
 fn checklist_json_is_the_documented_shape() {
-    let out = portcheck()
-        .args(["checklist", "--format", "json", "--answers"])
-        .arg(example("self-hosted-airgap.json"))
-        .output()
-        .unwrap();
+    let out = with_answers(
+        &["checklist", "--format", "json", "--answers"],
+        "self-hosted-airgap.json",
+    );
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["schema"], 1);
@@ -153,11 +157,7 @@ fn checklist_reads_standard_input_and_renders_markdown() {
 
 #[test]
 fn checklist_refuses_invalid_answers_field_by_field() {
-    let out = portcheck()
-        .args(["checklist", "--answers"])
-        .arg(example("invalid/bad-fields.json"))
-        .output()
-        .unwrap();
+    let out = with_answers(&["checklist", "--answers"], "invalid/bad-fields.json");
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "no partial checklist on stdout");
     let err = String::from_utf8(out.stderr).unwrap();
@@ -208,11 +208,10 @@ fn checklist_explains_unreadable_and_malformed_files() {
 
 #[test]
 fn plan_lists_the_checks_from_one_place() {
-    let out = portcheck()
-        .args(["plan", "--from", "pcg", "--answers"])
-        .arg(example("saas-vsphere-pcg.json"))
-        .output()
-        .unwrap();
+    let out = with_answers(
+        &["plan", "--from", "pcg", "--answers"],
+        "saas-vsphere-pcg.json",
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -233,11 +232,10 @@ fn plan_lists_the_checks_from_one_place() {
 
 #[test]
 fn plan_refuses_roles_without_flows_and_unknown_roles() {
-    let out = portcheck()
-        .args(["plan", "--from", "edge-host", "--answers"])
-        .arg(example("saas-vsphere-pcg.json"))
-        .output()
-        .unwrap();
+    let out = with_answers(
+        &["plan", "--from", "edge-host", "--answers"],
+        "saas-vsphere-pcg.json",
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -245,11 +243,10 @@ fn plan_refuses_roles_without_flows_and_unknown_roles() {
         "{err}"
     );
 
-    let out = portcheck()
-        .args(["plan", "--from", "moon", "--answers"])
-        .arg(example("saas-vsphere-pcg.json"))
-        .output()
-        .unwrap();
+    let out = with_answers(
+        &["plan", "--from", "moon", "--answers"],
+        "saas-vsphere-pcg.json",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role 'moon'"));
 }
