@@ -1,48 +1,41 @@
+use super::document::{document, Markup};
 use super::{Ticket, TicketRule};
 
 /// Jira (and Confluence) wiki markup.
 pub fn render(t: &Ticket) -> String {
-    let mut out = format!("h1. {}\n\n", esc(&t.title));
-    out.push_str("||Field||Value||\n");
-    for (field, value) in t.fields() {
-        out.push_str(&format!("|{field}|{}|\n", esc(value)));
-    }
-    out.push_str(&format!(
-        "\nh2. Business justification\n{}\n\nh2. Risk\n{}\n\nh2. Rollback\n{}\n\nh2. Rules to open\n",
-        esc(&t.justification),
-        esc(&t.risk_notes),
-        esc(&t.rollback)
-    ));
-    table(&mut out, &t.rules);
-    if !t.already_open.is_empty() {
-        out.push_str("\nh2. Left out: already open\n");
-        for id in &t.already_open {
-            out.push_str(&format!("* {{{{{}}}}}\n", esc(id)));
-        }
-    }
-    if !t.closable.is_empty() {
-        out.push_str("\nh2. May be closed: used only by older Palette versions\n");
-        table(&mut out, &t.closable);
-    }
-    out
+    document(t, &Jira)
 }
 
-fn table(out: &mut String, rules: &[TicketRule]) {
-    if rules.is_empty() {
-        out.push_str("None.\n");
-        return;
+struct Jira;
+
+impl Markup for Jira {
+    fn esc(&self, text: &str) -> String {
+        esc(text)
     }
-    out.push_str(
-        "||#||Source||Destination||Port/protocol||Direction||Purpose||Required||Documentation||\n",
-    );
-    for (i, r) in rules.iter().enumerate() {
-        let doc = match &r.url {
-            Some(url) => format!("[{}|{url}]", esc(&r.documentation)),
-            None => esc(&r.documentation),
-        };
-        out.push_str(&format!(
-            "|{}|{}|{}{}|{} {}|{}|{} ({})|{}|{}|\n",
-            i + 1,
+
+    fn title(&self, text: &str) -> String {
+        format!("h1. {}\n\n", esc(text))
+    }
+
+    fn fields_header(&self) -> &'static str {
+        "||Field||Value||\n"
+    }
+
+    fn field(&self, name: &str, value: &str) -> String {
+        format!("|{name}|{}|\n", esc(value))
+    }
+
+    fn section(&self, title: &str) -> String {
+        format!("\nh2. {title}\n")
+    }
+
+    fn rules_header(&self) -> &'static str {
+        "||#||Source||Destination||Port/protocol||Direction||Purpose||Required||Documentation||\n"
+    }
+
+    fn rule(&self, number: usize, r: &TicketRule, documentation: &str) -> String {
+        format!(
+            "|{number}|{}|{}{}|{} {}|{}|{} ({})|{}|{documentation}|\n",
             esc(&r.source),
             esc(&r.destination),
             if r.via_proxy { " (via proxy)" } else { "" },
@@ -52,8 +45,15 @@ fn table(out: &mut String, rules: &[TicketRule]) {
             esc(&r.purpose),
             esc(&r.id),
             r.level.as_str(),
-            doc
-        ));
+        )
+    }
+
+    fn link(&self, text: &str, url: &str) -> String {
+        format!("[{}|{url}]", esc(text))
+    }
+
+    fn list_item(&self, id: &str) -> String {
+        format!("* {{{{{}}}}}\n", esc(id))
     }
 }
 

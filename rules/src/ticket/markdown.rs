@@ -1,46 +1,40 @@
+use super::document::{document, Markup};
 use super::{Ticket, TicketRule};
 
 pub fn render(t: &Ticket) -> String {
-    let mut out = format!("# {}\n\n", esc(&t.title));
-    out.push_str("| field | value |\n|---|---|\n");
-    for (field, value) in t.fields() {
-        out.push_str(&format!("| {field} | {} |\n", esc(value)));
-    }
-    out.push_str(&format!(
-        "\n## Business justification\n\n{}\n\n## Risk\n\n{}\n\n## Rollback\n\n{}\n\n## Rules to open\n\n",
-        esc(&t.justification),
-        esc(&t.risk_notes),
-        esc(&t.rollback)
-    ));
-    table(&mut out, &t.rules);
-    if !t.already_open.is_empty() {
-        out.push_str("\n## Left out: already open\n\n");
-        for id in &t.already_open {
-            out.push_str(&format!("- `{}`\n", esc(id)));
-        }
-    }
-    if !t.closable.is_empty() {
-        out.push_str("\n## May be closed: used only by older Palette versions\n\n");
-        table(&mut out, &t.closable);
-    }
-    out
+    document(t, &Markdown)
 }
 
-fn table(out: &mut String, rules: &[TicketRule]) {
-    if rules.is_empty() {
-        out.push_str("None.\n");
-        return;
+struct Markdown;
+
+impl Markup for Markdown {
+    fn esc(&self, text: &str) -> String {
+        esc(text)
     }
-    out.push_str("| # | source | destination | port/protocol | direction | purpose | required | documentation |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|\n");
-    for (i, r) in rules.iter().enumerate() {
-        let doc = match &r.url {
-            Some(url) => format!("[{}]({url})", esc(&r.documentation)),
-            None => esc(&r.documentation),
-        };
-        out.push_str(&format!(
-            "| {} | {} | {}{} | {} {} | {} | {} (`{}`) | {} | {} |\n",
-            i + 1,
+
+    fn title(&self, text: &str) -> String {
+        format!("# {}\n\n", esc(text))
+    }
+
+    fn fields_header(&self) -> &'static str {
+        "| field | value |\n|---|---|\n"
+    }
+
+    fn field(&self, name: &str, value: &str) -> String {
+        format!("| {name} | {} |\n", esc(value))
+    }
+
+    fn section(&self, title: &str) -> String {
+        format!("\n## {title}\n\n")
+    }
+
+    fn rules_header(&self) -> &'static str {
+        "| # | source | destination | port/protocol | direction | purpose | required | documentation |\n|---|---|---|---|---|---|---|---|\n"
+    }
+
+    fn rule(&self, number: usize, r: &TicketRule, documentation: &str) -> String {
+        format!(
+            "| {number} | {} | {}{} | {} {} | {} | {} (`{}`) | {} | {documentation} |\n",
             esc(&r.source),
             esc(&r.destination),
             if r.via_proxy { " (via proxy)" } else { "" },
@@ -50,8 +44,15 @@ fn table(out: &mut String, rules: &[TicketRule]) {
             esc(&r.purpose),
             r.id,
             r.level.as_str(),
-            doc
-        ));
+        )
+    }
+
+    fn link(&self, text: &str, url: &str) -> String {
+        format!("[{}]({url})", esc(text))
+    }
+
+    fn list_item(&self, id: &str) -> String {
+        format!("- `{}`\n", esc(id))
     }
 }
 

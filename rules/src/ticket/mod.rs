@@ -2,6 +2,7 @@
 //! nothing typed twice, and rendered in the formats change systems and firewalls take.
 
 mod csv;
+mod document;
 mod jira;
 mod markdown;
 mod text;
