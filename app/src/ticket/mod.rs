@@ -14,10 +14,12 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
     let output = Memo::new(move |_| {
         let info = state.ticket_info();
         let catalog = rules::catalog().ok()?;
+        let format = format.get();
         state.answers.with(|answers| {
-            let checklist = state.result.with(|r| r.as_ref().ok().cloned())?;
-            let ticket = ticket::build(&checklist, answers, &info);
-            Some(format.get().render(&ticket, &catalog.saas_ips))
+            state.result.with(|r| {
+                let ticket = ticket::build(r.as_ref().ok()?, answers, &info);
+                Some(format.render(&ticket, &catalog.saas_ips))
+            })
         })
     });
     let field = move |get: fn(&TicketInfo) -> &String, set: fn(&mut TicketInfo, String)| {
