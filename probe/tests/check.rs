@@ -233,6 +233,21 @@ fn bad_plans_are_refused_before_any_connection() {
     let (code, err) = run_plan(&plan.to_string(), &["--ca", "/nonexistent/ca.pem"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("port 1"), "plan problems come first: {err}");
+
+    let good = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+        "checks": [check("a", "127.0.0.1", 443, "tcp", false)]})
+    .to_string();
+    let (code, err) = run_plan(&good, &["--ca", "/nonexistent/ca.pem"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("cannot read --ca /nonexistent/ca.pem"),
+        "{err}"
+    );
+    let not_pem = dir.join("not-pem.txt");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let (code, err) = run_plan(&good, &["--ca", not_pem.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("holds no CERTIFICATE block"), "{err}");
 }
 
 #[test]
