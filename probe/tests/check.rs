@@ -1,11 +1,13 @@
 //! `portcheck check` against real servers on loopback: TLS servers with generated certificates
-//! (valid, self-signed, expired, wrong host, HTTP/1.1 only, signed by a "corporate" CA), a port
+//! (valid, self-signed, expired, wrong host, HTTP/1.1 only, signed by a "corporate" CA, with
+//! and without a WebSocket fallback), a port
 //! that refuses and a server that stalls.
 
 mod common;
 
 use common::{
-    check, refusing_port, result, run, self_signed, stalling_server, temp_dir, tls_server, Ca,
+    check, refusing_port, result, run, self_signed, stalling_server, temp_dir, tls_server,
+    tls_server_with, Ca, OnHttp1,
 };
 use serde_json::json;
 use std::process::Command;
@@ -68,6 +70,10 @@ fn tls_verdicts_against_real_servers() {
         .as_str()
         .unwrap()
         .contains("WebSocket over HTTP/1.1"));
+    assert_eq!(
+        h1["summary"],
+        "no HTTP/2; the WebSocket fallback over HTTP/1.1 passes"
+    );
     assert_eq!(result(&report, "http1-tls")["verdict"], "pass");
 
     let ss = result(&report, "self-signed");
@@ -152,10 +158,7 @@ fn intermediates_and_alpn_variants() {
 
     let no_alpn = result(&report, "no-alpn");
     assert_eq!(no_alpn["verdict"], "warn", "{no_alpn:#}");
-    assert!(no_alpn["summary"]
-        .as_str()
-        .unwrap()
-        .contains("without HTTP/2"));
+    assert!(no_alpn["summary"].as_str().unwrap().contains("no HTTP/2"));
 }
 
 #[test]
@@ -291,5 +294,73 @@ fn junit_and_text_reports() {
     assert!(
         text.ends_with("1 passed, 0 failed, 0 warned, 1 skipped\n"),
         "{text}"
+    );
+}
+
+/// gRPC needs HTTP/2; without it Palette's agent falls back to a WebSocket over HTTP/1.1, so a
+/// gRPC check also tries that upgrade and lets it decide between a warning and a failure.
+#[test]
+fn the_websocket_fallback_decides_when_http2_is_missing() {
+    let dir = temp_dir("websocket");
+    let ca = Ca::new("palette-portcheck test CA");
+    let ca_file = ca.pem_file(&dir);
+    let (chain, key) = ca.leaf(&["localhost"], false);
+    let server =
+        |alpn: &[&[u8]], on_http1| tls_server_with(chain.clone(), key.clone_key(), alpn, on_http1);
+    let upgrades = server(&[b"http/1.1"], OnHttp1::WebSocket);
+    let answers = server(&[b"http/1.1"], OnHttp1::NotFound);
+    let hangs_up = server(&[b"http/1.1"], OnHttp1::HangUp);
+    let h2_only = server(&[b"h2"], OnHttp1::HangUp);
+    let (code, report) = run(
+        vec![
+            check("upgrades", "localhost", upgrades, "grpc", false),
+            check("answers", "localhost", answers, "grpc", false),
+            check("hangs-up", "localhost", hangs_up, "grpc", false),
+            check("h2-only", "localhost", h2_only, "grpc", false),
+        ],
+        Some(&ca_file),
+        &dir,
+    );
+    assert_eq!(code, Some(1), "{report:#}");
+    let websocket = |id: &str| {
+        let r = result(&report, id);
+        let step = r["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "websocket")
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} has no websocket step: {r:#}"));
+        (r, step)
+    };
+
+    let (r, step) = websocket("upgrades");
+    assert_eq!(r["verdict"], "warn", "{r:#}");
+    assert_eq!(step["ok"], true);
+    assert!(step["detail"].as_str().unwrap().contains("101"), "{step:#}");
+
+    let (r, step) = websocket("answers");
+    assert_eq!(r["verdict"], "warn", "{r:#}");
+    assert!(step["detail"].as_str().unwrap().contains("404"), "{step:#}");
+
+    let (r, step) = websocket("hangs-up");
+    assert_eq!(r["verdict"], "fail", "{r:#}");
+    assert_eq!(step["ok"], false);
+    assert_eq!(
+        r["summary"],
+        "neither HTTP/2 nor the WebSocket fallback passes"
+    );
+    assert!(
+        r["cause"].as_str().unwrap().contains("no HTTP/1.1 answer"),
+        "{r:#}"
+    );
+
+    // HTTP/2 works: the fallback is reported but cannot spoil the verdict.
+    let (r, step) = websocket("h2-only");
+    assert_eq!(r["verdict"], "pass", "{r:#}");
+    assert_eq!(step["ok"], false);
+    assert!(
+        step["detail"].as_str().unwrap().contains("only HTTP/2"),
+        "{step:#}"
     );
 }

@@ -6,6 +6,7 @@ mod dns;
 mod proxy;
 pub mod report;
 pub mod tls;
+mod websocket;
 
 use rules::plan::{Check, CheckKind, Plan};
 use serde::Serialize;
@@ -160,17 +161,58 @@ async fn run_one(
     options: &Options,
     steps: &mut Vec<Step>,
 ) -> Result<(Verdict, String), Failure> {
-    let stream = match proxy.filter(|_| check.via_proxy) {
-        Some(proxy) => proxy::tunnel(check, proxy, options.proxy_auth.as_deref(), steps).await?,
-        None => {
-            let addresses = dns::resolve(&check.host, check.port, steps).await?;
-            connect::tcp(&addresses, steps).await?
+    let stream = open(check, proxy, options, steps).await?;
+    let outcome = match check.kind {
+        CheckKind::Tcp => return Ok((Verdict::Pass, "connection accepted".into())),
+        CheckKind::Tls | CheckKind::Grpc => {
+            tls::handshake(check, stream, &options.trust, steps).await?
         }
     };
-    match check.kind {
-        CheckKind::Tcp => Ok((Verdict::Pass, "connection accepted".into())),
-        CheckKind::Tls | CheckKind::Grpc => {
-            tls::handshake(check, stream, &options.trust, steps).await
+    if check.kind != CheckKind::Grpc {
+        return Ok(outcome);
+    }
+    let report = steps.iter().rev().find_map(|s| s.tls.as_ref());
+    let h2 = report.is_some_and(|r| r.alpn.as_deref() == Some("h2"));
+    let inspected = report.is_some_and(|r| r.public_ca == Some(false));
+    // The second connection's own dns/tcp/proxy steps repeat the first's; only its outcome is news.
+    let fallback = match open(check, proxy, options, &mut Vec::new()).await {
+        Ok(stream) => websocket::upgrade(check, stream, &options.trust, inspected, steps).await,
+        Err(f) => {
+            steps.push(Step::timed(
+                "websocket",
+                Instant::now(),
+                false,
+                format!("a second connection failed: {}", f.summary),
+            ));
+            websocket::Fallback::Unproven
+        }
+    };
+    match websocket::judge(h2, fallback) {
+        None => Ok(outcome),
+        Some((Verdict::Fail, summary)) => Err(Failure {
+            summary: summary.into(),
+            cause: format!(
+                "HTTP/2 was not negotiated and {}",
+                steps.last().map_or("", |s| s.detail.as_str())
+            ),
+            remediation: "let HTTP/2 through (no TLS inspection for this destination, or a proxy that supports it), or at least HTTP/1.1 WebSocket upgrades".into(),
+        }),
+        Some((verdict, summary)) => Ok((verdict, summary.into())),
+    }
+}
+
+/// A TCP stream to the target: through the proxy's CONNECT tunnel when the check goes that way.
+async fn open(
+    check: &Check,
+    proxy: Option<&str>,
+    options: &Options,
+    steps: &mut Vec<Step>,
+) -> Result<tokio::net::TcpStream, Failure> {
+    match proxy.filter(|_| check.via_proxy) {
+        Some(proxy) => proxy::tunnel(check, proxy, options.proxy_auth.as_deref(), steps).await,
+        None => {
+            let addresses = dns::resolve(&check.host, check.port, steps).await?;
+            connect::tcp(&addresses, steps).await
         }
     }
 }

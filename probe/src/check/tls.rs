@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +73,22 @@ impl Trust {
             local: build(local)?,
             public: build(public)?,
         })
+    }
+}
+
+impl Trust {
+    /// A verifier that lets the handshake finish and records what it would have decided.
+    fn recorder(&self) -> Arc<Recorder> {
+        Arc::new(Recorder {
+            local: self.local.clone(),
+            public: self.public.clone(),
+            seen: Mutex::new(Seen::default()),
+        })
+    }
+
+    /// For a second connection to a server whose chain the handshake step already judged.
+    pub(crate) fn already_judged(&self) -> Arc<dyn ServerCertVerifier> {
+        self.recorder()
     }
 }
 
@@ -151,23 +168,8 @@ pub(crate) async fn handshake(
     steps: &mut Vec<Step>,
 ) -> Result<(Verdict, String), Failure> {
     let started = Instant::now();
-    let recorder = Arc::new(Recorder {
-        local: trust.local.clone(),
-        public: trust.public.clone(),
-        seen: Mutex::new(Seen::default()),
-    });
-    let mut config = ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| internal(format!("TLS set-up: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(recorder.clone())
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let name = ServerName::try_from(check.host.clone())
-        .map_err(|e| internal(format!("{}: {e}", check.host)))?;
-    let connected = TlsConnector::from(Arc::new(config))
-        .connect(name, stream)
-        .await;
+    let recorder = trust.recorder();
+    let connected = connect(check, stream, recorder.clone(), &[b"h2", b"http/1.1"]).await?;
     let tls = match connected {
         Ok(tls) => tls,
         Err(e) => {
@@ -226,6 +228,27 @@ pub(crate) async fn handshake(
     step.tls = Some(report);
     steps.push(step);
     outcome
+}
+
+/// A TLS client that offers `alpn` and lets `verifier` judge (and record) the certificate.
+pub(crate) async fn connect(
+    check: &Check,
+    stream: TcpStream,
+    verifier: Arc<dyn ServerCertVerifier>,
+    alpn: &[&[u8]],
+) -> Result<std::io::Result<TlsStream<TcpStream>>, Failure> {
+    let mut config = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| internal(format!("TLS set-up: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    let name = ServerName::try_from(check.host.clone())
+        .map_err(|e| internal(format!("{}: {e}", check.host)))?;
+    Ok(TlsConnector::from(Arc::new(config))
+        .connect(name, stream)
+        .await)
 }
 
 fn judge(

@@ -82,11 +82,31 @@ pub fn self_signed(names: &[&str]) -> (Vec<CertificateDer<'static>>, PrivateKeyD
     )
 }
 
+/// What a test TLS server does with a connection that did not negotiate HTTP/2.
+#[derive(Clone, Copy)]
+pub enum OnHttp1 {
+    /// Accepts a WebSocket upgrade, as Palette's fallback endpoint does.
+    WebSocket,
+    /// Answers every request 404, as a server without a WebSocket at `/`.
+    NotFound,
+    /// Closes the connection after the handshake.
+    HangUp,
+}
+
 /// A TLS server on a free loopback port, in its own thread, for the life of the test process.
 pub fn tls_server(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
     alpn: &[&[u8]],
+) -> u16 {
+    tls_server_with(chain, key, alpn, OnHttp1::WebSocket)
+}
+
+pub fn tls_server_with(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    alpn: &[&[u8]],
+    on_http1: OnHttp1,
 ) -> u16 {
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -112,8 +132,29 @@ pub fn tls_server(
                 let (stream, _) = listener.accept().await.unwrap();
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    // The handshake is all a check does; errors are the client's business.
-                    let _ = acceptor.accept(stream).await;
+                    // Errors are the client's business: the checks report them.
+                    let Ok(mut tls) = acceptor.accept(stream).await else {
+                        return;
+                    };
+                    if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
+                        return;
+                    }
+                    match on_http1 {
+                        OnHttp1::WebSocket => {
+                            let _ = tokio_tungstenite::accept_async(tls).await;
+                        }
+                        OnHttp1::NotFound => {
+                            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                            let mut head = [0u8; 4096];
+                            if tls.read(&mut head).await.is_ok_and(|n| n > 0) {
+                                let _ = tls
+                                    .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                                    .await;
+                                let _ = tls.shutdown().await;
+                            }
+                        }
+                        OnHttp1::HangUp => {}
+                    }
                 });
             }
         });
