@@ -1,6 +1,7 @@
 //! `portcheck check`: runs a plan from this machine and reports.
 
 use crate::answers_file;
+use crate::check::routing::{self, Routing};
 use crate::check::{self, report, tls::Trust, Options};
 use crate::cli::{CheckArgs, CheckFormat};
 use rules::plan::Plan;
@@ -85,9 +86,10 @@ fn execute(args: &CheckArgs, plan: &Plan, options: Options) -> ExitCode {
             eprintln!("{}", report::progress_line(done, total, r));
         }
     }));
+    let routing = Routing::of(plan, routing::environment().as_deref());
     let out = match args.format {
-        CheckFormat::Text => report::text(plan, &results),
-        CheckFormat::Json => report::json(plan, &results),
+        CheckFormat::Text => report::text(plan, &results, &routing),
+        CheckFormat::Json => report::json(plan, &results, &routing),
         CheckFormat::Junit => report::junit(plan, &results),
     };
     match crate::output::print(&out) {

@@ -217,3 +217,83 @@ fn a_stalling_proxy_times_out() {
         "{report:#}"
     );
 }
+
+/// Which targets NO_PROXY sends around the proxy, which of those routes look wrong, and where
+/// this machine's own NO_PROXY disagrees with the plan's.
+#[test]
+fn no_proxy_routing_is_evaluated_and_questioned() {
+    let dir = dir("routing");
+    let proxy = format!("http://127.0.0.1:{}", common::refusing_port());
+    let mut saas = check_with_proxy("saas", "api.spectrocloud.com", 443, "grpc");
+    saas["public"] = serde_json::json!(true);
+    let plan = serde_json::json!({
+        "schema": 1, "from": "pcg", "palette-version": "4.7.9", "proxy": proxy,
+        "no-proxy": [".spectrocloud.com", "10.0.0.0/8"],
+        "checks": [
+            check_with_proxy("vcenter", "vcenter.corp.internal", 443, "tls"),
+            check_with_proxy("registry", "10.1.2.3", 443, "tls"),
+            check_with_proxy("ssh", "10.1.2.4", 22, "tcp"),
+            saas,
+        ],
+    });
+    let env = [("NO_PROXY", "corp.internal,10.0.0.0/8".to_owned())];
+    let (_, stdout, stderr) = common::check_plan(&dir, &plan, "json", None, &env);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let routing = &report["routing"];
+    let route = |id: &str| {
+        routing["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+    };
+    assert_eq!(route("vcenter").unwrap()["via-proxy"], true);
+    assert!(route("vcenter").unwrap()["concern"]
+        .as_str()
+        .unwrap()
+        .contains("add it to NO_PROXY"));
+    assert_eq!(route("registry").unwrap()["via-proxy"], false);
+    assert!(route("registry").unwrap().get("concern").is_none());
+    assert!(route("ssh").is_none(), "plain TCP is never proxied");
+    assert!(route("saas").unwrap()["concern"]
+        .as_str()
+        .unwrap()
+        .contains("direct egress"));
+    let differences: Vec<&str> = routing["environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        differences,
+        [
+            "vcenter: the plan's NO_PROXY sends it through the proxy, this machine's directly",
+            "saas: the plan's NO_PROXY sends it directly, this machine's through the proxy"
+        ]
+    );
+
+    let (_, text, _) = common::check_plan(&dir, &plan, "text", None, &env);
+    assert!(
+        text.contains(&format!("Proxy routing under the plan's NO_PROXY (.spectrocloud.com,10.0.0.0/8): 1 through {proxy}, 2 direct")),
+        "{text}"
+    );
+    assert!(
+        text.contains("    ! vcenter.corp.internal is in your network"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    ~ vcenter: the plan's NO_PROXY"),
+        "{text}"
+    );
+
+    let bad_env = [("NO_PROXY", "corp.internal,10.0.0.0/99".to_owned())];
+    let (_, stdout, _) = common::check_plan(&dir, &plan, "json", None, &bad_env);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let said = report["routing"]["environment"][0].as_str().unwrap();
+    assert!(
+        said.starts_with("this machine's NO_PROXY entry 2: "),
+        "{said}"
+    );
+}

@@ -147,6 +147,50 @@ fn rule_base_ports() -> Vec<u16> {
     ports
 }
 
+/// How one planned HTTP(S) connection is routed under a NO_PROXY list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Route {
+    pub id: String,
+    pub via_proxy: bool,
+    /// Why this routing looks wrong, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concern: Option<String>,
+}
+
+/// Which of the plan's TLS and gRPC checks go through the proxy under `no_proxy` (Go's rules,
+/// as Palette's agents apply them), and which of those look wrong: an internal destination sent
+/// to the proxy, or an internet one sent around it. Plain TCP checks are never proxied. Empty
+/// when the plan has no proxy.
+pub fn routes(plan: &Plan, no_proxy: &crate::no_proxy::NoProxy) -> Vec<Route> {
+    if plan.proxy.is_none() {
+        return Vec::new();
+    }
+    plan.checks
+        .iter()
+        .filter(|c| c.kind != CheckKind::Tcp)
+        .map(|c| {
+            let via_proxy = parse_host(&c.host).map_or(true, |h| !no_proxy.bypasses(&h, c.port));
+            let concern = match (via_proxy, c.public) {
+                (true, false) => Some(format!(
+                    "{} is in your network, but goes to the proxy, which usually cannot reach it: add it to NO_PROXY",
+                    c.host
+                )),
+                (false, true) => Some(format!(
+                    "{} is on the internet, but NO_PROXY sends it around the proxy: it needs direct egress",
+                    c.host
+                )),
+                _ => None,
+            };
+            Route {
+                id: c.id.clone(),
+                via_proxy,
+                concern,
+            }
+        })
+        .collect()
+}
+
 /// The roles that open connections in this checklist: where a probe can usefully run.
 pub fn sources(checklist: &Checklist) -> Vec<Role> {
     let mut roles: Vec<Role> = Vec::new();
@@ -369,5 +413,53 @@ mod tests {
         assert!(p.checks.iter().any(|ch| ch.via_proxy));
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn routes_follow_no_proxy_and_flag_what_looks_wrong() {
+        let mut a = vsphere_answers();
+        a.proxy.kind = ProxyKind::Connect;
+        a.proxy.url = "http://proxy.example.com:3128".into();
+        let c = evaluate(&a).unwrap();
+        let p = plan(&c, &a, Role::Pcg);
+        let parse = |entries: &[&str]| {
+            crate::no_proxy::NoProxy::parse(
+                &entries.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            )
+            .unwrap()
+        };
+        let route =
+            |routes: &[Route], id: &str| routes.iter().find(|r| r.id == id).cloned().unwrap();
+        let vcenter = "pcg-infra-api@vcenter.example.com:9443";
+        let saas = "pcg-palette@api.spectrocloud.com:443";
+
+        // Nothing exempted: vCenter would be sent to an internet proxy.
+        let none = routes(&p, &parse(&[]));
+        assert!(route(&none, vcenter).via_proxy);
+        assert!(route(&none, vcenter)
+            .concern
+            .unwrap()
+            .contains("add it to NO_PROXY"));
+        assert_eq!(route(&none, saas).concern, None);
+
+        // Too wide: the whole of spectrocloud.com goes around the proxy.
+        let wide = routes(&p, &parse(&["example.com", ".spectrocloud.com"]));
+        assert_eq!(
+            route(&wide, vcenter),
+            Route {
+                id: vcenter.into(),
+                via_proxy: false,
+                concern: None
+            }
+        );
+        assert!(route(&wide, saas)
+            .concern
+            .unwrap()
+            .contains("direct egress"));
+
+        // No proxy, nothing to route.
+        let mut direct = p.clone();
+        direct.proxy = None;
+        assert!(routes(&direct, &parse(&[])).is_empty());
     }
 }

@@ -5,6 +5,7 @@ mod connect;
 mod dns;
 mod proxy;
 pub mod report;
+pub mod routing;
 pub mod tls;
 mod websocket;
 

@@ -1,5 +1,6 @@
 //! Check results for people (text), programs (JSON) and CI systems (JUnit XML).
 
+use super::routing::Routing;
 use super::{CheckResult, Verdict};
 use rules::plan::Plan;
 use serde::Serialize;
@@ -26,7 +27,7 @@ fn mark(v: Verdict) -> &'static str {
     }
 }
 
-pub fn text(plan: &Plan, results: &[CheckResult]) -> String {
+pub fn text(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
     let mut out = format!(
         "Checks from {} ({} in plan)\n",
         plan.from.label(),
@@ -59,6 +60,7 @@ pub fn text(plan: &Plan, results: &[CheckResult]) -> String {
     for s in &plan.skipped {
         out.push_str(&format!("\nSKIP {}\n    {}\n", s.flow, s.reason));
     }
+    out.push_str(&routing_text(plan, routing));
     let count = |v| results.iter().filter(|r| r.verdict == v).count();
     out.push_str(&format!(
         "\n{} passed, {} failed, {} warned, {} skipped\n",
@@ -70,6 +72,30 @@ pub fn text(plan: &Plan, results: &[CheckResult]) -> String {
     out
 }
 
+fn routing_text(plan: &Plan, routing: &Routing) -> String {
+    if routing.is_empty() {
+        return String::new();
+    }
+    let through = routing.routes.iter().filter(|r| r.via_proxy).count();
+    let mut out = format!(
+        "\nProxy routing under the plan's NO_PROXY ({}): {through} through {}, {} direct\n",
+        if plan.no_proxy.is_empty() {
+            "empty".to_owned()
+        } else {
+            plan.no_proxy.join(",")
+        },
+        plan.proxy.as_deref().unwrap_or("the proxy"),
+        routing.routes.len() - through
+    );
+    for concern in routing.routes.iter().filter_map(|r| r.concern.as_ref()) {
+        out.push_str(&format!("    ! {concern}\n"));
+    }
+    for difference in &routing.environment {
+        out.push_str(&format!("    ~ {difference}\n"));
+    }
+    out
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
 struct JsonReport<'a> {
@@ -77,14 +103,17 @@ struct JsonReport<'a> {
     from: rules::Role,
     results: &'a [CheckResult],
     skipped: &'a [rules::plan::Skipped],
+    #[serde(skip_serializing_if = "Routing::is_empty")]
+    routing: &'a Routing,
 }
 
-pub fn json(plan: &Plan, results: &[CheckResult]) -> String {
+pub fn json(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
     rules::json::to_string_pretty(&JsonReport {
         schema: 1,
         from: plan.from,
         results,
         skipped: &plan.skipped,
+        routing,
     }) + "\n"
 }
 

@@ -206,11 +206,24 @@ pub fn run_plan(
     if let Some(proxy) = proxy {
         plan["proxy"] = json!(proxy);
     }
+    let (code, stdout, stderr) = check_plan(dir, &plan, "json", ca, env);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (code, report, stderr)
+}
+
+/// Runs `portcheck check --format FORMAT` on `plan`: exit code, stdout, stderr.
+pub fn check_plan(
+    dir: &Path,
+    plan: &Value,
+    format: &str,
+    ca: Option<&PathBuf>,
+    env: &[(&str, String)],
+) -> (Option<i32>, String, String) {
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join("plan.json");
     std::fs::write(&path, plan.to_string()).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
-    cmd.args(["check", "--format", "json", "--timeout", "3", "--plan"])
+    cmd.args(["check", "--format", format, "--timeout", "3", "--plan"])
         .arg(&path);
     for c in plan["checks"].as_array().unwrap() {
         cmd.args(["--allow-port", &c["port"].to_string()]);
@@ -218,15 +231,23 @@ pub fn run_plan(
     if let Some(ca) = ca {
         cmd.arg("--ca").arg(ca);
     }
-    for var in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().map(|(k, v)| (*k, v)));
     let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
-    (out.status.code(), report, stderr)
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub fn run(checks: Vec<Value>, ca: Option<&PathBuf>, dir: &Path) -> (Option<i32>, Value) {
