@@ -189,6 +189,13 @@ fn refused_and_stalled_ports_are_told_apart() {
             .contains("no answer within 3 s"),
         "{s:#}"
     );
+    assert!(
+        s["cause"]
+            .as_str()
+            .unwrap()
+            .contains("the connection was accepted, then nothing answered"),
+        "{s:#}"
+    );
     assert_eq!(result(&report, "listening")["verdict"], "pass");
     // Checks run concurrently: the stall does not hold the others up.
     assert!(
@@ -363,4 +370,56 @@ fn the_websocket_fallback_decides_when_http2_is_missing() {
         step["detail"].as_str().unwrap().contains("only HTTP/2"),
         "{step:#}"
     );
+}
+
+/// A host behind a DROP rule and one without a route, in a network namespace of their own (the
+/// test needs root, as CI has): the first times out as a black hole, the second fails at once.
+#[test]
+fn a_black_holed_host_and_an_unreachable_one_are_told_apart() {
+    let dir = temp_dir("blackhole");
+    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": [
+        check("black-holed", "127.0.0.1", 443, "tls", false),
+        check("no-route", "10.9.9.9", 443, "tcp", false),
+    ]});
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let script = "ip link set lo up \
+        && iptables -A INPUT -p tcp --dport 443 -j DROP \
+        && ip route add unreachable 10.9.9.9 \
+        && exec \"$0\" check --format json --timeout 2 --plan \"$1\"";
+    let started = std::time::Instant::now();
+    let out = Command::new("unshare")
+        .args(["--net", "sh", "-c", script, env!("CARGO_BIN_EXE_portcheck")])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "needs root for a network namespace: {stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let hole = result(&report, "black-holed");
+    assert_eq!(hole["verdict"], "fail");
+    assert_eq!(hole["summary"], "no answer within 2 s", "{hole:#}");
+    assert!(
+        hole["cause"]
+            .as_str()
+            .unwrap()
+            .contains("the connection attempt was never answered"),
+        "{hole:#}"
+    );
+
+    let unreachable = result(&report, "no-route");
+    assert_eq!(
+        unreachable["summary"], "10.9.9.9:443 is unreachable",
+        "{unreachable:#}"
+    );
+    assert!(
+        unreachable["millis"].as_u64().unwrap() < 1000,
+        "no route fails at once: {unreachable:#}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(6));
 }

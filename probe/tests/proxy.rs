@@ -209,11 +209,16 @@ fn a_stalling_proxy_times_out() {
         &[],
     );
     assert_eq!(code, Some(1));
+    let r = &report["results"][0];
     assert!(
-        report["results"][0]["summary"]
+        r["summary"].as_str().unwrap().contains("no answer within"),
+        "{report:#}"
+    );
+    assert!(
+        r["cause"]
             .as_str()
             .unwrap()
-            .contains("no answer within"),
+            .contains("never answered the CONNECT request"),
         "{report:#}"
     );
 }

@@ -106,11 +106,7 @@ pub async fn run(
             )
             .await;
             let outcome = outcome.unwrap_or_else(|_| {
-                Err(Failure {
-                    summary: format!("no answer within {} s", options.timeout.as_secs_f32()),
-                    cause: "the check did not finish in time: packets are probably dropped on the way (a firewall DROP rule, a missing route) or the server stalls".into(),
-                    remediation: "open the flow in the firewall, or check that the destination serves this port".into(),
-                })
+                Err(timed_out(options.timeout, &check, proxy.is_some(), &steps))
             });
             (index, finish(&check, outcome, steps, started))
         });
@@ -123,6 +119,41 @@ pub async fn run(
         }
     }
     results.into_iter().flatten().collect()
+}
+
+/// A timeout, told by how far the check got: a connection attempt nobody answers is a black
+/// hole (a DROP rule, a missing route back); a connection that then goes quiet is a stalling
+/// server or a middlebox holding the traffic.
+fn timed_out(limit: Duration, check: &Check, proxy: bool, steps: &[Step]) -> Failure {
+    let summary = format!("no answer within {} s", limit.as_secs_f32());
+    let connected = steps.iter().any(|s| s.name == "tcp" && s.ok);
+    let proxied = steps.iter().any(|s| s.name == "proxy" && s.ok);
+    if connected && proxy && check.via_proxy && !proxied {
+        Failure {
+            summary,
+            cause: "the proxy accepted the connection but never answered the CONNECT request"
+                .into(),
+            remediation: "check that the address is an HTTP proxy and that it is healthy".into(),
+        }
+    } else if !connected {
+        Failure {
+            summary,
+            cause: "the connection attempt was never answered: packets are dropped on the way (a firewall DROP rule, a missing route back) or the host is down".into(),
+            remediation: "open the flow in the firewall (a REJECT rule would at least fail fast), and check that the destination is up".into(),
+        }
+    } else if proxied {
+        Failure {
+            summary,
+            cause: "the proxy opened the tunnel, but nothing came back through it: the destination drops the connection or stalls".into(),
+            remediation: "check that the destination serves this port and that the proxy's egress may reach it".into(),
+        }
+    } else {
+        Failure {
+            summary,
+            cause: "the connection was accepted, then nothing answered: the server stalls, or a middlebox holds the traffic".into(),
+            remediation: "check that the service on this port speaks TLS and is healthy".into(),
+        }
+    }
 }
 
 fn finish(
