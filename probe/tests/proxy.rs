@@ -1,10 +1,11 @@
 //! `portcheck check` through a real HTTP proxy: Squid from Debian, started per test with its own
 //! configuration on a free loopback port (CONNECT allowed, denied, with authentication), and a
-//! proxy that stalls.
+//! proxy that stalls, and one whose reply never ends.
 
 mod common;
 
 use common::{check_with_proxy, run_plan, stalling_server, temp_dir, tls_target};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -300,5 +301,42 @@ fn no_proxy_routing_is_evaluated_and_questioned() {
     assert!(
         said.starts_with("this machine's NO_PROXY entry 2: "),
         "{said}"
+    );
+}
+
+/// 20: a "proxy" whose reply head never ends is read no further than 8 KiB, and its 200 is not
+/// believed.
+#[test]
+fn an_endless_proxy_reply_is_cut_off() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nX-Padding: ");
+                let chunk = [b'a'; 4096];
+                // Up to 100 MB, until the probe hangs up.
+                for _ in 0..25_600 {
+                    if stream.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let (code, report, _) = run_plan(
+        &dir("endless"),
+        Some(&format!("http://127.0.0.1:{port}")),
+        vec![check_with_proxy("endless", "localhost", 443, "tls")],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let r = &report["results"][0];
+    assert_eq!(r["summary"], "the proxy did not open a tunnel", "{r:#}");
+    assert!(
+        r["cause"].as_str().unwrap().contains("longer than 8 KiB"),
+        "{r:#}"
     );
 }

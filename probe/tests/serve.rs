@@ -367,3 +367,94 @@ fn no_cors_or_private_network_headers_are_ever_sent() {
         assert!(lower.contains("x-content-type-options: nosniff"), "{response}");
     }
 }
+
+/// 11-12: request heads dripped a byte at a time must not hold connections for ever, holding
+/// every connection slot must not take the server down for good, and a huge head is refused
+/// without being buffered.
+#[test]
+fn slow_and_oversized_request_heads_are_cut_off() {
+    let probe = probe("slowloris", &[]);
+    let host = format!("127.0.0.1:{}", probe.port);
+
+    // 12: a 20 MB header line (the CVE-2023-43669 shape) gets 431 after the first 16 KiB.
+    let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+    let started = std::time::Instant::now();
+    let _ = write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nX-Padding: ");
+    let chunk = vec![b'a'; 64 * 1024];
+    // The server stops reading early; the writes that follow fail, as they should.
+    for _ in 0..320 {
+        if stream.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    assert!(
+        response.is_empty() || response.starts_with("HTTP/1.1 431"),
+        "{:?}",
+        &response[..response.len().min(200)]
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // 17 KiB, small enough to be written in full, is answered 431.
+    let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+    let padding = "a".repeat(17 * 1024);
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nX-Padding: {padding}\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    assert!(response.starts_with("HTTP/1.1 431"), "{response:?}");
+
+    // Every slot taken by clients that never finish their request head.
+    let started = std::time::Instant::now();
+    let mut slow: Vec<TcpStream> = (0..64)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+            write!(s, "GET / HTTP/1.1\r\nHost: {host}\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // One more is closed at once, without an answer.
+    let mut extra = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+    extra
+        .set_read_timeout(Some(std::time::Duration::from_secs(2)))
+        .unwrap();
+    let _ = write!(extra, "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let mut buf = Vec::new();
+    let closed = extra.read_to_end(&mut buf).map_err(|e| e.kind());
+    assert!(
+        matches!(closed, Ok(0) | Err(std::io::ErrorKind::ConnectionReset)),
+        "{closed:?}"
+    );
+
+    // Dripping a byte a second does not keep a connection: the head has 10 s to arrive.
+    for _ in 0..14 {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        for s in &mut slow {
+            let _ = s.write_all(b"X");
+        }
+    }
+    for s in &mut slow {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .unwrap();
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        let text = String::from_utf8_lossy(&rest);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 408"),
+            "{text:?}"
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(25));
+    // The slots came back: the page is served again.
+    assert!(probe.get("/", &host).starts_with("HTTP/1.1 200"));
+    assert!(
+        probe.log().contains("too many open connections"),
+        "{}",
+        probe.log()
+    );
+}

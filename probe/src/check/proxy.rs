@@ -79,19 +79,23 @@ pub(crate) async fn tunnel(
         }),
         _ => Err(Failure {
             summary: "the proxy did not open a tunnel".into(),
-            cause: if status_line.is_empty() { "no HTTP answer".into() } else { status_line },
+            cause: if status_line.is_empty() { format!("no HTTP answer, or a reply head longer than {} KiB", MAX_REPLY / 1024) } else { status_line },
             remediation: "check that the address is an HTTP proxy that allows CONNECT".into(),
         }),
     }
 }
 
 /// Reads up to the blank line that ends the reply head, and not a byte further: what follows
-/// belongs to the tunnel.
+/// belongs to the tunnel. A head that does not end within `MAX_REPLY` is not a CONNECT reply,
+/// whatever its first line says.
 async fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
-        if head.len() >= MAX_REPLY || stream.read(&mut byte).await? == 0 {
+        if head.len() >= MAX_REPLY {
+            return Ok(String::new());
+        }
+        if stream.read(&mut byte).await? == 0 {
             break;
         }
         head.push(byte[0]);

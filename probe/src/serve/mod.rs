@@ -1,6 +1,7 @@
 //! `portcheck serve`: the built app and the WebSocket endpoint for live checks, on loopback.
 
 mod gate;
+mod listener;
 mod protocol;
 mod session;
 
@@ -123,11 +124,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         origins.join(", ")
     ));
 
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    listener::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
