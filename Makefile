@@ -4,7 +4,7 @@ SHELL := bash
 ENV := . scripts/env.sh &&
 PORT ?= 8790
 
-.PHONY: run test setup app test-native test-wasm test-e2e test-fuzz
+.PHONY: run test setup app test-native test-wasm test-e2e test-fuzz bench
 
 run: setup app
 	$(ENV) cargo build --release -p portcheck
@@ -40,3 +40,10 @@ test-fuzz:
 		cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 2>&1 \
 			| grep -E '^(Done|==|SUMMARY|thread|Failing input)'; \
 	done
+
+# Every benchmark of BENCHMARKS.md: the rule engine (criterion), the probe against 200 delaying
+# TLS servers and nmap, and the app's bundle size and page load.
+bench: setup
+	$(ENV) cargo bench -p portcheck-rules --bench evaluate
+	$(ENV) cargo bench -p portcheck --bench live_checks
+	$(ENV) scripts/bench/app
