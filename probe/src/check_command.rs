@@ -45,7 +45,7 @@ fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
     ))
 }
 
-fn read_ca(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn read_ca(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
         .map_err(|e| format!("cannot read --ca {}: {e}", path.display()))?
         .collect();

@@ -248,8 +248,14 @@ pub struct ServeArgs {
     pub allow_origins: Vec<String>,
 
     /// The plan the app may run here (from `portcheck plan`); the page can only run its checks.
+    /// Without it the page may propose a plan, which runs only once you confirm its targets
+    /// here on the terminal.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+
+    /// PEM file with extra CA certificates to trust (a corporate or private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
 
     /// Also allow this port in the plan (repeatable), for endpoints on custom ports.
     #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]

@@ -458,3 +458,109 @@ fn slow_and_oversized_request_heads_are_cut_off() {
         probe.log()
     );
 }
+
+/// 18: targets from the page. A probe started without a plan asks at its terminal before it
+/// runs a plan the page proposes; no, silence or a closed terminal run nothing, and a probe
+/// started with a plan never takes one from the page.
+#[test]
+fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
+    let target = stalling_server();
+    let port_arg = target.to_string();
+    let proposal = |host: &str, port: u16| {
+        json!({"v": 1, "type": "propose", "plan": {"schema": 1, "from": "pcg",
+            "palette-version": "4.7.9", "checks": [check("vcenter", host, port, "tcp", false)]}})
+    };
+    let mut asker = probe("propose", &["--allow-port", &port_arg]);
+    rt().block_on(async {
+        let protocols = asker.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
+        let nothing = send(&mut s, json!({"v": 1, "type": "run"})).await;
+        assert!(nothing["message"].as_str().unwrap().contains("no plan yet"));
+
+        // A port outside the rule base is refused before anyone is asked.
+        let bad = send(&mut s, proposal("127.0.0.1", 6379)).await;
+        assert!(
+            bad["message"].as_str().unwrap().contains("port 6379"),
+            "{bad}"
+        );
+
+        s.send(Message::text(proposal("127.0.0.1", target).to_string()))
+            .await
+            .unwrap();
+        let question = asker.read_until("[y/N]: ");
+        assert!(
+            question.contains("A client without an Origin (not a web page) asks this probe to run 1 check from Private Cloud Gateway nodes")
+                && question.contains(&format!("127.0.0.1:{target} tcp")),
+            "{question}"
+        );
+        asker.answer("n");
+        let declined = next(&mut s).await;
+        assert_eq!(
+            declined["message"],
+            "the plan was declined at the probe's terminal"
+        );
+        let still_nothing = send(&mut s, json!({"v": 1, "type": "run"})).await;
+        assert_eq!(still_nothing["type"], "error");
+
+        s.send(Message::text(proposal("127.0.0.1", target).to_string()))
+            .await
+            .unwrap();
+        asker.read_until("[y/N]: ");
+        asker.answer("y");
+        let hello = next(&mut s).await;
+        assert_eq!(
+            (hello["type"].as_str(), hello["from"].as_str()),
+            (Some("hello"), Some("pcg"))
+        );
+        assert_eq!(hello["checks"][0]["id"], "vcenter");
+        let result = send(&mut s, json!({"v": 1, "type": "run"})).await;
+        assert_eq!(result["result"]["verdict"], "pass", "{result}");
+        assert_eq!(next(&mut s).await["type"], "done");
+
+        // Nobody at the terminal any more.
+        drop(asker.stdin.take());
+        let closed = send(&mut s, proposal("127.0.0.1", target)).await;
+        assert!(
+            closed["message"]
+                .as_str()
+                .unwrap()
+                .contains("standard input is closed"),
+            "{closed}"
+        );
+    });
+    let log = asker.log();
+    assert!(
+        log.contains("event=\"proposal\"") && log.contains("confirmed=true"),
+        "{log}"
+    );
+
+    // A probe with its own plan does not take the page's.
+    let dir = temp_dir("serve-own-plan");
+    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+        "checks": [check("loopback", "127.0.0.1", target, "tcp", false)]});
+    let plan_file = dir.join("plan.json");
+    std::fs::write(&plan_file, plan.to_string()).unwrap();
+    let planned = probe(
+        "own-plan",
+        &[
+            "--plan",
+            plan_file.to_str().unwrap(),
+            "--allow-port",
+            &port_arg,
+        ],
+    );
+    rt().block_on(async {
+        let protocols = planned.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(planned.port, "/v1/ws", &headers).await.unwrap();
+        let refused = send(&mut s, proposal("127.0.0.1", target)).await;
+        assert!(
+            refused["message"]
+                .as_str()
+                .unwrap()
+                .contains("runs the plan it was started with"),
+            "{refused}"
+        );
+    });
+}

@@ -2,6 +2,7 @@
 //! version, every field checked. Here rather than in the probe because both ends speak it, and
 //! because it parses hostile input: it is fuzzed (rules/fuzz).
 
+use crate::plan::Plan;
 use serde::Deserialize;
 
 pub const VERSION: u32 = 1;
@@ -16,6 +17,8 @@ struct Envelope {
     kind: String,
     #[serde(default)]
     ids: Option<Vec<String>>,
+    #[serde(default)]
+    plan: Option<Plan>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -23,6 +26,9 @@ pub enum Request {
     Hello,
     /// Run these checks of the plan, or all of them.
     Run(Option<Vec<String>>),
+    /// The page's plan for where the probe runs. The probe runs it only once the person at the
+    /// probe's terminal has confirmed its targets, and never if it was started with a plan.
+    Propose(Box<Plan>),
 }
 
 pub fn parse(text: &str) -> Result<Request, String> {
@@ -34,9 +40,13 @@ pub fn parse(text: &str) -> Result<Request, String> {
             envelope.v
         ));
     }
-    match (envelope.kind.as_str(), envelope.ids) {
-        ("hello", None) => Ok(Request::Hello),
-        ("run", ids) => {
+    match (envelope.kind.as_str(), envelope.ids, envelope.plan) {
+        ("hello", None, None) => Ok(Request::Hello),
+        ("propose", None, Some(plan)) => Ok(Request::Propose(Box::new(plan))),
+        ("propose", Some(_), Some(_)) => Err("propose takes no ids".into()),
+        ("propose", _, None) => Err("propose needs a plan".into()),
+        (_, _, Some(_)) => Err("only propose takes a plan".into()),
+        ("run", ids, None) => {
             if let Some(ids) = &ids {
                 if ids.len() > crate::plan::MAX_CHECKS || ids.iter().any(|i| i.len() > MAX_ID) {
                     return Err("too many or too long check ids".into());
@@ -44,8 +54,8 @@ pub fn parse(text: &str) -> Result<Request, String> {
             }
             Ok(Request::Run(ids))
         }
-        ("hello", Some(_)) => Err("hello takes no ids".into()),
-        (other, _) => Err(format!(
+        ("hello", Some(_), None) => Err("hello takes no ids".into()),
+        (other, _, _) => Err(format!(
             "unknown message type '{}'",
             crate::endpoint::printable(other)
         )),
@@ -78,6 +88,22 @@ mod tests {
             parse(&"[".repeat(10_000)).is_err(),
             "deep nesting is refused, not a crash"
         );
+        let plan = r#"{"schema":1,"from":"pcg","palette-version":"4.7.9","checks":[]}"#;
+        assert!(matches!(
+            parse(&format!(r#"{{"v":1,"type":"propose","plan":{plan}}}"#)),
+            Ok(Request::Propose(p)) if p.from == crate::Role::Pcg
+        ));
+        assert_eq!(
+            parse(r#"{"v":1,"type":"propose"}"#).unwrap_err(),
+            "propose needs a plan"
+        );
+        assert_eq!(
+            parse(&format!(r#"{{"v":1,"type":"run","plan":{plan}}}"#)).unwrap_err(),
+            "only propose takes a plan"
+        );
+        assert!(parse(r#"{"v":1,"type":"propose","plan":{"schema":1}}"#)
+            .unwrap_err()
+            .contains("missing field"));
         let many = format!(
             r#"{{"v":1,"type":"run","ids":[{}]}}"#,
             vec!["\"x\""; 1001].join(",")

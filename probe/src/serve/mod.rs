@@ -4,6 +4,7 @@ mod gate;
 mod listener;
 mod protocol;
 mod session;
+mod terminal;
 
 use crate::check::tls::Trust;
 use crate::cli::ServeArgs;
@@ -28,6 +29,9 @@ const MAX_MESSAGE: usize = 64 * 1024;
 pub struct Shared {
     gate: Gate,
     plan: Option<Plan>,
+    /// Ports beyond the rule base's that plans may use (`--allow-port`).
+    allowed_ports: Vec<u16>,
+    terminal: terminal::Terminal,
     trust: Arc<Trust>,
     proxy_auth: Option<String>,
 }
@@ -83,6 +87,10 @@ fn load_plan(args: &ServeArgs) -> Result<Option<Plan>, String> {
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let plan = load_plan(&args)?;
+    let extra_ca = match &args.ca {
+        Some(path) => crate::check_command::read_ca(path)?,
+        None => Vec::new(),
+    };
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
@@ -100,7 +108,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             args.max_connections as usize,
         )?,
         plan,
-        trust: Arc::new(Trust::new(&[])?),
+        allowed_ports: args.allow_ports.clone(),
+        terminal: terminal::Terminal::new(),
+        trust: Arc::new(Trust::new(&extra_ca)?),
         proxy_auth: crate::check_command::proxy_credentials(),
     });
     let app = Router::new()
@@ -157,7 +167,7 @@ async fn websocket(
         .on_upgrade(move |socket| async move {
             // The slot is held for the life of the session, released when it ends.
             let _slot = slot;
-            session::run(socket, shared, peer.to_string()).await;
+            session::run(socket, shared, peer.to_string(), origin).await;
         })
 }
 

@@ -1,10 +1,12 @@
 //! One WebSocket session: bounded in message size (set at the upgrade), rate, errors and idle
-//! time; it can only run checks of the plan the probe was started with.
+//! time; it runs only checks of the plan the probe was started with, or of one the page proposed
+//! and the person at the probe's terminal confirmed.
 
 use super::protocol::{self, Reply, Request};
 use super::Shared;
 use crate::check::{self, Options, Verdict};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use rules::plan::Plan;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,9 @@ const IDLE: Duration = Duration::from_secs(300);
 const MESSAGES_PER_MINUTE: usize = 60;
 const MAX_ERRORS: usize = 3;
 
-pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String) {
+pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origin: String) {
+    // The plan the probe was started with, or one the page proposed and the terminal confirmed.
+    let mut plan = shared.plan.clone();
     let mut errors = 0;
     let mut window = (Instant::now(), 0usize);
     loop {
@@ -41,11 +45,23 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String) {
             Message::Ping(_) | Message::Pong(_) => continue,
         };
         let reply = match protocol::parse(&text) {
-            Ok(Request::Hello) => Reply::hello(shared.plan.as_ref()).to_json(),
-            Ok(Request::Run(ids)) => match run_checks(&mut socket, &shared, ids, &peer).await {
-                Ok(done) => done,
-                Err(message) => Reply::error(message).to_json(),
-            },
+            Ok(Request::Hello) => Reply::hello(plan.as_ref()).to_json(),
+            Ok(Request::Propose(proposed)) => {
+                match propose(&shared, *proposed, &origin, &peer).await {
+                    Ok(confirmed) => {
+                        let reply = Reply::hello(Some(&confirmed)).to_json();
+                        plan = Some(confirmed);
+                        reply
+                    }
+                    Err(message) => Reply::error(message).to_json(),
+                }
+            }
+            Ok(Request::Run(ids)) => {
+                match run_checks(&mut socket, &shared, plan.as_ref(), ids, &peer).await {
+                    Ok(done) => done,
+                    Err(message) => Reply::error(message).to_json(),
+                }
+            }
             Err(message) => {
                 errors += 1;
                 Reply::error(message).to_json()
@@ -69,15 +85,29 @@ async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
         .await;
 }
 
+/// A plan from the page: refused when the probe has its own, checked like a plan file, then put
+/// to the person at the terminal.
+async fn propose(shared: &Shared, plan: Plan, origin: &str, peer: &str) -> Result<Plan, String> {
+    if shared.plan.is_some() {
+        return Err("this probe runs the plan it was started with (--plan); restart it without --plan to run the page's".into());
+    }
+    rules::plan::validate(&plan, &shared.allowed_ports)
+        .map_err(|problems| format!("the plan is not usable: {}", problems.join("; ")))?;
+    let decision = shared.terminal.confirm(origin, &plan).await;
+    tracing::info!(target: "audit", event = "proposal", %peer, %origin, checks = plan.checks.len(), confirmed = decision.is_ok());
+    decision.map(|()| plan)
+}
+
 /// Runs the chosen checks of the plan, streaming each result; returns the closing summary.
 async fn run_checks(
     socket: &mut WebSocket,
     shared: &Shared,
+    plan: Option<&Plan>,
     ids: Option<Vec<String>>,
     peer: &str,
 ) -> Result<String, String> {
-    let plan = shared.plan.as_ref().ok_or(
-        "this probe was started without a plan: start it with --plan FILE (from `portcheck plan`)",
+    let plan = plan.ok_or(
+        "this probe has no plan yet: propose one from the page, or start the probe with --plan FILE (from `portcheck plan`)",
     )?;
     let mut chosen = plan.clone();
     if let Some(ids) = ids {

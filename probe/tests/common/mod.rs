@@ -301,6 +301,10 @@ pub struct Served {
     pub port: u16,
     pub token: String,
     log: PathBuf,
+    /// What the probe prints after its first line (questions for the terminal).
+    stdout: BufReader<std::process::ChildStdout>,
+    /// Its terminal: tests answer questions here, or close it.
+    pub stdin: Option<std::process::ChildStdin>,
 }
 
 impl Served {
@@ -310,25 +314,47 @@ impl Served {
             .args(["serve", "--port", "0", "--dir"])
             .arg(dir)
             .args(extra)
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        stdout.read_line(&mut line).unwrap();
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://127.0.0.1:"))
             .unwrap_or_else(|| panic!("no URL in {line:?}"));
         let (authority, token) = url["http://".len()..].split_once("/#t=").unwrap();
         Served {
-            child,
             port: authority.rsplit_once(':').unwrap().1.parse().unwrap(),
             token: token.to_owned(),
             log,
+            stdout,
+            stdin: child.stdin.take(),
+            child,
         }
+    }
+
+    /// Reads what the probe printed up to and including `marker` (blocking).
+    pub fn read_until(&mut self, marker: &str) -> String {
+        let mut seen = String::new();
+        let mut byte = [0u8; 1];
+        while !seen.ends_with(marker) {
+            match self.stdout.read(&mut byte) {
+                Ok(1) => seen.push(byte[0] as char),
+                _ => panic!("the probe's output ended before {marker:?}: {seen}"),
+            }
+        }
+        seen
+    }
+
+    /// Types a line at the probe's terminal.
+    pub fn answer(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
     }
 
     pub fn origin(&self) -> String {

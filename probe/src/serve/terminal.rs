@@ -1,0 +1,115 @@
+//! The person at the probe's terminal decides whether a page may run the plan it proposes. The
+//! page holds the token, but a page can be compromised (a script injected into the docs site);
+//! the terminal cannot. So targets a page supplies are contacted only after someone typed `y`
+//! beside the list of them. One question at a time; no answer within a minute is a no.
+
+use rules::endpoint::printable;
+use rules::plan::Plan;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader, Lines, Stdin};
+use tokio::sync::Mutex;
+
+const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+
+pub struct Terminal {
+    /// `None` once standard input has closed: nobody is there to ask.
+    lines: Mutex<Option<Lines<BufReader<Stdin>>>>,
+}
+
+impl Terminal {
+    pub fn new() -> Terminal {
+        Terminal {
+            lines: Mutex::new(Some(BufReader::new(tokio::io::stdin()).lines())),
+        }
+    }
+
+    /// Asks on the terminal whether `origin` may run `plan` (already validated).
+    pub async fn confirm(&self, origin: &str, plan: &Plan) -> Result<(), String> {
+        let mut lines = self.lines.lock().await;
+        let Some(input) = lines.as_mut() else {
+            return Err(CLOSED.into());
+        };
+        let _ = crate::output::print(&question(origin, plan));
+        match tokio::time::timeout(ANSWER_WITHIN, input.next_line()).await {
+            Err(_) => {
+                let _ = crate::output::print("\nNo answer within 60 s: not run.\n");
+                Err("nobody confirmed the plan at the probe's terminal within 60 s".into())
+            }
+            Ok(Ok(Some(answer))) if matches!(answer.trim(), "y" | "Y" | "yes" | "YES") => {
+                let _ = crate::output::print("Confirmed.\n");
+                Ok(())
+            }
+            Ok(Ok(Some(_))) => {
+                let _ = crate::output::print("Not run.\n");
+                Err("the plan was declined at the probe's terminal".into())
+            }
+            Ok(Ok(None) | Err(_)) => {
+                *lines = None;
+                Err(CLOSED.into())
+            }
+        }
+    }
+}
+
+const CLOSED: &str = "the probe's standard input is closed, so nobody can confirm a plan from the page: start the probe with --plan FILE instead";
+
+/// The question, with every string the page supplied escaped: it must not be able to write
+/// terminal control sequences.
+fn question(origin: &str, plan: &Plan) -> String {
+    let asker = match origin {
+        "(none)" => "A client without an Origin (not a web page)".to_owned(),
+        page => format!("The page at {}", printable(page)),
+    };
+    let mut text = format!(
+        "\n{asker} asks this probe to run {} from {}:\n",
+        match plan.checks.len() {
+            1 => "1 check".to_owned(),
+            n => format!("{n} checks"),
+        },
+        plan.from.label()
+    );
+    for check in &plan.checks {
+        text.push_str(&format!(
+            "  {}:{} {}{}  ({})\n",
+            printable(&check.host),
+            check.port,
+            match check.kind {
+                rules::plan::CheckKind::Tcp => "tcp",
+                rules::plan::CheckKind::Tls => "tls",
+                rules::plan::CheckKind::Grpc => "grpc",
+            },
+            if check.via_proxy { " via proxy" } else { "" },
+            printable(&check.purpose)
+        ));
+    }
+    if let Some(proxy) = &plan.proxy {
+        text.push_str(&format!("  proxy: {}\n", printable(proxy)));
+    }
+    text.push_str("Run them? Type y and Enter to allow [y/N]: ");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_question_lists_every_target_and_escapes_what_the_page_wrote() {
+        let plan: Plan = serde_json::from_value(serde_json::json!({
+            "schema": 1, "from": "pcg", "palette-version": "4.7.9",
+            "checks": [{"id": "a", "flow": "a", "host": "vcenter.corp", "port": 443,
+                        "kind": "tls", "via-proxy": false, "purpose": "vCenter\u{1b}[2J"}]
+        }))
+        .unwrap();
+        let q = question("http://127.0.0.1:8790", &plan);
+        assert!(
+            q.contains("The page at http://127.0.0.1:8790 asks this probe to run 1 check from"),
+            "{q}"
+        );
+        assert!(
+            q.contains("  vcenter.corp:443 tls  (vCenter\\u{1b}[2J)"),
+            "{q}"
+        );
+        assert!(!q.contains('\u{1b}'));
+    }
+}
