@@ -65,6 +65,40 @@ fn already_open_flows_are_left_out_and_listed() {
     assert!(render(Format::Markdown, &t).contains("## Left out: already open"));
 }
 
+/// Evidence from a failed live check travels with its rule into every document format.
+#[test]
+fn live_check_evidence_is_listed_with_its_rule() {
+    let mut info = TicketInfo::default();
+    info.evidence.insert(
+        "pcg-palette".into(),
+        "live check from the PCG subnet: 127.0.0.1:443 refused the connection".into(),
+    );
+    let t = ticket("saas-vsphere-pcg", &info);
+    let number = t.rules.iter().position(|r| r.id == "pcg-palette").unwrap() + 1;
+    assert_eq!(t.rules.iter().filter(|r| r.evidence.is_some()).count(), 1);
+    let md = render(Format::Markdown, &t);
+    assert!(md.contains(&format!(
+        "## Evidence from live checks\n\n- Rule {number} (`pcg-palette`): live check from the PCG subnet: 127.0.0.1:443 refused the connection\n"
+    )), "{md}");
+    assert!(render(Format::Jira, &t).contains(&format!(
+        "* Rule {number} ({{{{pcg\\-palette}}}}): live check"
+    )));
+    assert!(render(Format::Text, &t).contains(&format!(
+        "Evidence from live checks\n{number:>3}. pcg-palette: live check"
+    )));
+    let json: serde_json::Value = serde_json::from_str(&render(Format::Json, &t)).unwrap();
+    assert!(json["rules"][number - 1]["evidence"]
+        .as_str()
+        .unwrap()
+        .contains("refused"));
+    // Without evidence nothing changes: the recorded tickets have no such section.
+    assert!(!render(
+        Format::Markdown,
+        &ticket("saas-vsphere-pcg", &TicketInfo::default())
+    )
+    .contains("Evidence"));
+}
+
 #[test]
 fn deprecated_flows_are_offered_for_closing_not_opening() {
     let t = ticket("self-hosted-vsphere-spg", &TicketInfo::default());
@@ -192,6 +226,11 @@ fn hostile() -> TicketInfo {
         risk_notes: "h1. heading\n||a||b||".into(),
         rollback: "${var} %{x}".into(),
         already_open: Vec::new(),
+        evidence: [(
+            "pcg-infra-api".to_owned(),
+            "<img src=x onerror=alert(1)> {code} \u{1b}[2J".to_owned(),
+        )]
+        .into(),
     }
 }
 
@@ -217,6 +256,12 @@ fn hostile_text_is_escaped_in_every_document_format() {
         !jira.contains("\nh1. heading"),
         "user text cannot start a heading"
     );
+
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "evidence is escaped too"
+    );
+    assert!(jira.contains("Rule") && jira.contains("\\{code\\}"));
 
     let text = render(Format::Text, &t);
     assert!(

@@ -16,6 +16,8 @@ pub(super) trait Markup {
     fn rule(&self, number: usize, rule: &TicketRule, documentation: &str) -> String;
     fn link(&self, text: &str, url: &str) -> String;
     fn list_item(&self, id: &str) -> String;
+    /// A numbered note about a rule of the table, e.g. the evidence of a failed live check.
+    fn rule_note(&self, number: usize, id: &str, text: &str) -> String;
 }
 
 pub(super) fn document(t: &Ticket, m: &impl Markup) -> String {
@@ -35,6 +37,14 @@ pub(super) fn document(t: &Ticket, m: &impl Markup) -> String {
     }
     out.push_str(&m.section("Rules to open"));
     table(&mut out, m, &t.rules);
+    if t.rules.iter().any(|r| r.evidence.is_some()) {
+        out.push_str(&m.section("Evidence from live checks"));
+        for (i, r) in t.rules.iter().enumerate() {
+            if let Some(evidence) = &r.evidence {
+                out.push_str(&m.rule_note(i + 1, &r.id, evidence));
+            }
+        }
+    }
     if !t.already_open.is_empty() {
         out.push_str(&m.section("Left out: already open"));
         for id in &t.already_open {

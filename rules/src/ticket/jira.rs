@@ -55,6 +55,10 @@ impl Markup for Jira {
     fn list_item(&self, id: &str) -> String {
         format!("* {{{{{}}}}}\n", esc(id))
     }
+
+    fn rule_note(&self, number: usize, id: &str, text: &str) -> String {
+        format!("* Rule {number} ({{{{{}}}}}): {}\n", esc(id), esc(text))
+    }
 }
 
 /// Jira wiki gives meaning to these characters, and to `h1.`..`h6.` and `bq.` at the start of a

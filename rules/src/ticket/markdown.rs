@@ -54,6 +54,10 @@ impl Markup for Markdown {
     fn list_item(&self, id: &str) -> String {
         format!("- `{}`\n", esc(id))
     }
+
+    fn rule_note(&self, number: usize, id: &str, text: &str) -> String {
+        format!("- Rule {number} (`{}`): {}\n", esc(id), esc(text))
+    }
 }
 
 /// Text from the rule base or the requester, made inert: Markdown and HTML syntax is escaped,

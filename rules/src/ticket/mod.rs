@@ -14,6 +14,7 @@ use crate::firewall;
 use crate::rule::Level;
 use crate::SaasIps;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What only the requester knows. Every field is optional; empty ones print as "to be filled".
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -29,6 +30,10 @@ pub struct TicketInfo {
     pub rollback: String,
     /// Flow ids already open in the firewall: left out of the requested rules.
     pub already_open: Vec<String>,
+    /// Flow id to what a live check from inside the network found (e.g. a refused connection):
+    /// the network team's evidence that the rule is missing.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +73,9 @@ pub struct TicketRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub via_proxy: bool,
+    /// What a live check found, when one failed for this flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
     /// The flow itself, for renderers that need addresses and ports rather than text.
     #[serde(skip)]
     pub flow: Option<Flow>,
@@ -117,6 +125,7 @@ pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Tic
                 .unwrap_or_default(),
             url: source.and_then(|s| s.url()),
             via_proxy: flow.via_proxy,
+            evidence: info.evidence.get(&flow.id).map(|e| e.trim().to_owned()),
             flow: Some(flow.clone()),
         }
     };

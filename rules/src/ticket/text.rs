@@ -17,6 +17,14 @@ pub fn render(t: &Ticket) -> String {
         clean(&t.rollback)
     ));
     list(&mut out, &t.rules);
+    if t.rules.iter().any(|r| r.evidence.is_some()) {
+        out.push_str("\nEvidence from live checks\n");
+        for (i, r) in t.rules.iter().enumerate() {
+            if let Some(evidence) = &r.evidence {
+                out.push_str(&format!("{:>3}. {}: {}\n", i + 1, r.id, clean(evidence)));
+            }
+        }
+    }
     if !t.already_open.is_empty() {
         out.push_str(&format!(
             "\nLeft out (already open): {}\n",
