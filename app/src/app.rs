@@ -13,6 +13,13 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(restored.answers, restored.ticked);
     state.ticket.set(state::load_ticket());
     let notice = RwSignal::new(restored.notice);
+    match crate::live::read_pairing() {
+        Some(Ok(pairing)) => state.pairing.set(Some(pairing)),
+        Some(Err(problem)) => notice.set(Some(format!(
+            "The probe's pairing link could not be used: {problem}"
+        ))),
+        None => {}
+    }
     // A shared link goes straight to its checklist; otherwise start at the first question.
     let step = RwSignal::new(if restored.from_link {
         Step::Checklist
@@ -20,9 +27,20 @@ pub fn App() -> impl IntoView {
         Step::Deployment
     });
 
+    provide_context(step);
+
     // A link pasted into the address bar of an open page only changes the fragment.
-    let _listener =
-        window_event_listener(leptos::ev::hashchange, move |_| match state::read_link() {
+    let _listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(pairing) = crate::live::read_pairing() {
+            match pairing {
+                Ok(p) => state.pairing.set(Some(p)),
+                Err(problem) => notice.set(Some(format!(
+                    "The probe's pairing link could not be used: {problem}"
+                ))),
+            }
+            return;
+        }
+        match state::read_link() {
             Some(Ok((answers, problem))) => {
                 state.answers.set(answers);
                 notice.set(problem);
@@ -32,7 +50,8 @@ pub fn App() -> impl IntoView {
                 notice.set(Some(format!("{problem} Your answers were not changed.")))
             }
             None => {}
-        });
+        }
+    });
 
     // Nothing typed is ever lost: every change is saved at once.
     Effect::new(move |_| {

@@ -3,6 +3,7 @@
 mod app;
 pub mod checklist;
 mod download;
+pub mod live;
 pub mod questionnaire;
 pub mod state;
 pub mod ticket;

@@ -1,3 +1,4 @@
+use crate::live::messages::Verdict;
 use crate::state::AppState;
 use leptos::prelude::*;
 use rules::{Flow, Level};
@@ -55,6 +56,7 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
                 " · " {flow.protocol.clone()} " · "
                 <code class="text-xs">{id}</code>
             </p>
+            <LiveVerdict state flow=flow.id.clone() />
             <details class="mt-1 text-sm">
                 <summary class="cursor-pointer">"Why and where documented"</summary>
                 <ul class="list-disc pl-5">
@@ -82,5 +84,45 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
                     .collect_view()}
             </details>
         </li>
+    }
+}
+
+/// What the live checks of this flow found, once they ran: the verdict, and for a failure or
+/// warning each check's cause and what to do.
+#[component]
+fn LiveVerdict(state: AppState, flow: String) -> impl IntoView {
+    let checks = Memo::new(move |_| {
+        state.live.with(|all| {
+            all.values()
+                .filter(|r| r.flow == flow)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let checks = checks.get();
+        let verdict = checks.iter().map(|r| r.verdict).max()?;
+        let class = match verdict {
+            Verdict::Pass => "border-green-700",
+            Verdict::Warn => "border-amber-600",
+            Verdict::Fail => "border-red-700",
+        };
+        Some(view! {
+            <div class=format!("live-verdict mt-1 border-l-4 pl-2 text-sm {class}") data-verdict=verdict.label()>
+                <p class="font-medium">{format!("Live check: {}", verdict.label())}</p>
+                <ul>
+                    {checks
+                        .into_iter()
+                        .map(|r| view! {
+                            <li>
+                                <code class="text-xs">{r.id}</code> " " {r.summary}
+                                {r.cause.map(|c| view! { <span class="block">"Cause: " {c}</span> })}
+                                {r.remediation.map(|f| view! { <span class="block">"Fix: " {f}</span> })}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        })
     }
 }

@@ -4,6 +4,7 @@
 mod findings;
 mod flow_card;
 
+use crate::live::LivePanel;
 use crate::state::AppState;
 use findings::Findings;
 use flow_card::FlowCard;
@@ -53,6 +54,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
                 <progress id="progress" class="block w-full" max=total value=done></progress>
             </div>
             <Findings findings=checklist.findings.clone() />
+            <LivePanel state checklist=checklist.clone() />
             {groups
                 .into_iter()
                 .map(|(role, flows)| {

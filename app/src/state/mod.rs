@@ -3,12 +3,16 @@
 
 mod storage;
 
-pub use storage::{forget, load_saved, load_ticket, read_link, save, share_url, Restored};
+pub use storage::{
+    clear_fragment, forget, load_saved, load_ticket, read_link, save, share_url, Restored,
+};
 
+use crate::live::messages::LiveResult;
+use crate::live::pairing::Pairing;
 use leptos::prelude::*;
 use rules::ticket::TicketInfo;
 use rules::{Answers, Checklist, FieldError};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -20,6 +24,10 @@ pub struct AppState {
     pub ticket: RwSignal<TicketInfo>,
     /// Leave flows marked as already open out of the ticket.
     pub omit_ticked: RwSignal<bool>,
+    /// The probe to run live checks with, once known; kept in memory only (it holds a token).
+    pub pairing: RwSignal<Option<Pairing>>,
+    /// Live check results by check id.
+    pub live: RwSignal<BTreeMap<String, LiveResult>>,
 }
 
 impl AppState {
@@ -32,6 +40,8 @@ impl AppState {
             ticked: RwSignal::new(ticked),
             ticket: RwSignal::new(TicketInfo::default()),
             omit_ticked: RwSignal::new(true),
+            pairing: RwSignal::new(None),
+            live: RwSignal::new(BTreeMap::new()),
         }
     }
 

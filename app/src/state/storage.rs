@@ -90,7 +90,7 @@ fn partial_notice(what: &str, errors: &[FieldError]) -> Option<String> {
 }
 
 /// The link stays in the address bar only until it is read: later edits would make it stale.
-fn clear_fragment() {
+pub fn clear_fragment() {
     let location = window().location();
     let clean = format!(
         "{}{}",

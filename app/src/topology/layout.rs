@@ -1,7 +1,8 @@
 //! Where the topology's boxes and arrows go. Pure geometry, tested natively.
 
+use crate::live::messages::Verdict;
 use rules::{Checklist, Role};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const NODE_W: f64 = 170.0;
 pub const NODE_H: f64 = 40.0;
@@ -40,25 +41,60 @@ pub struct Edge {
     pub status: EdgeStatus,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EdgeStatus {
-    Unknown,
-    /// Every flow of the arrow is marked open.
+    /// Every flow of the arrow passed its live checks.
+    Passed,
+    /// Every flow of the arrow is marked open (or passed).
     Ticked,
+    Unknown,
+    /// A flow of the arrow passed with a warning (no HTTP/2, TLS inspection).
+    Warned,
+    /// A flow of the arrow failed its live check.
+    Failed,
 }
 
 impl EdgeStatus {
+    pub const ALL: [EdgeStatus; 5] = [
+        EdgeStatus::Passed,
+        EdgeStatus::Ticked,
+        EdgeStatus::Unknown,
+        EdgeStatus::Warned,
+        EdgeStatus::Failed,
+    ];
+
     pub fn slug(self) -> &'static str {
         match self {
-            EdgeStatus::Unknown => "unknown",
+            EdgeStatus::Passed => "passed",
             EdgeStatus::Ticked => "ticked",
+            EdgeStatus::Unknown => "unknown",
+            EdgeStatus::Warned => "warned",
+            EdgeStatus::Failed => "failed",
         }
     }
 
     pub fn colour(self) -> &'static str {
         match self {
-            EdgeStatus::Unknown => "#94a3b8",
+            EdgeStatus::Passed => "#15803d",
             EdgeStatus::Ticked => "#0284c7",
+            EdgeStatus::Unknown => "#94a3b8",
+            EdgeStatus::Warned => "#b45309",
+            EdgeStatus::Failed => "#b91c1c",
+        }
+    }
+
+    /// One flow's status: a live verdict outranks a tick.
+    fn of_flow(
+        id: &str,
+        ticked: &BTreeSet<String>,
+        live: &BTreeMap<String, Verdict>,
+    ) -> EdgeStatus {
+        match live.get(id) {
+            Some(Verdict::Pass) => EdgeStatus::Passed,
+            Some(Verdict::Warn) => EdgeStatus::Warned,
+            Some(Verdict::Fail) => EdgeStatus::Failed,
+            None if ticked.contains(id) => EdgeStatus::Ticked,
+            None => EdgeStatus::Unknown,
         }
     }
 }
@@ -93,7 +129,13 @@ fn short_label(role: Role) -> &'static str {
     }
 }
 
-pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
+/// The picture for a checklist; an arrow's colour is the worst status of its flows (a failure
+/// shows even when the other flows passed).
+pub fn layout(
+    checklist: &Checklist,
+    ticked: &BTreeSet<String>,
+    live: &BTreeMap<String, Verdict>,
+) -> Layout {
     let present: BTreeSet<Role> = checklist
         .flows
         .iter()
@@ -114,21 +156,21 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
     let rows_max = rows.into_iter().max().unwrap_or(1).max(1) as f64;
 
     // One arrow per ordered pair of roles, labelled with the union of its ports.
-    let mut pairs: Vec<(Role, Role, Vec<String>, bool)> = Vec::new();
+    let mut pairs: Vec<(Role, Role, Vec<String>, EdgeStatus)> = Vec::new();
     for f in &checklist.flows {
         let ports = compact_ports(f);
-        let done = ticked.contains(&f.id);
+        let status = EdgeStatus::of_flow(&f.id, ticked, live);
         match pairs
             .iter_mut()
             .find(|(a, b, ..)| *a == f.from.role && *b == f.to.role)
         {
-            Some((_, _, labels, all_done)) => {
+            Some((_, _, labels, worst)) => {
                 if !labels.contains(&ports) {
                     labels.push(ports);
                 }
-                *all_done &= done;
+                *worst = (*worst).max(status);
             }
-            None => pairs.push((f.from.role, f.to.role, vec![ports], done)),
+            None => pairs.push((f.from.role, f.to.role, vec![ports], status)),
         }
     }
     let at = |role: Role| nodes.iter().find(|n| n.role == role).map(|n| (n.x, n.y));
@@ -139,7 +181,7 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
         .collect();
     let edges = pairs
         .into_iter()
-        .filter_map(|(from, to, labels, done)| {
+        .filter_map(|(from, to, labels, status)| {
             let (fx, fy) = at(from)?;
             let (tx, ty) = at(to)?;
             let (path, candidates) = route((fx, fy), (tx, ty), middle_rows);
@@ -152,11 +194,7 @@ pub fn layout(checklist: &Checklist, ticked: &BTreeSet<String>) -> Layout {
                 label,
                 label_x,
                 label_y,
-                status: if done {
-                    EdgeStatus::Ticked
-                } else {
-                    EdgeStatus::Unknown
-                },
+                status,
             })
         })
         .collect();
@@ -298,7 +336,7 @@ mod tests {
     #[test]
     fn every_flow_has_an_arrow_between_two_placed_boxes() {
         let c = vsphere();
-        let l = layout(&c, &BTreeSet::new());
+        let l = layout(&c, &BTreeSet::new(), &BTreeMap::new());
         for f in &c.flows {
             assert!(
                 l.edges
@@ -329,7 +367,7 @@ mod tests {
             .collect();
         assert!(!pcg.is_empty());
         let ticked: BTreeSet<String> = pcg.into_iter().collect();
-        let l = layout(&c, &ticked);
+        let l = layout(&c, &ticked, &BTreeMap::new());
         let edge = l
             .edges
             .iter()
@@ -345,6 +383,40 @@ mod tests {
     }
 
     #[test]
+    fn live_verdicts_outrank_ticks_and_the_worst_flow_colours_the_arrow() {
+        let c = vsphere();
+        let pcg_palette: Vec<String> = c
+            .flows
+            .iter()
+            .filter(|f| f.from.role == Role::Pcg && f.to.role == Role::Palette)
+            .map(|f| f.id.clone())
+            .collect();
+        let edge = |ticked: &BTreeSet<String>, live: &BTreeMap<String, Verdict>| {
+            layout(&c, ticked, live)
+                .edges
+                .into_iter()
+                .find(|e| e.from == Role::Pcg && e.to == Role::Palette)
+                .unwrap()
+                .status
+        };
+        let all_ticked: BTreeSet<String> = pcg_palette.iter().cloned().collect();
+        let mut live: BTreeMap<String, Verdict> = pcg_palette
+            .iter()
+            .map(|id| (id.clone(), Verdict::Pass))
+            .collect();
+        assert_eq!(edge(&BTreeSet::new(), &live), EdgeStatus::Passed);
+        assert_eq!(edge(&all_ticked, &live), EdgeStatus::Passed);
+        live.insert(pcg_palette[0].clone(), Verdict::Fail);
+        assert_eq!(
+            edge(&all_ticked, &live),
+            EdgeStatus::Failed,
+            "a ticked flow that fails is red"
+        );
+        live.insert(pcg_palette[0].clone(), Verdict::Warn);
+        assert_eq!(edge(&BTreeSet::new(), &live), EdgeStatus::Warned);
+    }
+
+    #[test]
     fn labels_overlap_neither_boxes_nor_each_other_for_the_example_environments() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples");
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -353,13 +425,17 @@ mod tests {
                 let answers: Answers =
                     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
                 assert_labels_are_clear(
-                    &layout(&evaluate(&answers).unwrap(), &BTreeSet::new()),
+                    &layout(
+                        &evaluate(&answers).unwrap(),
+                        &BTreeSet::new(),
+                        &BTreeMap::new(),
+                    ),
                     &path,
                 );
             }
         }
         assert_labels_are_clear(
-            &layout(&vsphere(), &BTreeSet::new()),
+            &layout(&vsphere(), &BTreeSet::new(), &BTreeMap::new()),
             std::path::Path::new("vsphere"),
         );
     }

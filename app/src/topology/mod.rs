@@ -11,9 +11,10 @@ use leptos::prelude::*;
 pub fn TopologyView(state: AppState) -> impl IntoView {
     let picture = Memo::new(move |_| {
         let ticked = state.ticked.get();
+        let live = state.live.with(crate::live::verdicts::by_flow);
         state
             .result
-            .with(|r| r.as_ref().ok().map(|c| layout(c, &ticked)))
+            .with(|r| r.as_ref().ok().map(|c| layout(c, &ticked, &live)))
     });
     move || picture.get().map(|l| view! { <Picture layout=l /> })
 }
@@ -29,7 +30,7 @@ fn Picture(layout: Layout) -> impl IntoView {
         <figure class="space-y-2">
             <figcaption class="text-lg font-semibold" id="topology-title">"Topology"</figcaption>
             <p class="text-sm text-slate-600 dark:text-slate-300">
-                "Grey: not yet marked open · blue: every flow of the arrow marked open."
+                "Grey: not yet marked open · blue: every flow of the arrow marked open · green: passed its live checks · amber: passed with a warning · red: a live check failed."
             </p>
             <div class="overflow-x-auto">
                 <svg
@@ -41,12 +42,14 @@ fn Picture(layout: Layout) -> impl IntoView {
                 >
                     <desc id="topology-desc">{description}</desc>
                     <defs>
-                        <marker id="arrow-unknown" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" fill=EdgeStatus::Unknown.colour() />
-                        </marker>
-                        <marker id="arrow-ticked" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" fill=EdgeStatus::Ticked.colour() />
-                        </marker>
+                        {EdgeStatus::ALL
+                            .into_iter()
+                            .map(|status| view! {
+                                <marker id=format!("arrow-{}", status.slug()) viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                                    <path d="M 0 0 L 10 5 L 0 10 z" fill=status.colour() />
+                                </marker>
+                            })
+                            .collect_view()}
                     </defs>
                     {layout
                         .edges

@@ -1,0 +1,128 @@
+//! One run of live checks over the probe's WebSocket: hello, a proposal when the probe has no
+//! plan yet (confirmed at its terminal), then the checks of this page's plan that the probe
+//! holds, with results streaming into the page as they finish.
+
+use super::messages::{self, FromProbe, LiveResult};
+use super::pairing::Pairing;
+use futures_util::{SinkExt, StreamExt};
+use gloo_net::websocket::{futures::WebSocket, Message};
+use leptos::prelude::*;
+use rules::plan::Plan;
+use std::collections::BTreeMap;
+
+/// Where a run stands, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Connecting,
+    /// The probe has no plan: it is asking the person at its terminal about ours.
+    Confirming,
+    Running {
+        done: usize,
+        total: usize,
+    },
+    Finished {
+        total: usize,
+        not_in_probe: usize,
+    },
+    /// The connection ended mid-run; results so far are kept.
+    Lost {
+        done: usize,
+        total: usize,
+    },
+    Failed(String),
+}
+
+pub fn start(
+    pairing: Pairing,
+    plan: Plan,
+    phase: RwSignal<Phase>,
+    results: RwSignal<BTreeMap<String, LiveResult>>,
+) {
+    phase.set(Phase::Connecting);
+    results.update(|r| r.retain(|id, _| !plan.checks.iter().any(|c| &c.id == id)));
+    leptos::task::spawn_local(async move {
+        let end = session(&pairing, &plan, phase, results).await;
+        phase.set(end);
+    });
+}
+
+async fn session(
+    pairing: &Pairing,
+    plan: &Plan,
+    phase: RwSignal<Phase>,
+    results: RwSignal<BTreeMap<String, LiveResult>>,
+) -> Phase {
+    let token = format!("portcheck.token.{}", pairing.token);
+    let Ok(socket) = WebSocket::open_with_protocols(&pairing.socket_url, &["portcheck.v1", &token])
+    else {
+        return Phase::Failed(unreachable(pairing));
+    };
+    let (mut send, mut receive) = socket.split();
+    if send.send(Message::Text(messages::hello())).await.is_err() {
+        return Phase::Failed(unreachable(pairing));
+    }
+    let (mut total, mut done, mut not_in_probe) = (0, 0, 0);
+    while let Some(Ok(message)) = receive.next().await {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let request = match messages::parse(&text) {
+            Err(e) => return Phase::Failed(e),
+            Ok(FromProbe::Hello { from: None, .. }) => {
+                phase.set(Phase::Confirming);
+                messages::propose(plan)
+            }
+            Ok(FromProbe::Hello {
+                from: Some(role), ..
+            }) if role != plan.from => {
+                return Phase::Failed(format!(
+                    "The probe runs a plan for {}, not for {}: choose that place here, or restart the probe without --plan.",
+                    role.label(),
+                    plan.from.label()
+                ))
+            }
+            Ok(FromProbe::Hello { checks, .. }) => {
+                let ids: Vec<String> = plan
+                    .checks
+                    .iter()
+                    .filter(|c| checks.contains(&c.id))
+                    .map(|c| c.id.clone())
+                    .collect();
+                if ids.is_empty() {
+                    return Phase::Failed("The probe's plan holds none of this page's checks: restart it with the plan this page downloads, or without --plan.".into());
+                }
+                (total, not_in_probe) = (ids.len(), plan.checks.len() - ids.len());
+                phase.set(Phase::Running { done, total });
+                messages::run(&ids)
+            }
+            Ok(FromProbe::Result(r)) => {
+                done += 1;
+                results.update(|all| {
+                    all.insert(r.id.clone(), r);
+                });
+                phase.set(Phase::Running { done, total });
+                continue;
+            }
+            Ok(FromProbe::Done) => return Phase::Finished { total, not_in_probe },
+            Ok(FromProbe::Error(message)) => return Phase::Failed(format!("The probe said: {message}")),
+        };
+        if send.send(Message::Text(request)).await.is_err() {
+            break;
+        }
+    }
+    match phase.get_untracked() {
+        Phase::Connecting => Phase::Failed(unreachable(pairing)),
+        Phase::Running { .. } => Phase::Lost { done, total },
+        _ => Phase::Failed("The probe closed the connection before the checks ran.".into()),
+    }
+}
+
+/// Browsers do not say why a WebSocket failed (a stopped probe, an old token, an origin the
+/// probe does not accept, or the browser's own rules all look alike), so say what to try.
+fn unreachable(pairing: &Pairing) -> String {
+    format!(
+        "The browser could not connect to the probe at {origin}. Check that portcheck serve is running and that the link is from this launch (each launch prints a new token). A page from another site may be blocked: the probe accepts only its own page and origins given with --allow-origin; Safari does not let https pages reach http://127.0.0.1, and Chrome asks before a site may reach devices on your local network. Opening {origin}/ (the page the probe serves) avoids all of these.",
+        origin = pairing.origin
+    )
+}

@@ -1,0 +1,28 @@
+//! Live checks: the app pairs with a running probe (`portcheck serve`), sends it the plan for the
+//! place it runs, and merges the verdicts that stream back into the checklist, the topology and
+//! the ticket. Connecting happens only when the user asks.
+
+mod client;
+pub mod messages;
+pub mod pairing;
+mod panel;
+pub mod verdicts;
+
+pub use client::Phase;
+pub use panel::LivePanel;
+
+use leptos::prelude::*;
+use pairing::Pairing;
+
+/// A pairing link in this page's own address (`#t=TOKEN`, as the probe prints it), removed from
+/// the address bar at once so the token is not bookmarked, shared or left in the history.
+pub fn read_pairing() -> Option<Result<Pairing, String>> {
+    let location = window().location();
+    let fragment = location.hash().ok()?;
+    if !fragment.starts_with("#t=") {
+        return None;
+    }
+    crate::state::clear_fragment();
+    let origin = location.origin().ok();
+    Some(pairing::parse(&fragment, origin.as_deref()))
+}

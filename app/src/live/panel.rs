@@ -1,0 +1,211 @@
+//! The live-check panel of the checklist step: where the probe runs, pairing with it, running
+//! the checks with progress, and turning failures into ticket rules.
+
+use super::client::{self, Phase};
+use super::pairing;
+use super::verdicts;
+use crate::download::download_text;
+use crate::questionnaire::Step;
+use crate::state::AppState;
+use leptos::prelude::*;
+use rules::{Checklist, Role};
+
+#[component]
+pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
+    let roles = rules::plan::sources(&checklist);
+    let preferred = [Role::Pcg, Role::Workload, Role::ManagementPlane]
+        .into_iter()
+        .find(|r| roles.contains(r))
+        .or(roles.first().copied());
+    let role = RwSignal::new(preferred);
+    let phase = RwSignal::new(Phase::Idle);
+    let plan = move || {
+        let from = role.get()?;
+        state.answers.with(|a| {
+            state
+                .result
+                .with(|r| Some(rules::plan::plan(r.as_ref().ok()?, a, from)))
+        })
+    };
+    let busy = move || {
+        matches!(
+            phase.get(),
+            Phase::Connecting | Phase::Confirming | Phase::Running { .. }
+        )
+    };
+    let run = move |_| {
+        if let (Some(pairing), Some(plan)) = (state.pairing.get_untracked(), plan()) {
+            client::start(pairing, plan, phase, state.live);
+        }
+    };
+    let download_plan = move |_| {
+        if let Some(plan) = plan() {
+            let name = format!("portcheck-plan-{}.json", plan.from.slug());
+            let _ = download_text(
+                &name,
+                "application/json",
+                &rules::json::to_string_pretty(&plan),
+            );
+        }
+    };
+    let command = move || {
+        role.get()
+            .map(|r| format!("portcheck serve --plan portcheck-plan-{}.json", r.slug()))
+    };
+    let options = roles
+        .iter()
+        .map(|r| view! { <option value=r.slug() selected=Some(*r) == preferred>{r.label()}</option> })
+        .collect_view();
+    view! {
+        <section id="live" aria-labelledby="live-title" class="space-y-2 rounded-lg border border-slate-300 p-3 dark:border-slate-600 print:hidden">
+            <h3 id="live-title" class="text-lg font-semibold">"Live checks"</h3>
+            <p class="text-sm">
+                "Prove the flows from inside your network: run the companion probe ("
+                <code>"portcheck serve"</code>
+                ") on a machine where the connections start, pair this page with it, and run the checks. Nothing connects until you press Run."
+            </p>
+            <label for="live-role" class="block text-sm font-medium">"Where the probe runs"</label>
+            <select
+                id="live-role"
+                class="rounded-md border border-slate-400 bg-transparent px-2 py-1"
+                on:change=move |ev| role.set(event_target_value(&ev).parse().ok())
+            >
+                {options}
+            </select>
+            <Pairing state />
+            <div class="flex flex-wrap gap-2">
+                <button
+                    id="live-run"
+                    class="rounded-md border border-sky-700 bg-sky-700 px-3 py-1 font-medium text-white disabled:opacity-40"
+                    disabled=move || state.pairing.with(Option::is_none) || busy()
+                    on:click=run
+                >
+                    "Run live checks"
+                </button>
+                <button id="live-plan" class="rounded-md border border-slate-400 px-3 py-1" on:click=download_plan>
+                    "Download plan"
+                </button>
+            </div>
+            <p class="text-xs text-slate-600 dark:text-slate-300">
+                "Or start the probe with the plan, and it runs nothing else: "
+                <code>{command}</code>
+            </p>
+            <Status phase />
+            <RequestRules state role />
+        </section>
+    }
+}
+
+/// Pairing by link: the probe's page pairs itself; any other page takes the printed link.
+#[component]
+fn Pairing(state: AppState) -> impl IntoView {
+    let link = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pair = move |_| match pairing::parse(&link.get_untracked(), None) {
+        Ok(p) => {
+            state.pairing.set(Some(p));
+            link.set(String::new());
+            error.set(None);
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    move || {
+        match state.pairing.get() {
+        Some(p) => view! {
+            <p id="live-paired" class="text-sm">
+                "Paired with the probe at " <code>{p.origin}</code> " "
+                <button class="underline" on:click=move |_| state.pairing.set(None)>"Unpair"</button>
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <div class="space-y-1">
+                <label for="live-link" class="block text-sm font-medium">
+                    "Pairing link (the line the probe printed: http://127.0.0.1:PORT/#t=…)"
+                </label>
+                <div class="flex flex-wrap gap-2">
+                    <input
+                        id="live-link"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        class="min-w-0 flex-1 rounded-md border border-slate-400 bg-transparent px-2 py-1 font-mono text-sm"
+                        aria-describedby="live-link-error"
+                        prop:value=move || link.get()
+                        on:input=move |ev| link.set(event_target_value(&ev))
+                    />
+                    <button id="live-pair" class="rounded-md border border-slate-400 px-3 py-1" on:click=pair>"Pair"</button>
+                </div>
+                <p id="live-link-error" class="text-sm text-red-700 dark:text-red-400">{move || error.get()}</p>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+#[component]
+fn Status(phase: RwSignal<Phase>) -> impl IntoView {
+    let text = move || {
+        match phase.get() {
+        Phase::Idle => String::new(),
+        Phase::Connecting => "Connecting to the probe…".into(),
+        Phase::Confirming => "The probe has no plan yet: confirm this page's plan at the probe's terminal (type y and Enter there).".into(),
+        Phase::Running { done, total } => format!("Running: {done} of {total} checks done."),
+        Phase::Finished { total, not_in_probe: 0 } => format!("Done: {total} checks ran. Results are on the flows below and in the topology."),
+        Phase::Finished { total, not_in_probe } => format!("Done: {total} checks ran; {not_in_probe} of this page's checks are not in the probe's plan and did not run."),
+        Phase::Lost { done, total } => format!("The connection to the probe was lost after {done} of {total} checks; the results so far are kept. Run again to finish."),
+        Phase::Failed(reason) => reason,
+    }
+    };
+    let progress = move || match phase.get() {
+        Phase::Running { done, total } => Some(view! {
+            <progress id="live-progress" class="block w-full" max=total value=done aria-label="Live checks done"></progress>
+        }),
+        _ => None,
+    };
+    view! {
+        <p id="live-status" role="status" aria-live="polite" class="text-sm">{text}</p>
+        {progress}
+    }
+}
+
+/// One click from failed checks to ticket rules: the flows are requested (no longer marked as
+/// open) with what the probe found as evidence.
+#[component]
+fn RequestRules(state: AppState, role: RwSignal<Option<Role>>) -> impl IntoView {
+    let failed = Memo::new(move |_| state.live.with(|r| verdicts::failures(r).len()));
+    let step = use_context::<RwSignal<Step>>();
+    let request = move |_| {
+        let from = role.get_untracked().map_or("the probe", Role::label);
+        let date: String = js_sys::Date::new_0()
+            .to_iso_string()
+            .as_string()
+            .unwrap_or_default()
+            .chars()
+            .take(10)
+            .collect();
+        state.live.with_untracked(|results| {
+            let failures = verdicts::failures(results);
+            state
+                .ticked
+                .update(|t| t.retain(|id| !failures.contains_key(id)));
+            state.ticket.update(|info| {
+                for (flow, checks) in &failures {
+                    info.evidence
+                        .insert(flow.clone(), verdicts::evidence(from, &date, checks));
+                }
+            });
+        });
+        if let Some(step) = step {
+            step.set(Step::Ticket);
+        }
+    };
+    move || {
+        (failed.get() > 0).then(|| view! {
+            <button id="live-request" class="rounded-md border border-red-700 px-3 py-1 font-medium" on:click=request>
+                {format!("Request these rules: add the {} failed flows to the ticket", failed.get())}
+            </button>
+        })
+    }
+}
