@@ -261,6 +261,10 @@ pub struct ServeArgs {
     #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub allow_ports: Vec<u16>,
 
+    /// Seconds each check the page runs may take in all.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
+
     /// WebSocket connections at once; more are refused with 503.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub max_connections: u64,

@@ -18,14 +18,27 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Starts `portcheck serve` on a free loopback port and resolves once it prints its URL. */
-export async function startProbe({ dir = `${root}dist` } = {}) {
+/**
+ * Starts `portcheck serve` on a free loopback port and resolves once it prints its URL. `args`
+ * are extra options; the probe's standard input stays open for `answer` (its terminal), and
+ * `waitFor` resolves when its output (questions end without a newline) contains a text.
+ */
+export async function startProbe({ dir = `${root}dist`, args = [] } = {}) {
   const bin = process.env.PORTCHECK_BIN ?? `${root}target/debug/portcheck`;
-  const child = spawn(bin, ['serve', '--dir', dir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(bin, ['serve', '--dir', dir, '--port', '0', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
+  const waiters = [];
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    for (const w of waiters.filter((w) => stdout.includes(w.text, w.from))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(stdout);
+    }
+  });
   const { url, token } = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`probe did not start in 10 s:\n${stderr}`)), 10_000);
     child.on('exit', (code) => reject(new Error(`probe exited with ${code}:\n${stderr}`)));
@@ -41,6 +54,13 @@ export async function startProbe({ dir = `${root}dist` } = {}) {
   return {
     url,
     token,
+    /** Resolves with everything printed so far once `text` appears after what was read before. */
+    waitFor: (text) => new Promise((resolve) => {
+      const from = stdout.length;
+      waiters.push({ text, from, resolve });
+    }),
+    answer: (line) => child.stdin.write(`${line}\n`),
+    log: () => stderr,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.on('exit', resolve);

@@ -204,7 +204,10 @@ async fn run_one(
         return Ok(outcome);
     }
     let report = steps.iter().rev().find_map(|s| s.tls.as_ref());
-    let h2 = report.is_some_and(|r| r.alpn.as_deref() == Some("h2"));
+    if report.is_some_and(|r| r.alpn.as_deref() == Some("h2")) {
+        // gRPC can run: the fallback would never be used, so it is not tried.
+        return Ok(outcome);
+    }
     let inspected = report.is_some_and(|r| r.public_ca == Some(false));
     // The second connection's own dns/tcp/proxy steps repeat the first's; only its outcome is news.
     let fallback = match open(check, proxy, options, &mut Vec::new()).await {
@@ -219,9 +222,8 @@ async fn run_one(
             websocket::Fallback::Unproven
         }
     };
-    match websocket::judge(h2, fallback) {
-        None => Ok(outcome),
-        Some((Verdict::Fail, summary)) => Err(Failure {
+    match websocket::judge(fallback) {
+        (Verdict::Fail, summary) => Err(Failure {
             summary: summary.into(),
             cause: format!(
                 "HTTP/2 was not negotiated and {}",
@@ -229,7 +231,7 @@ async fn run_one(
             ),
             remediation: "let HTTP/2 through (no TLS inspection for this destination, or a proxy that supports it), or at least HTTP/1.1 WebSocket upgrades".into(),
         }),
-        Some((verdict, summary)) => Ok((verdict, summary.into())),
+        (verdict, summary) => Ok((verdict, summary.into())),
     }
 }
 

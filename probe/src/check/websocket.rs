@@ -1,5 +1,5 @@
 //! Palette's fallback when HTTP/2 cannot pass: its agent tunnels gRPC through a WebSocket over
-//! HTTPS with HTTP/1.1. This step opens a second connection, negotiates `http/1.1` and asks for a
+//! HTTPS with HTTP/1.1. When the handshake step found no HTTP/2, this step opens a second connection, negotiates `http/1.1` and asks for a
 //! WebSocket upgrade of `/`. The upgrade request is the only application data any check sends,
 //! and the socket is closed as soon as the answer's head is read.
 
@@ -82,19 +82,18 @@ async fn try_upgrade(
     }
 }
 
-/// The verdict of a gRPC check once both paths are known: HTTP/2 decides when it works; when it
-/// does not, the WebSocket fallback decides between a warning and a failure.
-pub(crate) fn judge(h2: bool, fallback: Fallback) -> Option<(Verdict, &'static str)> {
-    match (h2, fallback) {
-        (true, _) => None,
-        (false, Fallback::Upgraded | Fallback::Answered) => Some((
+/// The verdict of a gRPC check without HTTP/2: the WebSocket fallback decides between a warning
+/// and a failure.
+pub(crate) fn judge(fallback: Fallback) -> (Verdict, &'static str) {
+    match fallback {
+        Fallback::Upgraded | Fallback::Answered => (
             Verdict::Warn,
             "no HTTP/2; the WebSocket fallback over HTTP/1.1 passes",
-        )),
-        (false, Fallback::Unproven) => Some((
+        ),
+        Fallback::Unproven => (
             Verdict::Fail,
             "neither HTTP/2 nor the WebSocket fallback passes",
-        )),
+        ),
     }
 }
 
@@ -103,12 +102,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn http2_decides_and_the_fallback_only_matters_without_it() {
-        for f in [Fallback::Upgraded, Fallback::Answered, Fallback::Unproven] {
-            assert_eq!(judge(true, f), None);
-        }
-        assert_eq!(judge(false, Fallback::Upgraded).unwrap().0, Verdict::Warn);
-        assert_eq!(judge(false, Fallback::Answered).unwrap().0, Verdict::Warn);
-        assert_eq!(judge(false, Fallback::Unproven).unwrap().0, Verdict::Fail);
+    fn without_http2_the_fallback_decides() {
+        assert_eq!(judge(Fallback::Upgraded).0, Verdict::Warn);
+        assert_eq!(judge(Fallback::Answered).0, Verdict::Warn);
+        assert_eq!(judge(Fallback::Unproven).0, Verdict::Fail);
     }
 }

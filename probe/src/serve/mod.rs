@@ -34,6 +34,8 @@ pub struct Shared {
     terminal: terminal::Terminal,
     trust: Arc<Trust>,
     proxy_auth: Option<String>,
+    /// Limit for each check (`--timeout`).
+    timeout: std::time::Duration,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -112,6 +114,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         terminal: terminal::Terminal::new(),
         trust: Arc::new(Trust::new(&extra_ca)?),
         proxy_auth: crate::check_command::proxy_credentials(),
+        timeout: std::time::Duration::from_secs(args.timeout),
     });
     let app = Router::new()
         .route("/v1/ws", get(websocket).with_state(shared.clone()))

@@ -123,7 +123,7 @@ async fn run_checks(
         chosen.checks.retain(|c| ids.contains(&c.id));
     }
     let options = Options {
-        timeout: Duration::from_secs(10),
+        timeout: shared.timeout,
         parallel: 32,
         trust: shared.trust.clone(),
         proxy_auth: shared.proxy_auth.clone(),
