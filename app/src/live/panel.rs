@@ -54,7 +54,10 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
     };
     let options = roles
         .iter()
-        .map(|r| view! { <option value=r.slug() selected=Some(*r) == preferred>{r.label()}</option> })
+        .map(|r| {
+            let r = *r;
+            view! { <option value=r.slug() prop:selected=move || role.get() == Some(r)>{r.label()}</option> }
+        })
         .collect_view();
     view! {
         <section id="live" aria-labelledby="live-title" class="space-y-2 rounded-lg border border-slate-300 p-3 dark:border-slate-600 print:hidden">

@@ -1,0 +1,174 @@
+// Live checks from the app against a real probe process and real loopback servers: a passing
+// flow, a refused port, a stalled port and a TLS-inspecting proxy. Asserts the verdicts on the
+// flows, the topology colours, the ticket's "request these rules" evidence, a probe lost
+// mid-run, and the message when the browser cannot reach the probe.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { artifacts, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { certificates, inspectingProxy, refusedPort, stallingServer, tlsServer } from './servers.mjs';
+
+const TIMEOUT = 3;
+let servers;
+let session;
+
+before(async () => {
+  const certs = certificates();
+  servers = {
+    certs,
+    valid: await tlsServer(certs.local),
+    refused: await refusedPort(),
+    stalled: await stallingServer(),
+    proxy: await inspectingProxy(certs.bumped),
+  };
+  session = await openBrowser();
+});
+
+after(async () => {
+  await session?.browser.close();
+  servers?.valid.close();
+  servers?.stalled.close();
+  servers?.proxy.close();
+});
+
+/** SaaS + vSphere with a PCG behind an inspecting proxy: vCenter refuses, the registry stalls. */
+function answers() {
+  return {
+    schema: 1,
+    deployment: 'multi-tenant-saas',
+    'palette-version': '4.7.9',
+    infrastructure: ['vsphere'],
+    registry: 'own',
+    proxy: { kind: 'connect', url: `http://127.0.0.1:${servers.proxy.port}`, 'no-proxy': ['localhost', '127.0.0.1'] },
+    endpoints: {
+      'infrastructure-api': `https://localhost:${servers.refused.port}`,
+      registries: [`localhost:${servers.stalled.port}`],
+      'workload-nodes': ['10.20.0.0/16'],
+      'pcg-nodes': ['10.20.5.0/28'],
+    },
+  };
+}
+
+async function probeFor() {
+  const ports = [servers.refused.port, servers.stalled.port, servers.proxy.port, servers.valid.port];
+  return startProbe({
+    args: ['--ca', servers.certs.bundle, '--timeout', String(TIMEOUT), ...ports.flatMap((p) => ['--allow-port', String(p)])],
+  });
+}
+
+/** Opens the probe's pairing link with the answers already saved, on the checklist step. */
+async function openPaired(page, probe) {
+  await page.goto(probe.url);
+  await page.evaluate((a) => {
+    localStorage.clear();
+    localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
+  }, answers());
+  // A fresh load: going to the same address with only a new fragment would not reload the app.
+  await page.goto('about:blank');
+  await page.goto(`${probe.url}#t=${probe.token}`);
+  await page.locator('#questionnaire[data-ready]').waitFor();
+  await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
+  await page.locator('#live').waitFor();
+}
+
+const verdict = (page, flow) => page.locator(`[data-flow-id="${flow}"] .live-verdict`);
+const edge = (page, from, to) => page.locator(`.topology-edge[data-from="${from}"][data-to="${to}"]`);
+
+test('live checks run after the terminal confirms, and verdicts reach flows, topology and ticket', async () => {
+  const probe = await probeFor();
+  try {
+    await withBrowserLog(session, 'live-run', async () => {
+      const { page } = session;
+      await openPaired(page, probe);
+      assert.doesNotMatch(page.url(), /#t=/, 'the token leaves the address bar once read');
+      assert.match(await page.locator('#live-paired').textContent(), new RegExp(probe.url.replace(/\/$/, '')));
+      assert.equal(await page.locator('#live-role').inputValue(), 'pcg');
+
+      const asked = probe.waitFor('[y/N]: ');
+      await page.locator('#live-run').click();
+      await page.locator('#live-status', { hasText: 'confirm this page\'s plan at the probe\'s terminal' }).waitFor();
+      const question = await asked;
+      assert.match(question, /asks this probe to run 8 checks from Private Cloud Gateway nodes/);
+      assert.match(question, new RegExp(`localhost:${servers.stalled.port} tls`));
+      probe.answer('y');
+
+      await page.locator('#live-status', { hasText: /^Done: 8 checks ran/ }).waitFor({ timeout: 20_000 });
+
+      // A passing flow: the proxy port itself answers.
+      assert.equal(await verdict(page, 'pcg-proxy').getAttribute('data-verdict'), 'passed');
+      // A refused port.
+      const refused = verdict(page, 'pcg-infra-api');
+      assert.equal(await refused.getAttribute('data-verdict'), 'failed');
+      assert.match(await refused.textContent(), /refused the connection/);
+      assert.match(await refused.textContent(), /Fix: /);
+      // A stalled port.
+      const stalled = verdict(page, 'pcg-private-registry');
+      assert.equal(await stalled.getAttribute('data-verdict'), 'failed');
+      assert.match(await stalled.textContent(), new RegExp(`no answer within ${TIMEOUT} s`));
+      // The inspecting proxy: Palette SaaS answers, re-signed by the corporate CA.
+      const palette = verdict(page, 'pcg-palette');
+      assert.equal(await palette.getAttribute('data-verdict'), 'warning');
+      assert.match(await palette.textContent(), /Example Corp TLS Inspection CA/);
+
+      assert.equal(await edge(page, 'pcg', 'proxy').getAttribute('data-status'), 'passed');
+      assert.equal(await edge(page, 'pcg', 'infra-api').getAttribute('data-status'), 'failed');
+      assert.equal(await edge(page, 'pcg', 'registry').getAttribute('data-status'), 'failed');
+      assert.equal(await edge(page, 'pcg', 'palette').getAttribute('data-status'), 'warned');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: `${artifacts}/live-checks.png`, fullPage: true });
+
+      // Request these rules: both failed flows go to the ticket with their evidence.
+      await page.locator('#live-request', { hasText: 'add the 2 failed flows' }).click();
+      await page.locator('section[aria-label="Step: Ticket"]').waitFor();
+      const ticket = await page.locator('#ticket-preview').inputValue();
+      assert.match(ticket, /## Evidence from live checks/);
+      assert.match(ticket, new RegExp(`\\(\`pcg-infra-api\`\\): live check from Private Cloud Gateway nodes on \\d{4}-\\d\\d-\\d\\d failed: localhost:${servers.refused.port}: 127\\.0\\.0\\.1:${servers.refused.port} refused the connection`));
+      assert.match(ticket, /\(`pcg-private-registry`\): live check from Private Cloud Gateway nodes on .* no answer within 3 s/);
+    });
+    assert.match(probe.log(), /event="proposal".*confirmed=true/);
+  } finally {
+    await probe.stop();
+  }
+});
+
+test('a probe lost mid-run keeps the results so far and says so', async () => {
+  const probe = await probeFor();
+  await withBrowserLog(session, 'live-lost', async () => {
+    const { page } = session;
+    await openPaired(page, probe);
+    const asked = probe.waitFor('[y/N]: ');
+    await page.locator('#live-run').click();
+    await asked;
+    probe.answer('y');
+    // Every check but the stalled one ends at once; stop the probe while that one still waits.
+    await page.locator('#live-status', { hasText: /^Running: 7 of 8/ }).waitFor({ timeout: 10_000 });
+    await probe.stop();
+    await page.locator('#live-status', { hasText: 'lost after 7 of 8 checks; the results so far are kept' }).waitFor();
+    assert.equal(await verdict(page, 'pcg-proxy').getAttribute('data-verdict'), 'passed');
+  });
+});
+
+test('a link the probe does not accept explains what the browser may have blocked', async () => {
+  const probe = await probeFor();
+  try {
+    await withBrowserLog(session, 'live-blocked', async () => {
+      const { page } = session;
+      await openPaired(page, probe);
+      await page.getByRole('button', { name: 'Unpair' }).click();
+      await page.locator('#live-link').fill(`${probe.url}#t=short`);
+      await page.locator('#live-pair').click();
+      assert.match(await page.locator('#live-link-error').textContent(), /token in the link is damaged/);
+
+      const wrong = 'A'.repeat(43);
+      await page.locator('#live-link').fill(`${probe.url}#t=${wrong}`);
+      await page.locator('#live-pair').click();
+      await page.locator('#live-run').click();
+      const status = page.locator('#live-status', { hasText: 'could not connect to the probe' });
+      await status.waitFor();
+      assert.match(await status.textContent(), /Chrome asks before a site may reach devices on your local network/);
+    });
+    assert.match(probe.log(), /accepted=false reason="missing or wrong token"/);
+  } finally {
+    await probe.stop();
+  }
+});
