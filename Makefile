@@ -4,13 +4,13 @@ SHELL := bash
 ENV := . scripts/env.sh &&
 PORT ?= 8790
 
-.PHONY: run test setup app test-native test-wasm test-e2e test-fuzz bench
+.PHONY: run test setup app offline test-native test-wasm test-e2e test-fuzz bench
 
 run: setup app
 	$(ENV) cargo build --release -p portcheck
 	$(ENV) exec target/release/portcheck serve --dir dist --port $(PORT)
 
-test: setup test-native test-fuzz app test-wasm test-e2e
+test: setup test-native test-fuzz app offline test-wasm test-e2e
 
 setup:
 	@scripts/setup
@@ -18,6 +18,10 @@ setup:
 # The release app in dist/, built by Trunk with the wasm toolchain scripts/env.sh selects.
 app:
 	$(ENV) portcheck_wasm trunk build --release
+
+# The offline bundle for air-gapped sites: one HTML file that works from file://.
+offline: app
+	node scripts/offline-bundle.mjs dist dist-offline/palette-portcheck.html
 
 test-native:
 	$(ENV) cargo test --workspace

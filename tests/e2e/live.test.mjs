@@ -6,55 +6,23 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { artifacts, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
-import { certificates, inspectingProxy, refusedPort, stallingServer, tlsServer } from './servers.mjs';
+import { liveAnswers, probeArgs, startServers } from './servers.mjs';
 
 const TIMEOUT = 3;
 let servers;
 let session;
 
 before(async () => {
-  const certs = certificates();
-  servers = {
-    certs,
-    valid: await tlsServer(certs.local),
-    refused: await refusedPort(),
-    stalled: await stallingServer(),
-    proxy: await inspectingProxy(certs.bumped),
-  };
+  servers = await startServers();
   session = await openBrowser();
 });
 
 after(async () => {
   await session?.browser.close();
-  servers?.valid.close();
-  servers?.stalled.close();
-  servers?.proxy.close();
+  servers?.close();
 });
 
-/** SaaS + vSphere with a PCG behind an inspecting proxy: vCenter refuses, the registry stalls. */
-function answers() {
-  return {
-    schema: 1,
-    deployment: 'multi-tenant-saas',
-    'palette-version': '4.7.9',
-    infrastructure: ['vsphere'],
-    registry: 'own',
-    proxy: { kind: 'connect', url: `http://127.0.0.1:${servers.proxy.port}`, 'no-proxy': ['localhost', '127.0.0.1'] },
-    endpoints: {
-      'infrastructure-api': `https://localhost:${servers.refused.port}`,
-      registries: [`localhost:${servers.stalled.port}`],
-      'workload-nodes': ['10.20.0.0/16'],
-      'pcg-nodes': ['10.20.5.0/28'],
-    },
-  };
-}
-
-async function probeFor() {
-  const ports = [servers.refused.port, servers.stalled.port, servers.proxy.port, servers.valid.port];
-  return startProbe({
-    args: ['--ca', servers.certs.bundle, '--timeout', String(TIMEOUT), ...ports.flatMap((p) => ['--allow-port', String(p)])],
-  });
-}
+const probeFor = () => startProbe({ args: probeArgs(servers, TIMEOUT) });
 
 /** Opens the probe's pairing link with the answers already saved, on the checklist step. */
 async function openPaired(page, probe) {
@@ -62,7 +30,7 @@ async function openPaired(page, probe) {
   await page.evaluate((a) => {
     localStorage.clear();
     localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
-  }, answers());
+  }, liveAnswers(servers));
   // A fresh load: going to the same address with only a new fragment would not reload the app.
   await page.goto('about:blank');
   await page.goto(`${probe.url}#t=${probe.token}`);

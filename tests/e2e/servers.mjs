@@ -81,3 +81,48 @@ export async function inspectingProxy({ key, cert }) {
   }));
   return { port: server.address().port, close: () => { held.forEach((s) => s.destroy()); server.close(); } };
 }
+
+/** Every server the live-check tests use, with the certificates. */
+export async function startServers() {
+  const certs = certificates();
+  const servers = {
+    certs,
+    valid: await tlsServer(certs.local),
+    refused: await refusedPort(),
+    stalled: await stallingServer(),
+    proxy: await inspectingProxy(certs.bumped),
+  };
+  servers.close = () => {
+    servers.valid.close();
+    servers.stalled.close();
+    servers.proxy.close();
+  };
+  return servers;
+}
+
+/**
+ * SaaS + vSphere with a PCG behind the inspecting proxy; the registry stalls, and vCenter is
+ * `infraPort` (the refused port unless a test wants the valid server).
+ */
+export function liveAnswers(servers, infraPort = servers.refused.port) {
+  return {
+    schema: 1,
+    deployment: 'multi-tenant-saas',
+    'palette-version': '4.7.9',
+    infrastructure: ['vsphere'],
+    registry: 'own',
+    proxy: { kind: 'connect', url: `http://127.0.0.1:${servers.proxy.port}`, 'no-proxy': ['localhost', '127.0.0.1'] },
+    endpoints: {
+      'infrastructure-api': `https://localhost:${infraPort}`,
+      registries: [`localhost:${servers.stalled.port}`],
+      'workload-nodes': ['10.20.0.0/16'],
+      'pcg-nodes': ['10.20.5.0/28'],
+    },
+  };
+}
+
+/** `portcheck serve` options for these servers: their CAs, their ports, short timeouts. */
+export function probeArgs(servers, timeout) {
+  const ports = [servers.refused.port, servers.stalled.port, servers.proxy.port, servers.valid.port];
+  return ['--ca', servers.certs.bundle, '--timeout', String(timeout), ...ports.flatMap((p) => ['--allow-port', String(p)])];
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Builds the offline bundle for air-gapped sites: one HTML file holding the app's wasm, its
+// JavaScript, its CSS and icon, that works when opened from file:// with no network at all.
+// Browsers refuse module scripts and fetches from file:// pages, so the wasm-bindgen module is
+// turned into an inline classic script and the wasm is instantiated from inlined bytes.
+//
+// Usage: node scripts/offline-bundle.mjs [DIST] [OUT]   (defaults: dist, dist-offline/palette-portcheck.html)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const dist = process.argv[2] ?? 'dist';
+const out = process.argv[3] ?? 'dist-offline/palette-portcheck.html';
+
+function fail(message) {
+  console.error(`offline-bundle: ${message}`);
+  process.exit(1);
+}
+
+function asset(html, pattern, what) {
+  const match = html.match(pattern);
+  if (!match) fail(`${dist}/index.html has no ${what}: build the app first (make app)`);
+  return join(dist, match[1].replace(/^\//, ''));
+}
+
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const cssPath = asset(html, /<link rel="stylesheet" href="([^"]+\.css)"/, 'stylesheet');
+const jsPath = asset(html, /import init, \* as bindings from '([^']+\.js)'/, 'wasm-bindgen loader');
+const wasmPath = asset(html, /module_or_path: '([^']+\.wasm)'/, 'wasm module');
+const iconPath = asset(html, /<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/, 'icon');
+
+// The ES module as a classic script: its exports become plain declarations in a closure.
+let js = readFileSync(jsPath, 'utf8')
+  .replace(/^export (class|function|async function|const|let) /gm, '$1 ')
+  .replace(/^export \{[^}]*\};?\s*$/gm, '')
+  .replaceAll('import.meta.url', 'document.baseURI');
+if (/^\s*(import|export)\b|\bimport\s*\(/m.test(js)) {
+  fail(`${jsPath} imports or exports something this script does not inline; update scripts/offline-bundle.mjs`);
+}
+// Nothing inside an inline script may end it early.
+js = js.replaceAll('</script', '<\\/script');
+
+const wasm = readFileSync(wasmPath).toString('base64');
+const css = readFileSync(cssPath, 'utf8').replaceAll('</style', '<\\/style');
+const icon = readFileSync(iconPath).toString('base64');
+
+const page = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light dark" />
+    <title>Palette port check (offline)</title>
+    <link rel="icon" type="image/svg+xml" href="data:image/svg+xml;base64,${icon}" />
+    <style>${css}</style>
+  </head>
+  <body class="bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+    <noscript>Palette port check needs JavaScript and WebAssembly.</noscript>
+    <script>
+(function () {
+${js}
+const bytes = Uint8Array.from(atob("${wasm}"), (c) => c.charCodeAt(0));
+__wbg_init({ module_or_path: bytes });
+})();
+    </script>
+  </body>
+</html>
+`;
+
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, page);
+console.log(`offline-bundle: ${out} (${page.length} bytes; wasm ${readFileSync(wasmPath).length} bytes inlined)`);

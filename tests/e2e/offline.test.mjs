@@ -1,0 +1,61 @@
+// The offline single-file bundle (make offline): opened from file:// with the network switched
+// off it loads nothing but itself and works; then, paired with a probe started with
+// --allow-origin null, it runs a live check.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { liveAnswers, probeArgs, startServers } from './servers.mjs';
+
+const bundle = new URL('../../dist-offline/palette-portcheck.html', import.meta.url);
+let servers;
+let session;
+
+before(async () => {
+  assert.ok(existsSync(bundle), `${bundle.pathname} is missing: run make offline`);
+  servers = await startServers();
+  session = await openBrowser();
+});
+
+after(async () => {
+  await session?.browser.close();
+  servers?.close();
+});
+
+test('the bundle works from file:// with no network, then live-checks through a probe', async () => {
+  const { page } = session;
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await withBrowserLog(session, 'offline', async () => {
+    await page.context().setOffline(true);
+    await page.goto(bundle.href);
+    await page.getByRole('group', { name: 'How is Palette deployed?' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(requests, [bundle.href], 'one file, no fetches of modules, wasm or styles');
+    // Saved state works from file:// too: the answers survive a reload.
+    await page.evaluate((a) => localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a)),
+      liveAnswers(servers, servers.valid.port));
+    await page.reload();
+    await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
+    await page.locator('[data-flow-id="pcg-infra-api"]').waitFor();
+    await page.context().setOffline(false);
+
+    const probe = await startProbe({ args: ['--allow-origin', 'null', ...probeArgs(servers, 3)] });
+    try {
+      await page.locator('#live-link').fill(`${probe.url}#t=${probe.token}`);
+      await page.locator('#live-pair').click();
+      const asked = probe.waitFor('[y/N]: ');
+      await page.locator('#live-run').click();
+      assert.match(await asked, /The page at null asks this probe to run 8 checks/);
+      probe.answer('y');
+      await page.locator('#live-status', { hasText: /^Done: 8 checks ran/ }).waitFor({ timeout: 20_000 });
+      assert.equal(
+        await page.locator('[data-flow-id="pcg-infra-api"] .live-verdict').getAttribute('data-verdict'),
+        'passed',
+        'vCenter (a real TLS server with a test-CA certificate) passes',
+      );
+      assert.match(probe.log(), /event="handshake" accepted=true origin=null/);
+    } finally {
+      await probe.stop();
+    }
+  });
+});
