@@ -53,6 +53,14 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Embedded in a portal: answers go out to it and it may set them (public/widget.js).
+    if let Some(embed) = crate::embed::read() {
+        embed.listen(state.answers);
+        let reporter = embed.clone();
+        Effect::new(move |_| state.answers.with(|a| reporter.post_answers(a)));
+        provide_context(embed);
+    }
+
     // Nothing typed is ever lost: every change is saved at once.
     Effect::new(move |_| {
         let ticked = state.ticked.get();

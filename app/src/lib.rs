@@ -3,6 +3,7 @@
 mod app;
 pub mod checklist;
 mod download;
+pub mod embed;
 pub mod live;
 pub mod questionnaire;
 pub mod state;

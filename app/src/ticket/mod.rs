@@ -78,8 +78,21 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
             field(|t| &t.rollback, |t, v| t.rollback = v),
         ),
     ];
+    // An embedding portal hears about every ticket that leaves the page.
+    let embed = StoredValue::new(use_context::<crate::embed::Embed>());
+    let report = move |format: Format, text: &str| {
+        embed.with_value(|embed| {
+            if let Some(embed) = embed {
+                embed.post(
+                    "ticket",
+                    serde_json::json!({"format": format.slug(), "file": format.file_name(), "text": text}),
+                );
+            }
+        })
+    };
     let copy = move |_| {
         if let Some(text) = output.get_untracked() {
+            report(format.get_untracked(), &text);
             copy_text(&text);
             status.set(Some(
                 "Copied to the clipboard (or select the preview and copy it).".into(),
@@ -90,7 +103,10 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
         let f = format.get_untracked();
         match output.get_untracked() {
             Some(text) => match download_text(f.file_name(), f.mime(), &text) {
-                Ok(()) => status.set(Some(format!("Downloaded {}.", f.file_name()))),
+                Ok(()) => {
+                    report(f, &text);
+                    status.set(Some(format!("Downloaded {}.", f.file_name())))
+                }
                 Err(e) => status.set(Some(format!("The download failed: {e}"))),
             },
             None => status.set(Some("Fix the answers marked in red first.".into())),
