@@ -65,7 +65,7 @@ impl Embed {
                 return;
             };
             match host_message(&text) {
-                Some(HostMessage::Answers(a)) => answers.set(a),
+                Some(HostMessage::Answers(a)) => answers.set(*a),
                 Some(HostMessage::Theme(theme)) => apply_theme(Some(&theme)),
                 None => {}
             }
@@ -77,7 +77,7 @@ impl Embed {
 
 #[derive(Debug, PartialEq)]
 enum HostMessage {
-    Answers(Answers),
+    Answers(Box<Answers>),
     Theme(String),
 }
 
@@ -90,7 +90,7 @@ fn host_message(text: &str) -> Option<HostMessage> {
     }
     match value["type"].as_str()? {
         "set-answers" => Some(HostMessage::Answers(
-            rules::share::from_value_lenient(value["answers"].clone()).0,
+            Box::new(rules::share::from_value_lenient(value["answers"].clone()).0),
         )),
         "theme" => Some(HostMessage::Theme(value["theme"].as_str()?.to_owned())),
         _ => None,
