@@ -18,7 +18,7 @@ fn tls_verdicts_against_real_servers() {
     let dir = temp_dir("tls");
     let ca = Ca::new("palette-portcheck test CA");
     let ca_file = ca.pem_file(&dir);
-    let (chain, key) = ca.leaf(&["localhost"], false);
+    let (chain, key) = ca.leaf(&["localhost", "127.0.0.1"], false);
     let valid = tls_server(chain.clone(), key.clone_key(), &[b"h2", b"http/1.1"]);
     let http1 = tls_server(chain, key, &[b"http/1.1"]);
     let (chain, key) = self_signed(&["localhost"]);
@@ -31,6 +31,8 @@ fn tls_verdicts_against_real_servers() {
     let (code, report) = run(
         vec![
             check("valid", "localhost", valid, "grpc", false),
+            // An IP literal: no SNI is sent, and the certificate's IP address SAN must match.
+            check("ip-literal", "127.0.0.1", valid, "tls", false),
             check("http1-only", "localhost", http1, "grpc", false),
             check("http1-tls", "localhost", http1, "tls", false),
             check("self-signed", "localhost", selfsigned, "tls", false),
@@ -63,6 +65,9 @@ fn tls_verdicts_against_real_servers() {
     );
     assert!(leaf["sans"].to_string().contains("localhost"));
     assert_eq!(leaf["sha256"].as_str().unwrap().len(), 95);
+
+    let ip = result(&report, "ip-literal");
+    assert_eq!(ip["verdict"], "pass", "{ip:#}");
 
     let h1 = result(&report, "http1-only");
     assert_eq!(h1["verdict"], "warn", "{h1:#}");
