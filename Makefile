@@ -17,7 +17,7 @@ setup:
 
 # The release app in dist/, built by Trunk with the wasm toolchain scripts/env.sh selects.
 app:
-	$(ENV) portcheck_wasm trunk build --release
+	$(ENV) portcheck_wasm_release trunk build --release
 
 # The offline bundle for air-gapped sites: one HTML file that works from file://.
 offline: app

@@ -26,13 +26,23 @@ portcheck_rustup_has_wasm32() {
 if portcheck_rustup_has_wasm32; then
   PORTCHECK_WASM_ROUTE=rustup
   PORTCHECK_WASM_ENV=()
+  PORTCHECK_WASM_RELEASE_ENV=()
 else
   PORTCHECK_WASM_ROUTE=debian-web
   PORTCHECK_WASM_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort)
+  # std is compiled here anyway, so the release app can drop what a browser user never sees:
+  # Debug formatting, panic locations and panic messages (a panic is a trap either way).
+  # -17 KB gzip (BENCHMARKS.md). It replaces .cargo/config.toml's flags, so it repeats them.
+  PORTCHECK_WASM_RELEASE_ENV=("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=--cfg erase_components -Zfmt-debug=none -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort")
 fi
 export PORTCHECK_WASM_ROUTE
 
 # Runs a command with the wasm toolchain selected; native cargo commands keep the default one.
 portcheck_wasm() {
   env "${PORTCHECK_WASM_ENV[@]}" "$@"
+}
+
+# The same, with the size flags of the release app (tests keep panic messages).
+portcheck_wasm_release() {
+  env "${PORTCHECK_WASM_ENV[@]}" "${PORTCHECK_WASM_RELEASE_ENV[@]}" "$@"
 }

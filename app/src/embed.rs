@@ -89,9 +89,9 @@ fn host_message(text: &str) -> Option<HostMessage> {
         return None;
     }
     match value["type"].as_str()? {
-        "set-answers" => Some(HostMessage::Answers(
-            Box::new(rules::share::from_value_lenient(value["answers"].clone()).0),
-        )),
+        "set-answers" => Some(HostMessage::Answers(Box::new(
+            rules::share::from_value_lenient(value["answers"].clone()).0,
+        ))),
         "theme" => Some(HostMessage::Theme(value["theme"].as_str()?.to_owned())),
         _ => None,
     }

@@ -126,6 +126,17 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// The name printed in text and Markdown checklists.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Action => "Action",
+            Severity::Warning => "Warning",
+            Severity::Info => "Info",
+        }
+    }
+}
+
 /// Advice that is not a flow: gateway decisions, proxy warnings, NO_PROXY advice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -15,9 +15,9 @@ pub fn markdown(checklist: &Checklist) -> String {
         out.push_str("## Findings\n\n");
         for f in &checklist.findings {
             out.push_str(&format!(
-                "- **{}** ({:?}): {}\n",
+                "- **{}** ({}): {}\n",
                 cell(&f.title),
-                f.severity,
+                f.severity.name(),
                 cell(&f.text)
             ));
         }

@@ -10,7 +10,12 @@ pub fn text(checklist: &Checklist) -> String {
         checklist.gateway.label()
     );
     for f in &checklist.findings {
-        out.push_str(&format!("\n[{:?}] {}\n  {}\n", f.severity, f.title, f.text));
+        out.push_str(&format!(
+            "\n[{}] {}\n  {}\n",
+            f.severity.name(),
+            f.title,
+            f.text
+        ));
     }
     for (role, flows) in groups(checklist) {
         out.push_str(&format!("\n{}\n", group_title(role)));
