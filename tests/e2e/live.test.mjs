@@ -60,7 +60,11 @@ test('live checks run after the terminal confirms, and verdicts reach flows, top
       assert.match(question, new RegExp(`localhost:${servers.stalled.port} tls`));
       probe.answer('y');
 
+      // Progress per check: the stalled registry shows as running until its timeout.
+      await page.locator('[data-flow-id="pcg-private-registry"] .live-verdict[data-verdict="checking"]').waitFor();
       await page.locator('#live-status', { hasText: /^Done: 8 checks ran/ }).waitFor({ timeout: 20_000 });
+      // What cannot be proven by connecting is listed, not dropped.
+      assert.match(await page.locator('#live-skipped').textContent(), /3 flows from here cannot be checked.*pcg-dns: UDP cannot be checked by opening a connection/s);
 
       // A passing flow: the proxy port itself answers.
       assert.equal(await verdict(page, 'pcg-proxy').getAttribute('data-verdict'), 'passed');

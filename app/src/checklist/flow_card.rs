@@ -91,6 +91,10 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
 /// warning each check's cause and what to do.
 #[component]
 fn LiveVerdict(state: AppState, flow: String) -> impl IntoView {
+    let waiting = {
+        let flow = flow.clone();
+        Memo::new(move |_| state.checking.with(|c| c.values().any(|f| *f == flow)))
+    };
     let checks = Memo::new(move |_| {
         state.live.with(|all| {
             all.values()
@@ -99,8 +103,17 @@ fn LiveVerdict(state: AppState, flow: String) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+
     move || {
         let checks = checks.get();
+        if waiting.get() && checks.is_empty() {
+            return Some(view! {
+                <div class="live-verdict mt-1 border-l-4 border-slate-400 pl-2 text-sm" data-verdict="checking">
+                    <p class="font-medium">"Live check: running…"</p>
+                </div>
+            }
+            .into_any());
+        }
         let verdict = checks.iter().map(|r| r.verdict).max()?;
         let class = match verdict {
             Verdict::Pass => "border-green-700",
@@ -123,6 +136,7 @@ fn LiveVerdict(state: AppState, flow: String) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </div>
-        })
+        }
+        .into_any())
     }
 }

@@ -33,26 +33,32 @@ pub enum Phase {
     Failed(String),
 }
 
-pub fn start(
-    pairing: Pairing,
-    plan: Plan,
-    phase: RwSignal<Phase>,
-    results: RwSignal<BTreeMap<String, LiveResult>>,
-) {
-    phase.set(Phase::Connecting);
-    results.update(|r| r.retain(|id, _| !plan.checks.iter().any(|c| &c.id == id)));
+/// The page's live-check signals a run writes to.
+#[derive(Clone, Copy)]
+pub struct Sink {
+    pub phase: RwSignal<Phase>,
+    pub results: RwSignal<BTreeMap<String, LiveResult>>,
+    /// Checks sent and not yet answered: check id to flow id.
+    pub checking: RwSignal<BTreeMap<String, String>>,
+}
+
+pub fn start(pairing: Pairing, plan: Plan, sink: Sink) {
+    sink.phase.set(Phase::Connecting);
+    sink.results
+        .update(|r| r.retain(|id, _| !plan.checks.iter().any(|c| &c.id == id)));
     leptos::task::spawn_local(async move {
-        let end = session(&pairing, &plan, phase, results).await;
-        phase.set(end);
+        let end = session(&pairing, &plan, sink).await;
+        sink.checking.set(BTreeMap::new());
+        sink.phase.set(end);
     });
 }
 
-async fn session(
-    pairing: &Pairing,
-    plan: &Plan,
-    phase: RwSignal<Phase>,
-    results: RwSignal<BTreeMap<String, LiveResult>>,
-) -> Phase {
+async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
+    let Sink {
+        phase,
+        results,
+        checking,
+    } = sink;
     let token = format!("portcheck.token.{}", pairing.token);
     let Ok(socket) = WebSocket::open_with_protocols(&pairing.socket_url, &["portcheck.v1", &token])
     else {
@@ -93,11 +99,21 @@ async fn session(
                     return Phase::Failed("The probe's plan holds none of this page's checks: restart it with the plan this page downloads, or without --plan.".into());
                 }
                 (total, not_in_probe) = (ids.len(), plan.checks.len() - ids.len());
+                checking.set(
+                    plan.checks
+                        .iter()
+                        .filter(|c| ids.contains(&c.id))
+                        .map(|c| (c.id.clone(), c.flow.clone()))
+                        .collect(),
+                );
                 phase.set(Phase::Running { done, total });
                 messages::run(&ids)
             }
             Ok(FromProbe::Result(r)) => {
                 done += 1;
+                checking.update(|c| {
+                    c.remove(&r.id);
+                });
                 results.update(|all| {
                     all.insert(r.id.clone(), r);
                 });

@@ -8,7 +8,7 @@ pub mod pairing;
 mod panel;
 pub mod verdicts;
 
-pub use client::Phase;
+pub use client::{Phase, Sink};
 pub use panel::LivePanel;
 
 use leptos::prelude::*;

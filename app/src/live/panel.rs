@@ -35,7 +35,12 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
     };
     let run = move |_| {
         if let (Some(pairing), Some(plan)) = (state.pairing.get_untracked(), plan()) {
-            client::start(pairing, plan, phase, state.live);
+            let sink = client::Sink {
+                phase,
+                results: state.live,
+                checking: state.checking,
+            };
+            client::start(pairing, plan, sink);
         }
     };
     let download_plan = move |_| {
@@ -94,6 +99,7 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
                 <code>{command}</code>
             </p>
             <Status phase />
+            {move || plan().map(|p| view! { <NotChecked skipped=p.skipped /> })}
             <RequestRules state role />
         </section>
     }
@@ -145,6 +151,26 @@ fn Pairing(state: AppState) -> impl IntoView {
         .into_any(),
     }
     }
+}
+
+/// Flows that start here but no connection can prove (UDP, networks, port ranges), and why.
+#[component]
+fn NotChecked(skipped: Vec<rules::plan::Skipped>) -> impl IntoView {
+    (!skipped.is_empty()).then(|| {
+        view! {
+            <details id="live-skipped" class="text-sm">
+                <summary class="cursor-pointer">
+                    {format!("{} flows from here cannot be checked by connecting", skipped.len())}
+                </summary>
+                <ul class="list-disc pl-5">
+                    {skipped
+                        .into_iter()
+                        .map(|s| view! { <li><code class="text-xs">{s.flow}</code> ": " {s.reason}</li> })
+                        .collect_view()}
+                </ul>
+            </details>
+        }
+    })
 }
 
 #[component]

@@ -28,6 +28,8 @@ pub struct AppState {
     pub pairing: RwSignal<Option<Pairing>>,
     /// Live check results by check id.
     pub live: RwSignal<BTreeMap<String, LiveResult>>,
+    /// Checks of the current run still waiting for a result: check id to flow id.
+    pub checking: RwSignal<BTreeMap<String, String>>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             omit_ticked: RwSignal::new(true),
             pairing: RwSignal::new(None),
             live: RwSignal::new(BTreeMap::new()),
+            checking: RwSignal::new(BTreeMap::new()),
         }
     }
 
