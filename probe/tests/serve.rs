@@ -564,3 +564,40 @@ fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
         );
     });
 }
+
+/// 14: a flood of messages on one socket is answered up to the rate limit, then the session is
+/// closed with 1008; a new session still works.
+#[test]
+fn a_message_flood_is_cut_off_at_the_rate_limit() {
+    let probe = probe("flood", &[]);
+    rt().block_on(async {
+        let protocols = probe.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        let hello = Message::text(json!({"v": 1, "type": "hello"}).to_string());
+        for _ in 0..100 {
+            if s.send(hello.clone()).await.is_err() {
+                break;
+            }
+        }
+        let mut answered = 0;
+        let close = loop {
+            match s.next().await {
+                Some(Ok(Message::Text(_))) => answered += 1,
+                Some(Ok(Message::Close(frame))) => break frame,
+                other => panic!("expected answers, then a close: {other:?}"),
+            }
+        };
+        assert_eq!(answered, 60, "answers up to the limit of 60 a minute");
+        let frame = close.expect("a close frame with a code");
+        assert_eq!(u16::from(frame.code), 1008);
+        assert_eq!(frame.reason.as_str(), "too many messages");
+
+        let mut fresh = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        assert_eq!(
+            send(&mut fresh, json!({"v": 1, "type": "hello"})).await["type"],
+            "hello"
+        );
+    });
+    assert!(probe.log().contains("event=\"rate-limited\""));
+}
