@@ -60,6 +60,8 @@ export async function startProbe({ dir = `${root}dist`, args = [] } = {}) {
       waiters.push({ text, from, resolve });
     }),
     answer: (line) => child.stdin.write(`${line}\n`),
+    /** Everything the probe printed so far. */
+    output: () => stdout,
     log: () => stderr,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();

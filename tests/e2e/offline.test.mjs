@@ -54,6 +54,14 @@ test('the bundle works from file:// with no network, then live-checks through a 
         'vCenter (a real TLS server with a test-CA certificate) passes',
       );
       assert.match(probe.log(), /event="handshake" accepted=true origin=null/);
+
+      // The other way to pair: the fragment the probe prints for pages it does not serve.
+      const fragment = probe.output().match(/add (#probe=\S+&t=\S+) to its address/)[1];
+      await page.goto(`${bundle.href}${fragment}`);
+      await page.locator('#questionnaire[data-ready]').waitFor();
+      assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar once read');
+      await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
+      assert.match(await page.locator('#live-paired').textContent(), new RegExp(probe.url.replace(/\/$/, '')));
     } finally {
       await probe.stop();
     }

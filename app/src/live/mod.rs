@@ -14,12 +14,13 @@ pub use panel::LivePanel;
 use leptos::prelude::*;
 use pairing::Pairing;
 
-/// A pairing link in this page's own address (`#t=TOKEN`, as the probe prints it), removed from
-/// the address bar at once so the token is not bookmarked, shared or left in the history.
+/// A pairing link in this page's own address (`#t=TOKEN` or `#probe=ADDRESS&t=TOKEN`, as the
+/// probe prints them), removed from the address bar at once so the token is not bookmarked,
+/// shared or left in the history.
 pub fn read_pairing() -> Option<Result<Pairing, String>> {
     let location = window().location();
     let fragment = location.hash().ok()?;
-    if !fragment.starts_with("#t=") {
+    if !(fragment.starts_with("#t=") || fragment.starts_with("#probe=")) {
         return None;
     }
     crate::state::clear_fragment();

@@ -1,5 +1,6 @@
-//! The pairing link a probe prints (`http://127.0.0.1:PORT/#t=TOKEN`): where its WebSocket is and
-//! the token that opens it. Pasted by the user or found in this page's own address, so it is
+//! The pairing link a probe prints (`http://127.0.0.1:PORT/#t=TOKEN`, or the fragment
+//! `#probe=http://127.0.0.1:PORT&t=TOKEN` for any page): where its WebSocket is and the token
+//! that opens it. Pasted by the user or found in this page's own address, so it is
 //! read strictly: a plain http origin and a token of exactly the shape the probe makes.
 
 /// A probe to connect to.
@@ -22,10 +23,13 @@ pub fn parse(link: &str, page_origin: Option<&str>) -> Result<Pairing, String> {
     let (base, fragment) = link
         .split_once('#')
         .ok_or("the link has no #t=… part: copy the whole line the probe printed")?;
-    let token = fragment
-        .split('&')
-        .find_map(|p| p.strip_prefix("t="))
-        .ok_or("the link has no token (#t=…): copy the whole line the probe printed")?;
+    let param = |name: &str| {
+        fragment
+            .split('&')
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    };
+    let token =
+        param("t").ok_or("the link has no token (#t=…): copy the whole line the probe printed")?;
     if token.len() != TOKEN_LEN
         || !token
             .bytes()
@@ -35,6 +39,8 @@ pub fn parse(link: &str, page_origin: Option<&str>) -> Result<Pairing, String> {
             "the token in the link is damaged: copy the whole line the probe printed".into(),
         );
     }
+    // `#probe=http://127.0.0.1:PORT&t=…` pairs any page with the probe at that address.
+    let base = param("probe").unwrap_or(base);
     let origin = if base.is_empty() {
         page_origin
             .filter(|o| o.starts_with("http://"))
@@ -84,6 +90,19 @@ mod tests {
         assert_eq!(here.socket_url, "ws://localhost:9000/v1/ws");
         let v6 = parse(&format!("http://[::1]:8790/#t={TOKEN}"), None).unwrap();
         assert_eq!(v6.socket_url, "ws://[::1]:8790/v1/ws");
+        // A hosted page (or the offline file) paired by the fragment the probe prints for it.
+        let hosted = parse(
+            &format!("#probe=http://127.0.0.1:8790&t={TOKEN}"),
+            Some("https://docs.example.com"),
+        )
+        .unwrap();
+        assert_eq!(hosted.socket_url, "ws://127.0.0.1:8790/v1/ws");
+        let pasted = parse(
+            &format!("https://docs.example.com/portcheck/#probe=http://127.0.0.1:8790&t={TOKEN}"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(pasted.origin, "http://127.0.0.1:8790");
     }
 
     #[test]
@@ -106,6 +125,7 @@ mod tests {
                 "not a probe address",
             ),
             (&format!("#t={TOKEN}"), "needs the page the probe serves"),
+            (&format!("#probe=https://evil.example&t={TOKEN}"), "http://"),
         ];
         for (link, reason) in cases {
             let e = parse(link, None).unwrap_err();

@@ -132,9 +132,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // never carry it.
     // Printed, not logged, and a closed stdout must not stop the server.
     let _ = crate::output::print(&format!(
-        "portcheck is serving the app. Open {url}#t={token}\nLive checks: ws://{}/v1/ws, from pages of {}\n",
+        "portcheck is serving the app. Open {url}#t={token}\nLive checks: ws://{}/v1/ws, from pages of {}\nTo pair another allowed page (the hosted checker, the offline file), add #probe={}&t={token} to its address, or paste the link above into its Live checks panel.\n",
         &url["http://".len()..url.len() - 1],
-        origins.join(", ")
+        origins.join(", "),
+        &url[..url.len() - 1]
     ));
 
     listener::serve(listener, app, async {
