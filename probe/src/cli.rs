@@ -54,6 +54,7 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the built app on http://127.0.0.1:PORT and print the URL to open.
+    #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
     /// Print the network flows (and findings) an answer file calls for.
     #[command(after_help = CHECKLIST_EXAMPLES)]
@@ -69,12 +70,26 @@ pub enum Command {
     Check(CheckArgs),
 }
 
+const SERVE_EXAMPLES: &str = "\
+The printed link carries a per-launch token in its fragment: open it, and the app's Live checks
+panel can run checks through this probe. Pages of other origins need --allow-origin and the
+link (or the #probe=... fragment it prints). Without --plan, a page proposes its plan and
+nothing runs until you type y here beside the list of its targets.
+
+Examples:
+  portcheck serve                                   # the app and live checks on 127.0.0.1:8790
+  portcheck serve --plan plan.json                  # run this plan only; proposals are refused
+  portcheck serve --allow-origin https://docs.example.com --ca corporate-ca.pem
+  portcheck serve --allow-origin null               # the offline file:// bundle";
+
 const CHECK_EXAMPLES: &str = "\
 Each check resolves the name, connects (directly, or with HTTP CONNECT through the plan's proxy
 when NO_PROXY does not exempt the target), and for tls/grpc checks completes a TLS handshake and
 reports the version, ALPN, the certificate chain as sent and whether it is trusted. A public
-destination whose chain only verifies through a local CA is reported as TLS inspection. No
-application data is sent.
+destination whose chain only verifies through a local CA is reported as TLS inspection. A grpc
+check without HTTP/2 also tries Palette's fallback, a WebSocket upgrade over HTTP/1.1: that
+request is the only application data any check sends. With a proxy, the report shows how
+NO_PROXY routes each target, which routes look wrong, and where this machine's NO_PROXY differs.
 
 Proxy credentials come from the environment only (HTTPS_PROXY=http://user:password@host:port)
 and are never printed. Only targets in the plan are contacted, and only on ports of Palette's
