@@ -18,6 +18,7 @@ mod engine;
 mod firewall;
 pub mod json;
 pub mod no_proxy;
+pub mod pairing;
 pub mod plan;
 pub mod protocol;
 pub mod render;

@@ -1,6 +1,6 @@
-use crate::live::messages::Verdict;
 use crate::state::AppState;
 use leptos::prelude::*;
+use rules::protocol::reply::Verdict;
 use rules::{Flow, Level};
 
 /// One flow: source -> destination, port and protocol, level, purpose, why it was selected and

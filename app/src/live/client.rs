@@ -2,12 +2,13 @@
 //! plan yet (confirmed at its terminal), then the checks of this page's plan that the probe
 //! holds, with results streaming into the page as they finish.
 
-use super::messages::{self, FromProbe, LiveResult};
-use super::pairing::Pairing;
 use futures_util::{SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message};
 use leptos::prelude::*;
+use rules::pairing::Pairing;
 use rules::plan::Plan;
+use rules::protocol::reply::{self, FromProbe, LiveResult};
+use rules::protocol::{encode, Request};
 use std::collections::BTreeMap;
 
 /// Where a run stands, for the status line.
@@ -65,7 +66,11 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         return Phase::Failed(unreachable(pairing));
     };
     let (mut send, mut receive) = socket.split();
-    if send.send(Message::Text(messages::hello())).await.is_err() {
+    if send
+        .send(Message::Text(encode(&Request::Hello)))
+        .await
+        .is_err()
+    {
         return Phase::Failed(unreachable(pairing));
     }
     let (mut total, mut done, mut not_in_probe) = (0, 0, 0);
@@ -73,11 +78,11 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         let Message::Text(text) = message else {
             continue;
         };
-        let request = match messages::parse(&text) {
+        let request = match reply::parse(&text) {
             Err(e) => return Phase::Failed(e),
             Ok(FromProbe::Hello { from: None, .. }) => {
                 phase.set(Phase::Confirming);
-                messages::propose(plan)
+                encode(&Request::Propose(Box::new(plan.clone())))
             }
             Ok(FromProbe::Hello {
                 from: Some(role), ..
@@ -107,7 +112,7 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
                         .collect(),
                 );
                 phase.set(Phase::Running { done, total });
-                messages::run(&ids)
+                encode(&Request::Run(Some(ids)))
             }
             Ok(FromProbe::Result(r)) => {
                 done += 1;

@@ -3,8 +3,6 @@
 //! the ticket. Connecting happens only when the user asks.
 
 mod client;
-pub mod messages;
-pub mod pairing;
 mod panel;
 pub mod verdicts;
 
@@ -12,7 +10,7 @@ pub use client::{Phase, Sink};
 pub use panel::LivePanel;
 
 use leptos::prelude::*;
-use pairing::Pairing;
+use rules::pairing::{self, Pairing};
 
 /// A pairing link in this page's own address (`#t=TOKEN` or `#probe=ADDRESS&t=TOKEN`, as the
 /// probe prints them), removed from the address bar at once so the token is not bookmarked,

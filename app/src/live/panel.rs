@@ -2,12 +2,12 @@
 //! the checks with progress, and turning failures into ticket rules.
 
 use super::client::{self, Phase};
-use super::pairing;
 use super::verdicts;
 use crate::download::download_text;
 use crate::questionnaire::Step;
 use crate::state::AppState;
 use leptos::prelude::*;
+use rules::pairing;
 use rules::{Checklist, Role};
 
 #[component]

@@ -1,7 +1,7 @@
 //! Live results merged back into the checklist by flow id: a flow's verdict is the worst of its
 //! checks (a flow to three registry hosts fails if one of them does).
 
-use super::messages::{LiveResult, Verdict};
+use rules::protocol::reply::{LiveResult, Verdict};
 use std::collections::BTreeMap;
 
 pub fn by_flow(results: &BTreeMap<String, LiveResult>) -> BTreeMap<String, Verdict> {

@@ -7,9 +7,9 @@ pub use storage::{
     clear_fragment, forget, load_saved, load_ticket, read_link, save, share_url, Restored,
 };
 
-use crate::live::messages::LiveResult;
-use crate::live::pairing::Pairing;
 use leptos::prelude::*;
+use rules::pairing::Pairing;
+use rules::protocol::reply::LiveResult;
 use rules::ticket::TicketInfo;
 use rules::{Answers, Checklist, FieldError};
 use std::collections::{BTreeMap, BTreeSet};

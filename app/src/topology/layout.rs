@@ -1,6 +1,6 @@
 //! Where the topology's boxes and arrows go. Pure geometry, tested natively.
 
-use crate::live::messages::Verdict;
+use rules::protocol::reply::Verdict;
 use rules::{Checklist, Role};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,6 +1,4 @@
-//! The app's messages to the probe over the WebSocket (probe/PROTOCOL.md): JSON text with a
-//! version, every field checked. Here rather than in the probe because both ends speak it, and
-//! because it parses hostile input: it is fuzzed (rules/fuzz).
+//! The app's messages to the probe: JSON text with a version, every field checked on the way in.
 
 use crate::plan::Plan;
 use serde::Deserialize;
@@ -29,6 +27,20 @@ pub enum Request {
     /// The page's plan for where the probe runs. The probe runs it only once the person at the
     /// probe's terminal has confirmed its targets, and never if it was started with a plan.
     Propose(Box<Plan>),
+}
+
+/// The message as the app sends it.
+pub fn encode(request: &Request) -> String {
+    let message = match request {
+        Request::Hello => serde_json::json!({"v": VERSION, "type": "hello"}),
+        Request::Run(None) => serde_json::json!({"v": VERSION, "type": "run"}),
+        Request::Run(Some(ids)) => serde_json::json!({"v": VERSION, "type": "run", "ids": ids}),
+        Request::Propose(plan) => {
+            let plan = serde_json::to_value(plan.as_ref()).unwrap_or_default();
+            serde_json::json!({"v": VERSION, "type": "propose", "plan": plan})
+        }
+    };
+    message.to_string()
 }
 
 pub fn parse(text: &str) -> Result<Request, String> {
@@ -104,6 +116,19 @@ mod tests {
         assert!(parse(r#"{"v":1,"type":"propose","plan":{"schema":1}}"#)
             .unwrap_err()
             .contains("missing field"));
+        let plan: crate::plan::Plan = serde_json::from_str(plan).unwrap();
+        for request in [
+            Request::Hello,
+            Request::Run(None),
+            Request::Run(Some(vec!["a@h:443".into()])),
+            Request::Propose(Box::new(plan)),
+        ] {
+            assert_eq!(
+                parse(&encode(&request)),
+                Ok(request),
+                "what the app sends, the probe reads"
+            );
+        }
         let many = format!(
             r#"{{"v":1,"type":"run","ids":[{}]}}"#,
             vec!["\"x\""; 1001].join(",")

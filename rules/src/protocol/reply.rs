@@ -1,9 +1,8 @@
-//! The probe's side of the WebSocket protocol (probe/PROTOCOL.md), read as hostile input: any
-//! process can listen on that port. Strings are cut to a sane length, unknown messages refused.
+//! The probe's messages as the app reads them: hostile input, since any process can listen on
+//! the probe's port. Strings are cut to a sane length, unknown messages refused.
 
-use rules::plan::Plan;
-use rules::Role;
-use serde_json::{json, Value};
+use crate::Role;
+use serde_json::Value;
 
 /// No probe sends a longer summary or cause than this; more is cut.
 const MAX_TEXT: usize = 2000;
@@ -50,7 +49,7 @@ pub struct LiveResult {
 
 pub fn parse(text: &str) -> Result<FromProbe, String> {
     let value =
-        rules::json::parse_value(text).map_err(|_| "the probe sent something that is not JSON")?;
+        crate::json::parse_value(text).map_err(|_| "the probe sent something that is not JSON")?;
     if value["v"] != 1 {
         return Err(
             "the probe speaks another protocol version: update the probe or the page".into(),
@@ -93,19 +92,6 @@ fn result(r: &Value) -> Result<LiveResult, String> {
 
 fn cut(text: &str) -> String {
     text.chars().take(MAX_TEXT).collect()
-}
-
-pub fn hello() -> String {
-    json!({"v": 1, "type": "hello"}).to_string()
-}
-
-pub fn propose(plan: &Plan) -> String {
-    let plan = serde_json::to_value(plan).unwrap_or(Value::Null);
-    json!({"v": 1, "type": "propose", "plan": plan}).to_string()
-}
-
-pub fn run(ids: &[String]) -> String {
-    json!({"v": 1, "type": "run", "ids": ids}).to_string()
 }
 
 #[cfg(test)]
@@ -165,30 +151,5 @@ mod tests {
         ] {
             assert!(parse(text).is_err(), "{text}");
         }
-    }
-
-    #[test]
-    fn requests_are_the_protocol_the_probe_parses() {
-        assert_eq!(
-            rules::protocol::parse(&hello()).unwrap(),
-            rules::protocol::Request::Hello
-        );
-        assert_eq!(
-            rules::protocol::parse(&run(&["a".into()])).unwrap(),
-            rules::protocol::Request::Run(Some(vec!["a".into()]))
-        );
-        let plan = Plan {
-            schema: 1,
-            from: Role::Pcg,
-            palette_version: "4.7.9".into(),
-            proxy: None,
-            no_proxy: vec![],
-            checks: vec![],
-            skipped: vec![],
-        };
-        assert!(matches!(
-            rules::protocol::parse(&propose(&plan)).unwrap(),
-            rules::protocol::Request::Propose(p) if *p == plan
-        ));
     }
 }
