@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -105,4 +106,12 @@ export async function withBrowserLog({ page, log }, name, body) {
 
 export function consoleErrors(log) {
   return log.filter((line) => /^\[(console\.error|pageerror|requestfailed)\]/.test(line));
+}
+
+/** Runs axe-core (from npm) on the page as it is; any violation fails with its rule and nodes. */
+export async function axe(page, name) {
+  await page.addScriptTag({ path: `${root}node_modules/axe-core/axe.min.js` });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  assert.deepEqual(violations, [], `axe violations on ${name}`);
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { artifacts, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { artifacts, axe, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
 import { liveAnswers, probeArgs, startServers } from './servers.mjs';
 
 const TIMEOUT = 3;
@@ -88,6 +88,7 @@ test('live checks run after the terminal confirms, and verdicts reach flows, top
       assert.equal(await edge(page, 'pcg', 'palette').getAttribute('data-status'), 'warned');
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: `${artifacts}/live-checks.png`, fullPage: true });
+      await axe(page, 'checklist with live verdicts');
 
       // Request these rules: both failed flows go to the ticket with their evidence.
       await page.locator('#live-request', { hasText: 'add the 2 failed flows' }).click();

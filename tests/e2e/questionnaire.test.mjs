@@ -5,11 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { artifacts, consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { artifacts, axe, consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = process.env.PORTCHECK_BIN ?? `${root}target/debug/portcheck`;
-const axePath = `${root}node_modules/axe-core/axe.min.js`;
 
 let probe;
 let session;
@@ -81,12 +80,6 @@ async function fresh(page) {
   await page.locator('#questionnaire[data-ready]').waitFor();
 }
 
-async function axe(page, name) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  assert.deepEqual(violations, [], `axe violations on ${name}`);
-}
 
 describe('three environments through the UI', () => {
   test('defaults: a checklist in two clicks', async () => {
