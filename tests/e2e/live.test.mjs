@@ -62,6 +62,9 @@ test('live checks run after the terminal confirms, and verdicts reach flows, top
 
       // Progress per check: the stalled registry shows as running until its timeout.
       await page.locator('[data-flow-id="pcg-private-registry"] .live-verdict[data-verdict="checking"]').waitFor();
+      // The run goes on while the user looks at another step.
+      await page.getByRole('button', { name: /\d+\. Proxy$/ }).click();
+      await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
       await page.locator('#live-status', { hasText: /^Done: 8 checks ran/ }).waitFor({ timeout: 20_000 });
       // What cannot be proven by connecting is listed, not dropped.
       assert.match(await page.locator('#live-skipped').textContent(), /3 flows from here cannot be checked.*pcg-dns: UDP cannot be checked by opening a connection/s);

@@ -18,7 +18,7 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
         .find(|r| roles.contains(r))
         .or(roles.first().copied());
     let role = RwSignal::new(preferred);
-    let phase = RwSignal::new(Phase::Idle);
+    let phase = state.live_phase;
     let plan = move || {
         let from = role.get()?;
         state.answers.with(|a| {

@@ -7,6 +7,7 @@ pub use storage::{
     clear_fragment, forget, load_saved, load_ticket, read_link, save, share_url, Restored,
 };
 
+use crate::live::Phase;
 use leptos::prelude::*;
 use rules::pairing::Pairing;
 use rules::protocol::reply::LiveResult;
@@ -30,6 +31,9 @@ pub struct AppState {
     pub live: RwSignal<BTreeMap<String, LiveResult>>,
     /// Checks of the current run still waiting for a result: check id to flow id.
     pub checking: RwSignal<BTreeMap<String, String>>,
+    /// Where the current live-check run stands. Here, not in the panel: a run goes on while the
+    /// user looks at other steps.
+    pub live_phase: RwSignal<Phase>,
 }
 
 impl AppState {
@@ -45,6 +49,7 @@ impl AppState {
             pairing: RwSignal::new(None),
             live: RwSignal::new(BTreeMap::new()),
             checking: RwSignal::new(BTreeMap::new()),
+            live_phase: RwSignal::new(Phase::Idle),
         }
     }
 
