@@ -114,7 +114,13 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
                 phase.set(Phase::Running { done, total });
                 encode(&Request::Run(Some(ids)))
             }
-            Ok(FromProbe::Result(r)) => {
+            Ok(FromProbe::Result(mut r)) => {
+                // Only answers to checks this run sent count, under the flow this page's plan
+                // gives them: whatever listens on that port cannot grow or rewrite the page.
+                let Some(flow) = checking.with_untracked(|c| c.get(&r.id).cloned()) else {
+                    continue;
+                };
+                r.flow = flow;
                 done += 1;
                 checking.update(|c| {
                     c.remove(&r.id);
