@@ -246,11 +246,19 @@ pub fn plan(checklist: &Checklist, answers: &Answers, from: Role) -> Plan {
     }
 }
 
+/// `host:port`, with an IPv6 host in brackets: the form of check ids, CONNECT lines and URLs.
 fn authority(host: &str, port: u16) -> String {
     if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
         format!("{host}:{port}")
+    }
+}
+
+impl Check {
+    /// The target as `host:port` (`[v6]:port`).
+    pub fn authority(&self) -> String {
+        authority(&self.host, self.port)
     }
 }
 

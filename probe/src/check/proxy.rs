@@ -31,11 +31,7 @@ pub(crate) async fn tunnel(
             ..f
         })?;
     let started = Instant::now();
-    let target = if check.host.contains(':') {
-        format!("[{}]:{}", check.host, check.port)
-    } else {
-        format!("{}:{}", check.host, check.port)
-    };
+    let target = check.authority();
     let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
     if let Some(credentials) = auth {
         request.push_str(&format!("Proxy-Authorization: Basic {credentials}\r\n"));

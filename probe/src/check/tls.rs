@@ -77,18 +77,14 @@ impl Trust {
 }
 
 impl Trust {
-    /// A verifier that lets the handshake finish and records what it would have decided.
-    fn recorder(&self) -> Arc<Recorder> {
+    /// A verifier that lets the handshake finish and records what it would have decided; a
+    /// second connection to a server the handshake step already judged ignores the record.
+    pub(crate) fn recorder(&self) -> Arc<Recorder> {
         Arc::new(Recorder {
             local: self.local.clone(),
             public: self.public.clone(),
             seen: Mutex::new(Seen::default()),
         })
-    }
-
-    /// For a second connection to a server whose chain the handshake step already judged.
-    pub(crate) fn already_judged(&self) -> Arc<dyn ServerCertVerifier> {
-        self.recorder()
     }
 }
 
@@ -106,7 +102,7 @@ struct Seen {
 /// Lets the handshake finish whatever the certificate, and records what it would have decided:
 /// the report needs the chain even (especially) when it is not trusted.
 #[derive(Debug)]
-struct Recorder {
+pub(crate) struct Recorder {
     local: Arc<WebPkiServerVerifier>,
     public: Arc<WebPkiServerVerifier>,
     seen: Mutex<Seen>,

@@ -63,16 +63,11 @@ async fn try_upgrade(
     stream: TcpStream,
     trust: &super::tls::Trust,
 ) -> Result<u16, String> {
-    let tls = super::tls::connect(check, stream, trust.already_judged(), &[b"http/1.1"])
+    let tls = super::tls::connect(check, stream, trust.recorder(), &[b"http/1.1"])
         .await
         .map_err(|f| f.cause)?
         .map_err(|e| format!("TLS with ALPN http/1.1 failed ({e}): the server speaks only HTTP/2, or the path cut the handshake"))?;
-    let authority = if check.host.contains(':') {
-        format!("[{}]:{}", check.host, check.port)
-    } else {
-        format!("{}:{}", check.host, check.port)
-    };
-    let request = format!("wss://{authority}/")
+    let request = format!("wss://{}/", check.authority())
         .into_client_request()
         .map_err(|e| format!("cannot form the upgrade request: {e}"))?;
     match tokio_tungstenite::client_async(request, tls).await {
