@@ -27,14 +27,7 @@ pub struct Options {
     pub proxy_auth: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    Pass,
-    /// Works, but not the way Palette prefers (e.g. no HTTP/2: gRPC falls back to WebSocket).
-    Warn,
-    Fail,
-}
+pub use rules::protocol::reply::Verdict;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]

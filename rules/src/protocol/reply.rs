@@ -19,9 +19,13 @@ pub enum FromProbe {
     Error(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A check's verdict, as the probe writes it (`pass`, `warn`, `fail`) and the app reads it; worse
+/// verdicts order after better ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Pass,
+    /// Works, but not the way Palette prefers (e.g. no HTTP/2: gRPC falls back to WebSocket).
     Warn,
     Fail,
 }
@@ -136,6 +140,20 @@ mod tests {
             parse(r#"{"v":1,"type":"error","message":"nope"}"#),
             Ok(FromProbe::Error("nope".into()))
         );
+    }
+
+    #[test]
+    fn verdicts_read_back_as_the_probe_writes_them() {
+        for verdict in [Verdict::Pass, Verdict::Warn, Verdict::Fail] {
+            let written = serde_json::to_string(&verdict).unwrap();
+            let message = format!(
+                r#"{{"v":1,"type":"result","result":{{"id":"a","flow":"f","verdict":{written}}}}}"#
+            );
+            let Ok(FromProbe::Result(r)) = parse(&message) else {
+                panic!("{message}")
+            };
+            assert_eq!(r.verdict, verdict);
+        }
     }
 
     #[test]
