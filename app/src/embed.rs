@@ -50,7 +50,9 @@ impl Embed {
     /// everything else is ignored.
     pub fn listen(&self, answers: RwSignal<Answers>) {
         let origin = self.origin.clone();
-        let handle = window_event_listener(leptos::ev::message, move |event| {
+        // Dropping the handle leaves the listener in place for the page's life; only
+        // `remove` would take it off.
+        let _ = window_event_listener(leptos::ev::message, move |event| {
             let from_parent = match (event.source(), window().parent()) {
                 (Some(source), Ok(Some(parent))) => js_sys::Object::is(&source, &parent),
                 _ => false,
@@ -70,8 +72,6 @@ impl Embed {
                 None => {}
             }
         });
-        // The listener lives as long as the page.
-        std::mem::forget(handle);
     }
 }
 

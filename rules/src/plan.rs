@@ -64,6 +64,17 @@ pub enum CheckKind {
     Grpc,
 }
 
+impl CheckKind {
+    /// The plan file's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Tcp => "tcp",
+            CheckKind::Tls => "tls",
+            CheckKind::Grpc => "grpc",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Skipped {
@@ -385,6 +396,16 @@ mod tests {
                 assert!(ids.insert(ch.id.clone()), "{}", ch.id);
                 assert_ne!(ch.flow, "workload-palette-nats");
             }
+        }
+    }
+
+    #[test]
+    fn check_kinds_print_as_plan_files_spell_them() {
+        for kind in [CheckKind::Tcp, CheckKind::Tls, CheckKind::Grpc] {
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.as_str())
+            );
         }
     }
 

@@ -73,11 +73,7 @@ fn question(origin: &str, plan: &Plan) -> String {
             "  {}:{} {}{}  ({})\n",
             printable(&check.host),
             check.port,
-            match check.kind {
-                rules::plan::CheckKind::Tcp => "tcp",
-                rules::plan::CheckKind::Tls => "tls",
-                rules::plan::CheckKind::Grpc => "grpc",
-            },
+            check.kind.as_str(),
             if check.via_proxy { " via proxy" } else { "" },
             printable(&check.purpose)
         ));
