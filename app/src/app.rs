@@ -13,13 +13,21 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(restored.answers, restored.ticked);
     state.ticket.set(state::load_ticket());
     let notice = RwSignal::new(restored.notice);
-    match crate::live::read_pairing() {
-        Some(Ok(pairing)) => state.pairing.set(Some(pairing)),
-        Some(Err(problem)) => notice.set(Some(format!(
-            "The probe's pairing link could not be used: {problem}"
-        ))),
-        None => {}
-    }
+    // A probe's pairing link in the address; true when there was one.
+    let pair = move || match crate::live::read_pairing() {
+        Some(Ok(pairing)) => {
+            state.pairing.set(Some(pairing));
+            true
+        }
+        Some(Err(problem)) => {
+            notice.set(Some(format!(
+                "The probe's pairing link could not be used: {problem}"
+            )));
+            true
+        }
+        None => false,
+    };
+    pair();
     // A shared link goes straight to its checklist; otherwise start at the first question.
     let step = RwSignal::new(if restored.from_link {
         Step::Checklist
@@ -31,13 +39,7 @@ pub fn App() -> impl IntoView {
 
     // A link pasted into the address bar of an open page only changes the fragment.
     let _listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(pairing) = crate::live::read_pairing() {
-            match pairing {
-                Ok(p) => state.pairing.set(Some(p)),
-                Err(problem) => notice.set(Some(format!(
-                    "The probe's pairing link could not be used: {problem}"
-                ))),
-            }
+        if pair() {
             return;
         }
         match state::read_link() {

@@ -129,6 +129,13 @@ test('a link the probe does not accept explains what the browser may have blocke
   try {
     await withBrowserLog(session, 'live-blocked', async () => {
       const { page } = session;
+      // A damaged link in the address bar: a notice, and no pairing.
+      await page.goto('about:blank');
+      await page.goto(`${probe.url}#t=short`);
+      const notice = page.locator('#notice');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /The probe's pairing link could not be used: the token in the link is damaged/);
+
       await openPaired(page, probe);
       await page.getByRole('button', { name: 'Unpair' }).click();
       await page.locator('#live-link').fill(`${probe.url}#t=short`);
