@@ -99,7 +99,8 @@ pub async fn run(
             )
             .await;
             let outcome = outcome.unwrap_or_else(|_| {
-                Err(timed_out(options.timeout, &check, proxy.is_some(), &steps))
+                let tunnelled = proxy.is_some() && check.via_proxy;
+                Err(timed_out(options.timeout, tunnelled, &steps))
             });
             (index, finish(&check, outcome, steps, started))
         });
@@ -117,11 +118,11 @@ pub async fn run(
 /// A timeout, told by how far the check got: a connection attempt nobody answers is a black
 /// hole (a DROP rule, a missing route back); a connection that then goes quiet is a stalling
 /// server or a middlebox holding the traffic.
-fn timed_out(limit: Duration, check: &Check, proxy: bool, steps: &[Step]) -> Failure {
+fn timed_out(limit: Duration, tunnelled: bool, steps: &[Step]) -> Failure {
     let summary = format!("no answer within {} s", limit.as_secs_f32());
     let connected = steps.iter().any(|s| s.name == "tcp" && s.ok);
     let proxied = steps.iter().any(|s| s.name == "proxy" && s.ok);
-    if connected && proxy && check.via_proxy && !proxied {
+    if connected && tunnelled && !proxied {
         Failure {
             summary,
             cause: "the proxy accepted the connection but never answered the CONNECT request"
