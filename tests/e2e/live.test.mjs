@@ -155,3 +155,23 @@ test('a link the probe does not accept explains what the browser may have blocke
     await probe.stop();
   }
 });
+
+test('a plan declined at the probe\'s terminal runs nothing and says so', async () => {
+  const probe = await probeFor();
+  try {
+    await withBrowserLog(session, 'live-declined', async () => {
+      const { page } = session;
+      await openPaired(page, probe);
+      const asked = probe.waitFor('[y/N]: ');
+      await page.locator('#live-run').click();
+      await asked;
+      probe.answer('n');
+      await page.locator('#live-status', { hasText: 'The probe said: the plan was declined at the probe\'s terminal' }).waitFor();
+      assert.equal(await page.locator('.live-verdict').count(), 0, 'no check ran');
+      assert.ok(await page.locator('#live-run').isEnabled(), 'the user can try again');
+    });
+    assert.match(probe.log(), /event="proposal".*confirmed=false/);
+  } finally {
+    await probe.stop();
+  }
+});
