@@ -63,8 +63,20 @@ fn tls_verdicts_against_real_servers() {
             .contains("palette-portcheck test CA"),
         "{leaf:#}"
     );
-    assert!(leaf["sans"].to_string().contains("localhost"));
-    assert_eq!(leaf["sha256"].as_str().unwrap().len(), 95);
+    // As `openssl x509 -text` and `-fingerprint` print them, for comparing with a network
+    // team's own tools.
+    assert_eq!(
+        leaf["sans"],
+        serde_json::json!(["DNS:localhost", "IP Address:127.0.0.1"])
+    );
+    let fingerprint = leaf["sha256"].as_str().unwrap();
+    assert_eq!(fingerprint.len(), 95, "{fingerprint}");
+    assert!(
+        fingerprint.split(':').all(|b| b.len() == 2
+            && b.chars()
+                .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))),
+        "{fingerprint}"
+    );
 
     let ip = result(&report, "ip-literal");
     assert_eq!(ip["verdict"], "pass", "{ip:#}");

@@ -8,11 +8,14 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
+use x509_parser::extensions::GeneralName;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -79,10 +82,12 @@ impl Trust {
 impl Trust {
     /// A verifier that lets the handshake finish and records what it would have decided; a
     /// second connection to a server the handshake step already judged ignores the record.
-    pub(crate) fn recorder(&self) -> Arc<Recorder> {
+    /// Only a public destination is also judged by the public web PKI: for an internal one the
+    /// answer is known (no) and would cost a second chain build per handshake.
+    pub(crate) fn recorder(&self, check: &Check) -> Arc<Recorder> {
         Arc::new(Recorder {
             local: self.local.clone(),
-            public: self.public.clone(),
+            public: check.public.then(|| self.public.clone()),
             seen: Mutex::new(Seen::default()),
         })
     }
@@ -104,7 +109,7 @@ struct Seen {
 #[derive(Debug)]
 pub(crate) struct Recorder {
     local: Arc<WebPkiServerVerifier>,
-    public: Arc<WebPkiServerVerifier>,
+    public: Option<Arc<WebPkiServerVerifier>>,
     seen: Mutex<Seen>,
 }
 
@@ -120,16 +125,18 @@ impl ServerCertVerifier for Recorder {
         let local =
             self.local
                 .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
-        let public =
-            self.public
-                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+        let public = self.public.as_ref().map(|public| {
+            public
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+                .map(|_| ())
+        });
         if let Ok(mut seen) = self.seen.lock() {
             seen.chain = std::iter::once(end_entity)
                 .chain(intermediates)
                 .map(|c| c.clone().into_owned())
                 .collect();
             seen.local = Some(local.map(|_| ()));
-            seen.public = Some(public.map(|_| ()));
+            seen.public = public;
         }
         Ok(ServerCertVerified::assertion())
     }
@@ -164,7 +171,7 @@ pub(crate) async fn handshake(
     steps: &mut Vec<Step>,
 ) -> Result<(Verdict, String), Failure> {
     let started = Instant::now();
-    let recorder = trust.recorder();
+    let recorder = trust.recorder(check);
     let connected = connect(check, stream, recorder.clone(), &[b"h2", b"http/1.1"]).await?;
     let tls = match connected {
         Ok(tls) => tls,
@@ -344,13 +351,7 @@ fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
         .subject_alternative_name()
         .ok()
         .flatten()
-        .map(|ext| {
-            ext.value
-                .general_names
-                .iter()
-                .map(|n| n.to_string())
-                .collect()
-        })
+        .map(|ext| ext.value.general_names.iter().map(san).collect())
         .unwrap_or_default();
     let digest = ring::digest::digest(&ring::digest::SHA256, der.as_ref());
     Some(CertInfo {
@@ -359,11 +360,36 @@ fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
         sans,
         not_before: cert.validity().not_before.to_string(),
         not_after: cert.validity().not_after.to_string(),
-        sha256: digest
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(":"),
+        sha256: fingerprint(digest.as_ref()),
     })
+}
+
+/// A subject alternative name as `openssl x509 -text` prints it (`DNS:`, `IP Address:`), so
+/// it can be compared with what a network team sees in their own tools.
+fn san(name: &GeneralName<'_>) -> String {
+    match name {
+        GeneralName::DNSName(dns) => format!("DNS:{dns}"),
+        GeneralName::IPAddress(bytes) => match <[u8; 4]>::try_from(*bytes) {
+            Ok(v4) => format!("IP Address:{}", Ipv4Addr::from(v4)),
+            Err(_) => match <[u8; 16]>::try_from(*bytes) {
+                Ok(v6) => format!("IP Address:{}", Ipv6Addr::from(v6)),
+                Err(_) => format!("IP Address:<{} bytes>", bytes.len()),
+            },
+        },
+        GeneralName::RFC822Name(mail) => format!("email:{mail}"),
+        GeneralName::URI(uri) => format!("URI:{uri}"),
+        other => other.to_string(),
+    }
+}
+
+/// Colon-separated upper-case hex, the form browsers and `openssl x509 -fingerprint` show.
+fn fingerprint(digest: &[u8]) -> String {
+    let mut out = String::with_capacity(digest.len() * 3);
+    for (i, byte) in digest.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        let _ = write!(out, "{byte:02X}");
+    }
+    out
 }

@@ -63,7 +63,7 @@ async fn try_upgrade(
     stream: TcpStream,
     trust: &super::tls::Trust,
 ) -> Result<u16, String> {
-    let tls = super::tls::connect(check, stream, trust.recorder(), &[b"http/1.1"])
+    let tls = super::tls::connect(check, stream, trust.recorder(check), &[b"http/1.1"])
         .await
         .map_err(|f| f.cause)?
         .map_err(|e| format!("TLS with ALPN http/1.1 failed ({e}): the server speaks only HTTP/2, or the path cut the handshake"))?;
