@@ -30,9 +30,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// The single-threaded runtime the network commands run on: their work is waiting on sockets.
+/// The runtime the network commands run on: one worker per core, because a plan of hundreds
+/// of TLS checks is bounded by the handshakes' CPU once the waiting overlaps (BENCHMARKS.md).
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| {
