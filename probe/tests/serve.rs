@@ -368,6 +368,36 @@ fn no_cors_or_private_network_headers_are_ever_sent() {
     }
 }
 
+#[test]
+fn served_pages_run_only_their_own_scripts_and_cannot_be_framed() {
+    let probe = probe("csp", &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        probe.port
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let policy = response
+        .lines()
+        .find_map(|l| l.strip_prefix("content-security-policy: "))
+        .unwrap_or_else(|| panic!("no CSP: {response}"));
+    assert!(policy.starts_with("default-src 'none';"), "{policy}");
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "the test page has no inline script to allow: {policy}"
+    );
+    assert!(
+        policy.contains(&format!(
+            "connect-src 'self' ws://127.0.0.1:{0}/v1/ws ws://localhost:{0}/v1/ws",
+            probe.port
+        )),
+        "{policy}"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+}
+
 /// 11-12: request heads dripped a byte at a time must not hold connections for ever, holding
 /// every connection slot must not take the server down for good, and a huge head is refused
 /// without being buffered.

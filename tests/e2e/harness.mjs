@@ -1,7 +1,9 @@
 // Shared set-up for the end-to-end tests: the real probe binary serving the built app on loopback,
 // and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -72,6 +74,27 @@ export async function startProbe({ dir = `${root}dist`, args = [] } = {}) {
   };
 }
 
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+/**
+ * Serves the built app as the hosted page beside the docs would: plain static files on their own
+ * loopback origin, without the probe (and so without its Content-Security-Policy).
+ */
+export async function startStaticHost(dir = `${root}dist`) {
+  const server = createServer((req, res) => {
+    const path = normalize(`${dir}/${decodeURIComponent(new URL(req.url, 'http://x').pathname)}`);
+    const file = path.startsWith(dir) && existsSync(path) && statSync(path).isDirectory() ? `${path}/index.html` : path;
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => new Promise((r) => server.close(r)) };
+}
+
 /**
  * Opens a fresh browser profile and records everything the page logs, so a failing test can show
  * the browser's own account of what went wrong.
@@ -108,9 +131,13 @@ export function consoleErrors(log) {
   return log.filter((line) => /^\[(console\.error|pageerror|requestfailed)\]/.test(line));
 }
 
-/** Runs axe-core (from npm) on the page as it is; any violation fails with its rule and nodes. */
+/**
+ * Runs axe-core (from npm) on the page as it is; any violation fails with its rule and nodes.
+ * Evaluated through the DevTools protocol: the probe's Content-Security-Policy refuses an added
+ * script tag, as it should.
+ */
 export async function axe(page, name) {
-  await page.addScriptTag({ path: `${root}node_modules/axe-core/axe.min.js` });
+  await page.evaluate(readFileSync(`${root}node_modules/axe-core/axe.min.js`, 'utf8'));
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
   assert.deepEqual(violations, [], `axe violations on ${name}`);

@@ -18,8 +18,12 @@ after(async () => {
 });
 
 test('the first questionnaire screen comes from wasm, not from static HTML', async () => {
-  const html = await (await fetch(probe.url)).text();
+  const response = await fetch(probe.url);
+  const html = await response.text();
   assert.doesNotMatch(html, /How is Palette deployed/, 'the question must not be in the static page');
+  // The app must run under the probe's policy: no inline script but Trunk's hashed loader, no eval.
+  const policy = response.headers.get('content-security-policy');
+  assert.match(policy, /^default-src 'none'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=' 'wasm-unsafe-eval';/);
 
   await withBrowserLog(session, 'smoke-render', async () => {
     const { page } = session;

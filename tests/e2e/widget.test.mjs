@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
-import { openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { openBrowser, startStaticHost, withBrowserLog } from './harness.mjs';
 
-let probe;
+// The widget embeds the hosted app; the probe's own page refuses to be framed (its CSP).
+let hosted;
 let portal;
 let session;
 
@@ -32,10 +33,10 @@ function portalPage(appUrl) {
 }
 
 before(async () => {
-  probe = await startProbe();
+  hosted = await startStaticHost();
   portal = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(portalPage(probe.url));
+    res.end(portalPage(hosted.url));
   });
   await new Promise((resolve) => portal.listen(0, '127.0.0.1', resolve));
   session = await openBrowser();
@@ -44,11 +45,11 @@ before(async () => {
 after(async () => {
   await session?.browser.close();
   portal?.close();
-  await probe?.stop();
+  await hosted?.stop();
 });
 
 const portalUrl = () => `http://localhost:${portal.address().port}/`;
-const appFrame = (page) => page.frames().find((f) => f.url().startsWith(probe.url));
+const appFrame = (page) => page.frames().find((f) => f.url().startsWith(hosted.url));
 const events = (page, type) => page.evaluate((t) => window.events.filter((e) => e.type === t), type);
 
 async function until(check, what) {
@@ -113,7 +114,7 @@ test('messages from other origins or windows are ignored on both sides', async (
       const spy = document.createElement('iframe');
       spy.src = `${appUrl}?embed=http://evil.example&theme=dark#a=v1.e30`;
       document.body.appendChild(spy);
-    }, probe.url);
+    }, hosted.url);
     await page.waitForTimeout(1500);
     assert.equal(await app.evaluate(() => document.documentElement.dataset.theme), 'dark');
     assert.equal((await events(page, 'answers')).length, before);

@@ -1,5 +1,6 @@
 //! `portcheck serve`: the built app and the WebSocket endpoint for live checks, on loopback.
 
+mod csp;
 mod gate;
 mod listener;
 mod protocol;
@@ -116,10 +117,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         proxy_auth: crate::check_command::proxy_credentials(),
         timeout: std::time::Duration::from_secs(args.timeout),
     });
+    let index = std::fs::read_to_string(args.dir.join("index.html"))
+        .map_err(|e| format!("cannot read {}: {e}", args.dir.join("index.html").display()))?;
+    let policy = HeaderValue::try_from(csp::policy(&index, &hosts))
+        .map_err(|e| format!("cannot build the Content-Security-Policy: {e}"))?;
     let app = Router::new()
         .route("/v1/ws", get(websocket).with_state(shared.clone()))
         .fallback_service(ServeDir::new(&args.dir))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(policy, security_headers))
         .layer(middleware::from_fn_with_state(Arc::new(hosts), check_host));
 
     let url = match local {
@@ -175,10 +180,17 @@ async fn websocket(
         })
 }
 
-/// No page of another origin may read our responses or frame them; nothing is cached.
-async fn security_headers(request: Request, next: Next) -> Response {
+/// No page of another origin may read our responses or frame them; nothing is cached; the page
+/// runs only its own scripts (`csp`). The policy is computed from `index.html` at start: a
+/// rebuilt app needs a restarted probe.
+async fn security_headers(
+    State(policy): State<HeaderValue>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
