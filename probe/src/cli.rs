@@ -283,4 +283,8 @@ pub struct ServeArgs {
     /// WebSocket connections at once; more are refused with 503.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub max_connections: u64,
+
+    /// Seconds a WebSocket session may stay silent before the probe closes it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(5..=3600))]
+    pub idle_timeout: u64,
 }

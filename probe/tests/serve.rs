@@ -631,3 +631,47 @@ fn a_message_flood_is_cut_off_at_the_rate_limit() {
     });
     assert!(probe.log().contains("event=\"rate-limited\""));
 }
+
+/// 15: a session that says nothing is closed after `--idle-timeout` (1000, "idle"), and a
+/// ping counts as something said.
+#[test]
+fn a_silent_session_is_closed_after_the_idle_timeout() {
+    let probe = probe("idle", &["--idle-timeout", "5"]);
+    rt().block_on(async {
+        let protocols = probe.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        let opened = std::time::Instant::now();
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        s.send(Message::Ping(vec![1].into())).await.unwrap();
+        let close = loop {
+            match s.next().await {
+                Some(Ok(Message::Pong(_))) => continue,
+                Some(Ok(Message::Close(frame))) => break frame,
+                other => panic!("expected a pong, then a close: {other:?}"),
+            }
+        };
+        let silent_for = opened.elapsed();
+        let frame = close.expect("a close frame with a code");
+        assert_eq!(u16::from(frame.code), 1000);
+        assert_eq!(frame.reason.as_str(), "idle");
+        assert!(
+            silent_for >= std::time::Duration::from_secs(8),
+            "the ping at 3 s restarted the clock: closed after {silent_for:?}"
+        );
+    });
+}
+
+#[test]
+fn an_idle_timeout_out_of_range_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["serve", "--idle-timeout", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--idle-timeout"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -37,6 +37,8 @@ pub struct Shared {
     proxy_auth: Option<String>,
     /// Limit for each check (`--timeout`).
     timeout: std::time::Duration,
+    /// How long a session may stay silent (`--idle-timeout`).
+    idle: std::time::Duration,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -116,6 +118,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         trust: Arc::new(Trust::new(&extra_ca)?),
         proxy_auth: crate::check_command::proxy_credentials(),
         timeout: std::time::Duration::from_secs(args.timeout),
+        idle: std::time::Duration::from_secs(args.idle_timeout),
     });
     let index = std::fs::read_to_string(args.dir.join("index.html"))
         .map_err(|e| format!("cannot read {}: {e}", args.dir.join("index.html").display()))?;

@@ -10,7 +10,6 @@ use rules::plan::Plan;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const IDLE: Duration = Duration::from_secs(300);
 const MESSAGES_PER_MINUTE: usize = 60;
 const MAX_ERRORS: usize = 3;
 
@@ -20,7 +19,7 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
     let mut errors = 0;
     let mut window = (Instant::now(), 0usize);
     loop {
-        let message = match tokio::time::timeout(IDLE, socket.recv()).await {
+        let message = match tokio::time::timeout(shared.idle, socket.recv()).await {
             Err(_) => return close(socket, 1000, "idle").await,
             Ok(None) => return,
             // Oversized or malformed frames end up here: tungstenite has already refused them.
