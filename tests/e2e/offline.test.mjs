@@ -67,3 +67,16 @@ test('the bundle works from file:// with no network, then live-checks through a 
     }
   });
 });
+
+test('a browser without DecompressionStream is told why the offline file cannot start', async () => {
+  const context = await session.browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => { delete window.DecompressionStream; });
+    await page.goto(bundle.href);
+    await page.getByRole('alert').filter({ hasText: 'needs DecompressionStream' }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByRole('group', { name: 'How is Palette deployed?' }).count(), 0);
+  } finally {
+    await context.close();
+  }
+});
