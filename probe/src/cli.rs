@@ -239,7 +239,9 @@ pub enum ChecklistFormat {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Folder holding the built app (index.html and its assets).
+    /// Folder holding the built app (index.html and its assets). Its index.html is read at start:
+    /// the hashes of its inline scripts make the page's Content-Security-Policy, so restart the
+    /// probe after rebuilding the app.
     #[arg(long, default_value = "dist", value_name = "DIR")]
     pub dir: PathBuf,
 
