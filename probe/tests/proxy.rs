@@ -1,6 +1,6 @@
 //! `portcheck check` through a real HTTP proxy: Squid from Debian, started per test with its own
 //! configuration on a free loopback port (CONNECT allowed, denied, with authentication), and a
-//! proxy that stalls, and one whose reply never ends.
+//! proxy that stalls, one whose reply never ends, and one that redirects.
 
 mod common;
 
@@ -338,5 +338,41 @@ fn an_endless_proxy_reply_is_cut_off() {
     assert!(
         r["cause"].as_str().unwrap().contains("longer than 8 KiB"),
         "{r:#}"
+    );
+}
+
+/// 20: a proxy that answers CONNECT with a redirect gets no second request: the redirect's
+/// target sees no connection, and the check fails with the proxy's status line.
+#[test]
+fn a_redirecting_proxy_is_not_followed() {
+    let elsewhere = TcpListener::bind("127.0.0.1:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let location = format!(
+        "http://127.0.0.1:{}/",
+        elsewhere.local_addr().unwrap().port()
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let reply =
+                format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    let (code, report, _) = run_plan(
+        &dir("redirect"),
+        Some(&format!("http://127.0.0.1:{port}")),
+        vec![check_with_proxy("redirect", "localhost", 443, "tls")],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let r = &report["results"][0];
+    assert_eq!(r["verdict"], "fail", "{r:#}");
+    assert!(r["cause"].as_str().unwrap().contains("302 Found"), "{r:#}");
+    assert!(
+        elsewhere.accept().is_err(),
+        "the probe followed the redirect"
     );
 }
