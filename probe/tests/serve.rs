@@ -675,3 +675,72 @@ fn an_idle_timeout_out_of_range_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// 22: what a page writes (ids, flow names, purposes of the plan it proposes) never reaches a
+/// target: a server that records every byte it receives sees only the checks' own traffic.
+#[test]
+fn page_supplied_text_never_reaches_a_target() {
+    const MARKER: &str = "PAGE-MARKER-7f3a";
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = listener.local_addr().unwrap().port();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let recorder = received.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let recorder = recorder.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = stream.read(&mut buf) {
+                    recorder.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+        }
+    });
+    let planned = |kind: &str| {
+        let mut c = check(
+            &format!("{kind}-{MARKER}"),
+            "127.0.0.1",
+            target,
+            kind,
+            false,
+        );
+        c["purpose"] = json!(MARKER);
+        c
+    };
+    let port_arg = target.to_string();
+    let mut asker = probe(
+        "no-page-bytes",
+        &["--allow-port", &port_arg, "--timeout", "3"],
+    );
+    rt().block_on(async {
+        let protocols = asker.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
+        let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 1, "from": "pcg",
+            "palette-version": "4.7.9", "checks": [planned("tcp"), planned("tls")]}});
+        s.send(Message::text(proposal.to_string())).await.unwrap();
+        asker.read_until("[y/N]: ");
+        asker.answer("y");
+        assert_eq!(next(&mut s).await["type"], "hello");
+        s.send(Message::text(json!({"v": 1, "type": "run"}).to_string()))
+            .await
+            .unwrap();
+        loop {
+            if next(&mut s).await["type"] == "done" {
+                break;
+            }
+        }
+    });
+    let received = received.lock().unwrap().clone();
+    assert!(
+        received.starts_with(&[0x16, 0x03]),
+        "the TLS check's ClientHello arrived"
+    );
+    assert!(
+        !received
+            .windows(MARKER.len())
+            .any(|w| w == MARKER.as_bytes()),
+        "page text reached the target"
+    );
+}
