@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 
 const dist = process.argv[2] ?? 'dist';
 const out = process.argv[3] ?? 'dist-offline/palette-portcheck.html';
@@ -47,19 +48,7 @@ const wasm = gzipSync(wasmBytes, { level: 9 }).toString('base64');
 const css = readFileSync(cssPath, 'utf8').replaceAll('</style', '<\\/style');
 const icon = readFileSync(iconPath).toString('base64');
 
-const page = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="color-scheme" content="light dark" />
-    <title>Palette port check (offline)</title>
-    <link rel="icon" type="image/svg+xml" href="data:image/svg+xml;base64,${icon}" />
-    <style>${css}</style>
-  </head>
-  <body class="bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-    <noscript>Palette port check needs JavaScript and WebAssembly.</noscript>
-    <script>
+const script = `
 (function () {
 ${js}
 if (typeof DecompressionStream === 'undefined') {
@@ -70,7 +59,37 @@ const packed = Uint8Array.from(atob("${wasm}"), (c) => c.charCodeAt(0));
 const inflated = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
 __wbg_init({ module_or_path: new Response(inflated, { headers: { 'Content-Type': 'application/wasm' } }) });
 })();
-    </script>
+`;
+
+// The file pairs with a probe that opens sockets, so it runs nothing but its own script and
+// style (by hash) and talks to nothing but WebSocket endpoints (the probe's address is the
+// user's to choose, so any ws: one). A meta policy cannot set frame-ancestors; a file:// page
+// cannot be framed by a web page anyway.
+const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const policy = [
+  "default-src 'none'",
+  `script-src ${sha256(script)} 'wasm-unsafe-eval'`,
+  `style-src ${sha256(css)}`,
+  'img-src data:',
+  'connect-src ws:',
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const page = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta http-equiv="Content-Security-Policy" content="${policy}" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light dark" />
+    <title>Palette port check (offline)</title>
+    <link rel="icon" type="image/svg+xml" href="data:image/svg+xml;base64,${icon}" />
+    <style>${css}</style>
+  </head>
+  <body class="bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+    <noscript>Palette port check needs JavaScript and WebAssembly.</noscript>
+    <script>${script}</script>
   </body>
 </html>
 `;

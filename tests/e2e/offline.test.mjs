@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
 import { liveAnswers, probeArgs, startServers } from './servers.mjs';
 
 const bundle = new URL('../../dist-offline/palette-portcheck.html', import.meta.url);
@@ -31,6 +31,10 @@ test('the bundle works from file:// with no network, then live-checks through a 
     await page.goto(bundle.href);
     await page.getByRole('group', { name: 'How is Palette deployed?' }).waitFor({ timeout: 15_000 });
     assert.deepEqual(requests, [bundle.href], 'one file, no fetches of modules, wasm or styles');
+    // It runs under its own policy: nothing but its hashed script and style, sockets only.
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(policy, /^default-src 'none'; script-src 'sha256-[^']+' 'wasm-unsafe-eval'; style-src 'sha256-[^']+';/);
+    assert.deepEqual(consoleErrors(session.log), [], 'no policy violations, no errors');
     // Saved state works from file:// too: the answers survive a reload.
     await page.evaluate((a) => localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a)),
       liveAnswers(servers, servers.valid.port));
