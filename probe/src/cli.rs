@@ -239,9 +239,10 @@ pub enum ChecklistFormat {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Folder holding the built app (index.html and its assets). Its index.html is read at start:
-    /// the hashes of its inline scripts make the page's Content-Security-Policy, so restart the
-    /// probe after rebuilding the app.
+    /// Folder holding the built app (index.html and its assets). It is read at start: only the
+    /// files there then are served (no links, no hidden files), and the hashes of index.html's
+    /// inline scripts make the page's Content-Security-Policy, so restart the probe after
+    /// rebuilding the app.
     #[arg(long, default_value = "dist", value_name = "DIR")]
     pub dir: PathBuf,
 

@@ -398,6 +398,30 @@ fn served_pages_run_only_their_own_scripts_and_cannot_be_framed() {
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
 }
 
+#[test]
+fn only_the_files_of_the_built_app_are_served() {
+    let dir = app_dir("serve-assets");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    std::fs::write(dir.join("public/favicon.svg"), "<svg/>").unwrap();
+    let secret = temp_dir("serve-assets-outside").join("secret.txt");
+    std::fs::write(&secret, "outside the app").unwrap();
+    std::os::unix::fs::symlink(&secret, dir.join("linked.txt")).unwrap();
+    std::fs::write(dir.join(".hidden"), "dotfile").unwrap();
+    let probe = Served::start(&dir, &[]);
+    std::fs::write(dir.join("later.txt"), "written after start").unwrap();
+    let host = format!("127.0.0.1:{}", probe.port);
+
+    assert!(probe.get("/", &host).starts_with("HTTP/1.1 200"));
+    assert!(probe
+        .get("/public/favicon.svg", &host)
+        .starts_with("HTTP/1.1 200"));
+    for path in ["/linked.txt", "/.hidden", "/later.txt", "/public/"] {
+        let response = probe.get(path, &host);
+        assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
+        assert!(!response.contains("outside the app") && !response.contains("dotfile"));
+    }
+}
+
 /// 11-12: request heads dripped a byte at a time must not hold connections for ever, holding
 /// every connection slot must not take the server down for good, and a huge head is refused
 /// without being buffered.

@@ -1,5 +1,6 @@
 //! `portcheck serve`: the built app and the WebSocket endpoint for live checks, on loopback.
 
+mod assets;
 mod csp;
 mod gate;
 mod listener;
@@ -21,6 +22,7 @@ use rules::plan::Plan;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
+use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
 
 /// Frames and messages from the page are small JSON; anything bigger is refused by the socket.
@@ -124,9 +126,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", args.dir.join("index.html").display()))?;
     let policy = HeaderValue::try_from(csp::policy(&index, &hosts))
         .map_err(|e| format!("cannot build the Content-Security-Policy: {e}"))?;
+    let assets = Arc::new(assets::Assets::scan(&args.dir)?);
+    let files = ServiceBuilder::new()
+        .layer(middleware::from_fn_with_state(assets, only_assets))
+        .service(ServeDir::new(&args.dir));
     let app = Router::new()
         .route("/v1/ws", get(websocket).with_state(shared.clone()))
-        .fallback_service(ServeDir::new(&args.dir))
+        .fallback_service(files)
         .layer(middleware::from_fn_with_state(policy, security_headers))
         .layer(middleware::from_fn_with_state(Arc::new(hosts), check_host));
 
@@ -204,6 +210,19 @@ async fn security_headers(
         HeaderValue::from_static("no-referrer"),
     );
     response
+}
+
+/// Only the files of the built app, as they were at start (`assets`).
+async fn only_assets(
+    State(assets): State<Arc<assets::Assets>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if assets.allows(request.uri().path()) {
+        next.run(request).await
+    } else {
+        (StatusCode::NOT_FOUND, "not found\n").into_response()
+    }
 }
 
 /// The Host values a browser sends when it really means this server. Anything else is a
