@@ -3,12 +3,14 @@
 use crate::answers_file;
 use crate::check::routing::{self, Routing};
 use crate::check::{self, report, tls::Trust, Options};
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, LiveCheckArgs};
 use rules::plan::Plan;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -22,30 +24,41 @@ pub fn run(args: CheckArgs) -> ExitCode {
 }
 
 fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
-    let plan: Plan = answers_file::read_json(&args.plan, "plan file")?;
-    rules::plan::validate(&plan, &args.allow_ports).map_err(|problems| {
-        format!(
-            "{} is not a usable plan:\n  {}",
-            args.plan.display(),
-            problems.join("\n  ")
-        )
-    })?;
-    let extra = match &args.ca {
-        Some(path) => read_ca(path)?,
-        None => Vec::new(),
-    };
+    let plan = read_plan(&args.plan, &args.checks.allow_ports)?;
     Ok((
         plan,
         Options {
-            timeout: Duration::from_secs(args.timeout),
+            timeout: Duration::from_secs(args.checks.timeout),
             parallel: args.parallel as usize,
-            trust: std::sync::Arc::new(Trust::new(&extra)?),
+            trust: trust(&args.checks)?,
             proxy_auth: proxy_credentials(),
         },
     ))
 }
 
-pub fn read_ca(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+/// A plan file, checked like every plan: ports of the rule base or `--allow-port` only.
+pub fn read_plan(path: &Path, allowed_ports: &[u16]) -> Result<Plan, String> {
+    let plan: Plan = answers_file::read_json(path, "plan file")?;
+    rules::plan::validate(&plan, allowed_ports).map_err(|problems| {
+        format!(
+            "{} is not a usable plan:\n  {}",
+            path.display(),
+            problems.join("\n  ")
+        )
+    })?;
+    Ok(plan)
+}
+
+/// The trust stores checks judge certificates by: the system's, plus `--ca`.
+pub fn trust(args: &LiveCheckArgs) -> Result<Arc<Trust>, String> {
+    let extra = match &args.ca {
+        Some(path) => read_ca(path)?,
+        None => Vec::new(),
+    };
+    Ok(Arc::new(Trust::new(&extra)?))
+}
+
+fn read_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
         .map_err(|e| format!("cannot read --ca {}: {e}", path.display()))?
         .collect();

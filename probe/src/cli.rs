@@ -112,21 +112,28 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 
-    /// PEM file with extra CA certificates to trust (a corporate or private CA).
-    #[arg(long, value_name = "FILE")]
-    pub ca: Option<PathBuf>,
-
-    /// Seconds each check may take in all.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub checks: LiveCheckArgs,
 
     /// Checks run at once.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub parallel: u64,
+}
 
-    /// Also allow this port (repeatable), for endpoints on custom ports.
+/// How live checks run, the same for `check` and for the checks `serve` runs for the page.
+#[derive(Debug, Args)]
+pub struct LiveCheckArgs {
+    /// PEM file with extra CA certificates to trust (a corporate or private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// Also allow this port in the plan (repeatable), for endpoints on custom ports.
     #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub allow_ports: Vec<u16>,
+
+    /// Seconds each check may take in all.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -271,17 +278,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
 
-    /// PEM file with extra CA certificates to trust (a corporate or private CA).
-    #[arg(long, value_name = "FILE")]
-    pub ca: Option<PathBuf>,
-
-    /// Also allow this port in the plan (repeatable), for endpoints on custom ports.
-    #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
-    pub allow_ports: Vec<u16>,
-
-    /// Seconds each check the page runs may take in all.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub checks: LiveCheckArgs,
 
     /// WebSocket connections at once; more are refused with 503.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]

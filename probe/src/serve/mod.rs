@@ -78,26 +78,15 @@ fn check_args(args: &ServeArgs) -> Result<(), String> {
 }
 
 fn load_plan(args: &ServeArgs) -> Result<Option<Plan>, String> {
-    let Some(path) = &args.plan else {
-        return Ok(None);
-    };
-    let plan: Plan = crate::answers_file::read_json(path, "plan file")?;
-    rules::plan::validate(&plan, &args.allow_ports).map_err(|p| {
-        format!(
-            "{} is not a usable plan:\n  {}",
-            path.display(),
-            p.join("\n  ")
-        )
-    })?;
-    Ok(Some(plan))
+    args.plan
+        .as_deref()
+        .map(|path| crate::check_command::read_plan(path, &args.checks.allow_ports))
+        .transpose()
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let plan = load_plan(&args)?;
-    let extra_ca = match &args.ca {
-        Some(path) => crate::check_command::read_ca(path)?,
-        None => Vec::new(),
-    };
+    let trust = crate::check_command::trust(&args.checks)?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
@@ -115,11 +104,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             args.max_connections as usize,
         )?,
         plan,
-        allowed_ports: args.allow_ports.clone(),
+        allowed_ports: args.checks.allow_ports.clone(),
         terminal: terminal::Terminal::new(),
-        trust: Arc::new(Trust::new(&extra_ca)?),
+        trust,
         proxy_auth: crate::check_command::proxy_credentials(),
-        timeout: std::time::Duration::from_secs(args.timeout),
+        timeout: std::time::Duration::from_secs(args.checks.timeout),
         idle: std::time::Duration::from_secs(args.idle_timeout),
     });
     let index = std::fs::read_to_string(args.dir.join("index.html"))
