@@ -82,12 +82,12 @@ impl Trust {
 impl Trust {
     /// A verifier that lets the handshake finish and records what it would have decided; a
     /// second connection to a server the handshake step already judged ignores the record.
-    /// Only a public destination is also judged by the public web PKI: for an internal one the
-    /// answer is known (no) and would cost a second chain build per handshake.
-    pub(crate) fn recorder(&self, check: &Check) -> Arc<Recorder> {
+    /// `judge_public` also judges by the public web PKI: only the first handshake with a public
+    /// destination needs that answer, and it costs a second chain build.
+    pub(crate) fn recorder(&self, judge_public: bool) -> Arc<Recorder> {
         Arc::new(Recorder {
             local: self.local.clone(),
-            public: check.public.then(|| self.public.clone()),
+            public: judge_public.then(|| self.public.clone()),
             seen: Mutex::new(Seen::default()),
         })
     }
@@ -171,7 +171,7 @@ pub(crate) async fn handshake(
     steps: &mut Vec<Step>,
 ) -> Result<(Verdict, String), Failure> {
     let started = Instant::now();
-    let recorder = trust.recorder(check);
+    let recorder = trust.recorder(check.public);
     let connected = connect(check, stream, recorder.clone(), &[b"h2", b"http/1.1"]).await?;
     let tls = match connected {
         Ok(tls) => tls,

@@ -1,7 +1,8 @@
 //! Palette's fallback when HTTP/2 cannot pass: its agent tunnels gRPC through a WebSocket over
-//! HTTPS with HTTP/1.1. When the handshake step found no HTTP/2, this step opens a second connection, negotiates `http/1.1` and asks for a
-//! WebSocket upgrade of `/`. The upgrade request is the only application data any check sends,
-//! and the socket is closed as soon as the answer's head is read.
+//! HTTPS with HTTP/1.1. When the handshake step found no HTTP/2, this step opens a second
+//! connection, negotiates `http/1.1` and asks for a WebSocket upgrade of `/`. The upgrade
+//! request is the only application data any check sends, and the socket is closed as soon as
+//! the answer's head is read.
 
 use super::{Step, Verdict};
 use rules::plan::Check;
@@ -63,7 +64,7 @@ async fn try_upgrade(
     stream: TcpStream,
     trust: &super::tls::Trust,
 ) -> Result<u16, String> {
-    let tls = super::tls::connect(check, stream, trust.recorder(check), &[b"http/1.1"])
+    let tls = super::tls::connect(check, stream, trust.recorder(false), &[b"http/1.1"])
         .await
         .map_err(|f| f.cause)?
         .map_err(|e| format!("TLS with ALPN http/1.1 failed ({e}): the server speaks only HTTP/2, or the path cut the handshake"))?;
