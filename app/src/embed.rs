@@ -124,13 +124,8 @@ fn param(search: &str, name: &str) -> Option<String> {
 /// `scheme://host[:port]` with an http(s) scheme and nothing else: what `location.origin` of the
 /// portal looks like, and all postMessage needs.
 fn parse_origin(text: &str) -> Option<String> {
-    let (scheme, rest) = text.split_once("://")?;
-    let valid = matches!(scheme, "http" | "https")
-        && !rest.is_empty()
-        && rest.len() <= 260
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    let (scheme, authority) = text.split_once("://")?;
+    let valid = matches!(scheme, "http" | "https") && rules::pairing::plain_authority(authority);
     valid.then(|| text.to_ascii_lowercase())
 }
 

@@ -63,15 +63,20 @@ fn origin_of(base: &str) -> Result<String, String> {
         .strip_prefix("http://")
         .ok_or("the link must start with http:// (the probe serves plain HTTP on this machine)")?;
     let authority = rest.strip_suffix('/').unwrap_or(rest);
-    let valid = !authority.is_empty()
-        && authority.len() <= 260
-        && authority
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
-    if !valid {
+    if !plain_authority(authority) {
         return Err("the link is not a probe address (http://HOST:PORT/#t=…)".into());
     }
     Ok(format!("http://{}", authority.to_ascii_lowercase()))
+}
+
+/// `host[:port]` as an origin holds it (a name, an IPv4 or a bracketed IPv6 address) and
+/// nothing else: no user, path, query or fragment that could make a link mean another place.
+pub fn plain_authority(authority: &str) -> bool {
+    !authority.is_empty()
+        && authority.len() <= 260
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
 
 #[cfg(test)]
