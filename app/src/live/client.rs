@@ -94,23 +94,19 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
                 ))
             }
             Ok(FromProbe::Hello { checks, .. }) => {
-                let ids: Vec<String> = plan
+                // This page's checks the probe holds: check id to flow id.
+                let sent: BTreeMap<String, String> = plan
                     .checks
                     .iter()
                     .filter(|c| checks.contains(&c.id))
-                    .map(|c| c.id.clone())
+                    .map(|c| (c.id.clone(), c.flow.clone()))
                     .collect();
-                if ids.is_empty() {
+                if sent.is_empty() {
                     return Phase::Failed("The probe's plan holds none of this page's checks: restart it with the plan this page downloads, or without --plan.".into());
                 }
-                (total, not_in_probe) = (ids.len(), plan.checks.len() - ids.len());
-                checking.set(
-                    plan.checks
-                        .iter()
-                        .filter(|c| ids.contains(&c.id))
-                        .map(|c| (c.id.clone(), c.flow.clone()))
-                        .collect(),
-                );
+                (total, not_in_probe) = (sent.len(), plan.checks.len() - sent.len());
+                let ids = sent.keys().cloned().collect();
+                checking.set(sent);
                 phase.set(Phase::Running { done, total });
                 encode(&Request::Run(Some(ids)))
             }
