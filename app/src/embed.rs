@@ -4,6 +4,7 @@
 //! that origin only, and takes answers and theme only from its parent window at that origin.
 
 use leptos::prelude::*;
+use rules::ticket::Format;
 use rules::Answers;
 
 /// The portal this page is embedded in.
@@ -28,7 +29,7 @@ pub fn read() -> Option<Embed> {
 impl Embed {
     /// Sends `{source, v, type, ...fields}` to the portal; the browser drops it unless the parent
     /// really is at the portal's origin.
-    pub fn post(&self, kind: &str, fields: serde_json::Value) {
+    fn post(&self, kind: &str, fields: serde_json::Value) {
         let mut message = serde_json::json!({"source": "palette-portcheck", "v": 1, "type": kind});
         if let (Some(m), serde_json::Value::Object(f)) = (message.as_object_mut(), fields) {
             m.extend(f);
@@ -44,6 +45,14 @@ impl Embed {
     pub fn post_answers(&self, answers: &Answers) {
         let answers = serde_json::to_value(answers).unwrap_or_default();
         self.post("answers", serde_json::json!({ "answers": answers }));
+    }
+
+    /// A ticket that left the page (copied or downloaded).
+    pub fn post_ticket(&self, format: Format, text: &str) {
+        self.post(
+            "ticket",
+            serde_json::json!({"format": format.slug(), "file": format.file_name(), "text": text}),
+        );
     }
 
     /// Takes `set-answers` and `theme` messages from the parent window at the portal's origin;

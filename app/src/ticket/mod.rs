@@ -83,10 +83,7 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
     let report = move |format: Format, text: &str| {
         embed.with_value(|embed| {
             if let Some(embed) = embed {
-                embed.post(
-                    "ticket",
-                    serde_json::json!({"format": format.slug(), "file": format.file_name(), "text": text}),
-                );
+                embed.post_ticket(format, text);
             }
         })
     };
