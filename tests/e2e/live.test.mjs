@@ -39,6 +39,14 @@ async function openPaired(page, probe) {
   await page.locator('#live').waitFor();
 }
 
+/** Presses Run and gives the probe's terminal question this answer. */
+async function runAnswering(page, probe, answer) {
+  const asked = probe.waitFor('[y/N]: ');
+  await page.locator('#live-run').click();
+  await asked;
+  probe.answer(answer);
+}
+
 const verdict = (page, flow) => page.locator(`[data-flow-id="${flow}"] .live-verdict`);
 const edge = (page, from, to) => page.locator(`.topology-edge[data-from="${from}"][data-to="${to}"]`);
 
@@ -112,10 +120,7 @@ test('a probe lost mid-run keeps the results so far and says so', async () => {
   await withBrowserLog(session, 'live-lost', async () => {
     const { page } = session;
     await openPaired(page, probe);
-    const asked = probe.waitFor('[y/N]: ');
-    await page.locator('#live-run').click();
-    await asked;
-    probe.answer('y');
+    await runAnswering(page, probe, 'y');
     // Every check but the stalled one ends at once; stop the probe while that one still waits.
     await page.locator('#live-status', { hasText: /^Running: 7 of 8/ }).waitFor({ timeout: 10_000 });
     await probe.stop();
@@ -162,10 +167,7 @@ test('a plan declined at the probe\'s terminal runs nothing and says so', async 
     await withBrowserLog(session, 'live-declined', async () => {
       const { page } = session;
       await openPaired(page, probe);
-      const asked = probe.waitFor('[y/N]: ');
-      await page.locator('#live-run').click();
-      await asked;
-      probe.answer('n');
+      await runAnswering(page, probe, 'n');
       await page.locator('#live-status', { hasText: 'The probe said: the plan was declined at the probe\'s terminal' }).waitFor();
       assert.equal(await page.locator('.live-verdict').count(), 0, 'no check ran');
       assert.ok(await page.locator('#live-run').isEnabled(), 'the user can try again');
