@@ -92,4 +92,21 @@ mod tests {
         assert!(!assets.allows("/../etc/passwd"));
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn a_folder_that_is_not_a_built_app_is_refused_with_the_fix() {
+        let dir =
+            std::env::temp_dir().join(format!("portcheck-assets-many-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..=MAX_FILES {
+            std::fs::write(dir.join(format!("{i}.txt")), "").unwrap();
+        }
+        let error = Assets::scan(&dir).err().expect("too many files");
+        assert!(
+            error.ends_with("holds more than 2000 files: point --dir at the built app"),
+            "{error}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
