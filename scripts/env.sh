@@ -23,19 +23,23 @@ portcheck_rustup_has_wasm32() {
     rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
 }
 
+# The release app is split in two wasm modules (app/src/engine.rs, scripts/split-app.mjs): the
+# split point is compiled in by a cfg, and wasm-split-cli needs the linker's relocations.
+# RUSTFLAGS replace .cargo/config.toml's, so they repeat them.
+PORTCHECK_SPLIT_FLAGS="--cfg erase_components --cfg portcheck_split -Clink-arg=--emit-relocs"
+
 if portcheck_rustup_has_wasm32; then
   PORTCHECK_WASM_ROUTE=rustup
   PORTCHECK_WASM_ENV=()
-  PORTCHECK_WASM_RELEASE_ENV=()
+  PORTCHECK_WASM_RELEASE_ENV=("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=$PORTCHECK_SPLIT_FLAGS")
 else
   PORTCHECK_WASM_ROUTE=debian-web
   PORTCHECK_WASM_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort)
   # std is compiled here anyway, so the release app can drop what a browser user never sees:
   # Debug formatting, panic locations and panic messages (a panic is a trap either way), and
-  # take std's smaller implementations (optimize_for_size). -22 KB gzip (BENCHMARKS.md). The
-  # flags replace .cargo/config.toml's, so they repeat them.
+  # take std's smaller implementations (optimize_for_size). -22 KB gzip (BENCHMARKS.md).
   PORTCHECK_WASM_RELEASE_ENV=(
-    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=--cfg erase_components -Zfmt-debug=none -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
+    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=$PORTCHECK_SPLIT_FLAGS -Zfmt-debug=none -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
     CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
   )
 fi

@@ -30,21 +30,44 @@ const jsPath = asset(html, /import init, \* as bindings from '([^']+\.js)'/, 'wa
 const wasmPath = asset(html, /module_or_path: '([^']+\.wasm)'/, 'wasm module');
 const iconPath = asset(html, /<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/, 'icon');
 
-// The ES module as a classic script: its exports become plain declarations in a closure.
-let js = readFileSync(jsPath, 'utf8')
+// An ES module as part of a classic script: its exports become plain declarations in a closure.
+const unexport = (code) => code
   .replace(/^export (class|function|async function|const|let) /gm, '$1 ')
   .replace(/^export \{[^}]*\};?\s*$/gm, '')
   .replaceAll('import.meta.url', 'document.baseURI');
+
+// Each wasm module travels gzip-compressed (a third of its size) and the browser inflates it
+// while compiling: DecompressionStream, in every browser since 2023.
+const packed = (path) => gzipSync(readFileSync(path), { level: 9 }).toString('base64');
+
+let js = readFileSync(jsPath, 'utf8');
+// The release app loads its engine as a second wasm module (scripts/split-app.mjs) through a
+// loader module that imports the main one and fetches the part. Here both modules share the
+// closure and the part comes from the page itself.
+const split = js.match(/^import \* as (\w+) from "\.\/(__wasm_split-[^"]+\.js)";?$/m);
+const parts = {};
+if (split) {
+  const [line, alias, loaderFile] = split;
+  let loader = readFileSync(join(dist, loaderFile), 'utf8')
+    .replace(/^import \{ initSync \} from "[^"]+";?$/m, '')
+    .replace(/fetch\(new URL\("\.\/([^"]+\.wasm)", import\.meta\.url\)\)/g, (_, part) => {
+      parts[part] = packed(join(dist, part));
+      return `Promise.resolve(inflate(parts[${JSON.stringify(part)}]))`;
+    });
+  if (Object.keys(parts).length === 0 || /\bfetch\(/.test(loader)) {
+    fail(`${loaderFile} fetches its wasm parts in a way this script does not know; update scripts/offline-bundle.mjs`);
+  }
+  const names = [...loader.matchAll(/^export const (\w+) =/gm)].map((m) => m[1]);
+  js = js.replace(line, `${unexport(loader)}\nconst ${alias} = { ${names.join(', ')} };`);
+}
+js = unexport(js);
 if (/^\s*(import|export)\b|\bimport\s*\(/m.test(js)) {
   fail(`${jsPath} imports or exports something this script does not inline; update scripts/offline-bundle.mjs`);
 }
 // Nothing inside an inline script may end it early.
 js = js.replaceAll('</script', '<\\/script');
 
-// The wasm travels gzip-compressed (a third of its size) and the browser inflates it while
-// compiling: DecompressionStream, in every browser since 2023.
-const wasmBytes = readFileSync(wasmPath);
-const wasm = gzipSync(wasmBytes, { level: 9 }).toString('base64');
+const wasm = packed(wasmPath);
 const css = readFileSync(cssPath, 'utf8').replaceAll('</style', '<\\/style');
 const icon = readFileSync(iconPath).toString('base64');
 
@@ -55,9 +78,13 @@ if (typeof DecompressionStream === 'undefined') {
   document.body.insertAdjacentHTML('beforeend', '<p role="alert">This browser is too old for the offline checker: it needs DecompressionStream (Chrome or Edge 80, Firefox 113, Safari 16.4 or later).</p>');
   return;
 }
-const packed = Uint8Array.from(atob("${wasm}"), (c) => c.charCodeAt(0));
-const inflated = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-__wbg_init({ module_or_path: new Response(inflated, { headers: { 'Content-Type': 'application/wasm' } }) });
+function inflate(base64) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(inflated, { headers: { 'Content-Type': 'application/wasm' } });
+}
+const parts = ${JSON.stringify(parts)};
+__wbg_init({ module_or_path: inflate("${wasm}") });
 })();
 `;
 
@@ -96,4 +123,5 @@ const page = `<!doctype html>
 
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, page);
-console.log(`offline-bundle: ${out} (${page.length} bytes; wasm ${wasmBytes.length} bytes inlined gzip-compressed)`);
+const modules = 1 + Object.keys(parts).length;
+console.log(`offline-bundle: ${out} (${page.length} bytes; ${modules} wasm module(s) inlined gzip-compressed)`);

@@ -1,9 +1,7 @@
-use crate::checklist::ChecklistView;
+use crate::engine::Engine;
 use crate::questionnaire::*;
 use crate::state::{self, AppState};
-use crate::ticket::TicketStep;
 use crate::toolbar::Toolbar;
-use crate::topology::TopologyView;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -36,6 +34,13 @@ pub fn App() -> impl IntoView {
     });
 
     provide_context(step);
+    // A user past the first question is on the way to a checklist: the engine loads while they
+    // answer the rest, and a shared link, which opens on the checklist, loads it at once.
+    Effect::new(move |_| {
+        if step.get() != Step::Deployment {
+            state.want_engine();
+        }
+    });
 
     // A link pasted into the address bar of an open page only changes the fragment.
     let _listener = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -159,15 +164,33 @@ fn StepBody(state: AppState, step: RwSignal<Step>) -> impl IntoView {
                 Step::Proxy => view! { <ProxyStep state /> }.into_any(),
                 Step::Edge => view! { <EdgeStep state /> }.into_any(),
                 Step::Addresses => view! { <AddressesStep state /> }.into_any(),
-                Step::Ticket => view! { <TicketStep state /> }.into_any(),
-                Step::Checklist => view! {
-                    <div class="space-y-8">
-                        <ChecklistView state />
-                        <TopologyView state />
-                    </div>
-                }.into_any(),
+                Step::Checklist => engine_step(state, |e| e.checklist_step),
+                Step::Ticket => engine_step(state, |e| e.ticket_step),
             }}
         </section>
+    }
+}
+
+/// A step drawn by the engine's half of the app, once that has loaded.
+fn engine_step(state: AppState, view_of: fn(&Engine) -> fn(AppState) -> AnyView) -> AnyView {
+    match (state.engine.get(), state.engine_error.get()) {
+        (Some(engine), _) => view_of(&engine)(state),
+        (None, Some(problem)) => view! {
+            <div id="engine-failed" role="alert" class="space-y-2 rounded-lg border border-red-600 p-4">
+                <p>{problem}</p>
+                <button
+                    class="rounded-md border border-slate-400 px-3 py-1.5 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+                    on:click=move |_| state.want_engine()
+                >
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
+        (None, None) => view! {
+            <p id="engine-loading" role="status" class="text-sm">"Loading the checklist…"</p>
+        }
+        .into_any(),
     }
 }
 

@@ -4,6 +4,7 @@ mod app;
 pub mod checklist;
 mod download;
 pub mod embed;
+pub mod engine;
 pub mod live;
 pub mod questionnaire;
 pub mod state;

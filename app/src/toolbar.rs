@@ -18,21 +18,27 @@ pub fn Toolbar(
         copy_text(&url);
         link.set(Some(url));
     };
+    // The engine may not be loaded yet (the user is still on the questions): load, then save.
     let download = move |_| {
-        let markdown = state
-            .result
-            .with(|r| r.as_ref().ok().map(rules::render::markdown));
-        match markdown {
-            Some(text) => {
-                if let Err(e) = download_text("palette-checklist.md", "text/markdown", &text) {
-                    notice.set(Some(format!("The download failed: {e}")));
+        leptos::task::spawn_local(async move {
+            let engine = match state.engine().await {
+                Ok(engine) => engine,
+                Err(problem) => return notice.set(Some(problem.into())),
+            };
+            let checklist = state.answers.with_untracked(engine.evaluate);
+            match checklist {
+                Ok(checklist) => {
+                    let text = (engine.markdown)(&checklist);
+                    if let Err(e) = download_text("palette-checklist.md", "text/markdown", &text) {
+                        notice.set(Some(format!("The download failed: {e}")));
+                    }
                 }
+                Err(_) => notice.set(Some(
+                    "Fix the answers marked in red first: there is no checklist to download yet."
+                        .into(),
+                )),
             }
-            None => notice.set(Some(
-                "Fix the answers marked in red first: there is no checklist to download yet."
-                    .into(),
-            )),
-        }
+        })
     };
     let start_over = move |_| {
         let sure = window()

@@ -41,6 +41,7 @@ test('the bundle works from file:// with no network, then live-checks through a 
     await page.reload();
     await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
     await page.locator('[data-flow-id="pcg-infra-api"]').waitFor();
+    assert.ok(requests.every((url) => url === bundle.href), `the engine came from the file too: ${requests}`);
     await page.context().setOffline(false);
 
     const probe = await startProbe({ args: ['--allow-origin', 'null', ...probeArgs(servers, 3)] });

@@ -284,8 +284,8 @@ describe('accessibility and layout', () => {
     await page.locator('#deployment-multi-tenant-saas').focus();
     await page.keyboard.press('ArrowDown');
     assert.ok(await page.isChecked('#deployment-dedicated-saas'));
-    // Tab to Next and press Enter until the checklist appears.
-    for (let i = 0; i < 40 && !(await page.locator('#checklist-title').count()); i++) {
+    // Tab to Next and press Enter until the checklist step is reached.
+    for (let i = 0; i < 40 && !(await page.locator('#step-checklist').count()); i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => document.activeElement?.id);
       if (focused === 'next') await page.keyboard.press('Enter');

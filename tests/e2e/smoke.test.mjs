@@ -57,3 +57,30 @@ test('choosing a deployment model changes the page', async () => {
     assert.deepEqual(consoleErrors(log), [], 'the browser logged no errors');
   });
 });
+
+test('the engine is fetched only when a checklist is wanted, and a failed fetch can be retried', async () => {
+  const context = await session.browser.newContext();
+  const page = await context.newPage();
+  try {
+    const part = /\/split_[^/]+\.wasm$/;
+    const fetched = [];
+    page.on('request', (request) => part.test(request.url()) && fetched.push(request.url()));
+    await page.goto(probe.url);
+    await page.getByRole('group', { name: 'How is Palette deployed?' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(fetched, [], 'the first question needs no engine');
+
+    await page.route(part, (route) => route.abort('internetdisconnected'));
+    await page.click('#see-checklist');
+    const failure = page.getByRole('alert').filter({ hasText: 'could not be downloaded' });
+    await failure.waitFor();
+    assert.equal(fetched.length, 1, 'the checklist asked for the engine');
+
+    await page.unroute(part);
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('#checklist-title').waitFor();
+    assert.equal(fetched.length, 2, 'the retry fetched it again');
+    assert.ok(await page.locator('[data-flow-id="admin-palette-ui"]').count(), 'the checklist has its flows');
+  } finally {
+    await context.close();
+  }
+});

@@ -13,9 +13,9 @@ use rules::{render, Checklist, FieldError, Level};
 
 #[component]
 pub fn ChecklistView(state: AppState) -> impl IntoView {
-    move || match state.result.get() {
-        Ok(checklist) => view! { <Ready state checklist /> }.into_any(),
-        Err(errors) => view! { <Blocked errors /> }.into_any(),
+    move || match state.result.get()? {
+        Ok(checklist) => Some(view! { <Ready state checklist /> }.into_any()),
+        Err(errors) => Some(view! { <Blocked errors /> }.into_any()),
     }
 }
 

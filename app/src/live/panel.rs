@@ -24,7 +24,7 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
         state.answers.with(|a| {
             state
                 .result
-                .with(|r| Some(rules::plan::plan(r.as_ref().ok()?, a, from)))
+                .with(|r| Some(rules::plan::plan(r.as_ref()?.as_ref().ok()?, a, from)))
         })
     };
     let busy = move || {

@@ -11,8 +11,8 @@ pub fn AddressesStep(state: AppState) -> impl IntoView {
     let answers = state.answers;
     let gateway = move || {
         state
-            .result
-            .with(|r| r.as_ref().map_or(Gateway::None, |c| c.gateway))
+            .checked
+            .with(|r| r.as_ref().map_or(Gateway::None, |(_, gateway)| *gateway))
     };
     let self_hosted = move || answers.with(|a| a.deployment.is_self_hosted());
     let edge = move || answers.with(|a| a.infrastructure.contains(&Infrastructure::Edge));

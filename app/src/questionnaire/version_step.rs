@@ -5,8 +5,8 @@ use leptos::prelude::*;
 #[component]
 pub fn VersionStep(state: AppState) -> impl IntoView {
     let era = move || {
-        state.result.with(|r| match r {
-            Ok(c) => c.era.label().to_owned(),
+        state.checked.with(|r| match r {
+            Ok((era, _)) => era.label().to_owned(),
             Err(_) => String::new(),
         })
     };

@@ -1,5 +1,8 @@
 //! The app's state: the answers (the questionnaire), what the engine makes of them, and the
 //! flows the user has ticked off. Everything else is derived.
+//!
+//! The engine arrives later than the rest (`crate::engine`): the questions are checked at once
+//! by `rules::context::Context`, the checklist only once the engine has loaded.
 
 mod storage;
 
@@ -7,18 +10,28 @@ pub use storage::{
     clear_fragment, forget, load_saved, load_ticket, read_link, save, share_url, Restored,
 };
 
+use crate::engine::{Engine, LoadError};
 use crate::live::Phase;
 use leptos::prelude::*;
+use rules::context::Context;
 use rules::pairing::Pairing;
 use rules::protocol::reply::LiveResult;
 use rules::ticket::TicketInfo;
-use rules::{Answers, Checklist, FieldError};
+use rules::version::Era;
+use rules::{Answers, Checklist, FieldError, Gateway};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub answers: RwSignal<Answers>,
-    pub result: Memo<Result<Checklist, Vec<FieldError>>>,
+    /// Every field's error, or the era and gateway the answers imply: what the questions need.
+    pub checked: Memo<Result<(Era, Gateway), Vec<FieldError>>>,
+    /// The loaded half of the app; `None` until something first needs it.
+    pub engine: RwSignal<Option<Engine>>,
+    /// Why the engine did not load, until it is asked for again.
+    pub engine_error: RwSignal<Option<&'static str>>,
+    /// The checklist, or the errors that block it; `None` while the engine is not loaded.
+    pub result: Memo<Option<Result<Checklist, Vec<FieldError>>>>,
     /// Flow ids the user marked as already open.
     pub ticked: RwSignal<BTreeSet<String>>,
     /// The ticket fields only the user knows (its `already-open` is filled from `ticked`).
@@ -39,9 +52,15 @@ pub struct AppState {
 impl AppState {
     pub fn new(answers: Answers, ticked: BTreeSet<String>) -> AppState {
         let answers = RwSignal::new(answers);
-        let result = Memo::new(move |_| answers.with(rules::evaluate));
+        let checked =
+            Memo::new(move |_| answers.with(|a| Context::new(a).map(|cx| (cx.era, cx.gateway))));
+        let engine = RwSignal::new(None::<Engine>);
+        let result = Memo::new(move |_| engine.get().map(|e| answers.with(e.evaluate)));
         AppState {
             answers,
+            checked,
+            engine,
+            engine_error: RwSignal::new(None),
             result,
             ticked: RwSignal::new(ticked),
             ticket: RwSignal::new(TicketInfo::default()),
@@ -56,13 +75,42 @@ impl AppState {
     /// The engine's message for one answer field. For list fields (`endpoints.admin`) the message
     /// of the first bad entry, prefixed with its line number.
     pub fn error(&self, field: &'static str) -> Signal<Option<String>> {
-        let result = self.result;
+        let checked = self.checked;
         Signal::derive(move || {
-            result.with(|r| {
+            checked.with(|r| {
                 let errors = r.as_ref().err()?;
                 errors.iter().find_map(|e| field_message(e, field))
             })
         })
+    }
+
+    /// The engine, loaded first if this is the first need of it. Loading twice at once is
+    /// harmless: the split module is fetched once.
+    pub async fn engine(self) -> Result<Engine, &'static str> {
+        if let Some(engine) = self.engine.get_untracked() {
+            return Ok(engine);
+        }
+        self.engine_error.set(None);
+        match crate::engine::load().await {
+            Ok(engine) => {
+                self.engine.set(Some(engine));
+                Ok(engine)
+            }
+            Err(LoadError) => {
+                let message = "The checklist's part of the app could not be downloaded. Check the connection and try again; your answers are kept.";
+                self.engine_error.set(Some(message));
+                Err(message)
+            }
+        }
+    }
+
+    /// Starts loading the engine for views that follow `engine`, `engine_error` or `result`.
+    pub fn want_engine(self) {
+        if self.engine.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                let _ = self.engine().await;
+            });
+        }
     }
 
     /// The ticket fields with the flows to leave out, as the engine takes them.

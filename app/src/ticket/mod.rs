@@ -17,7 +17,7 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
         let format = format.get();
         state.answers.with(|answers| {
             state.result.with(|r| {
-                let ticket = ticket::build(r.as_ref().ok()?, answers, &info);
+                let ticket = ticket::build(r.as_ref()?.as_ref().ok()?, answers, &info);
                 Some(format.render(&ticket, &catalog.saas_ips))
             })
         })

@@ -14,7 +14,7 @@ pub fn TopologyView(state: AppState) -> impl IntoView {
         let live = state.live.with(crate::live::verdicts::by_flow);
         state
             .result
-            .with(|r| r.as_ref().ok().map(|c| layout(c, &ticked, &live)))
+            .with(|r| r.as_ref()?.as_ref().ok().map(|c| layout(c, &ticked, &live)))
     });
     move || picture.get().map(|l| view! { <Picture layout=l /> })
 }
