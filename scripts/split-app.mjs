@@ -106,7 +106,8 @@ try {
     htmlPath,
   );
   writeFileSync(htmlPath, html);
-  console.log(`split-app: ${wasmFile} loads first; ${chunks.length} part(s) on demand`);
+  // Trunk's own wasm-opt warned about a "linking section": that was the unsplit module, now replaced.
+  console.log(`split-app: ${wasmFile} loads first, ${chunks.length} part(s) on demand (replacing Trunk's unsplit module)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
