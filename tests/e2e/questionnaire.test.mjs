@@ -71,6 +71,8 @@ async function assertChecklistMatches(page, answers) {
 async function step(page, label) {
   await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button', { name: new RegExp(`\\d+\\. ${label}$`) }).click();
   await page.locator(`section[aria-label="Step: ${label}"]`).waitFor();
+  // The checklist and ticket steps show once the engine's module has loaded.
+  await page.locator('#engine-loading').waitFor({ state: 'detached' });
 }
 
 async function fresh(page) {
