@@ -58,56 +58,54 @@ const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version
 const artifact = join(metadata.target_directory, 'wasm32-unknown-unknown', profile, `${crate}.wasm`);
 
 const work = mkdtempSync(join(tmpdir(), 'portcheck-split-'));
-try {
-  const stem = jsFile.replace(/\.js$/, '');
-  const parts = join(work, 'parts');
-  const bound = join(work, 'bound');
-  run('wasm-split-cli', [artifact, parts, '--out-name', stem]);
-  // The part imports the main module's function table, which wasm-bindgen keeps exported
-  // only when asked.
-  run('wasm-bindgen', ['--target=web', `--out-dir=${bound}`, `--out-name=${stem}`, '--no-typescript', '--keep-lld-exports', join(parts, `${stem}.wasm`)]);
-  // -Oz as index.html's data-wasm-opt asks of Trunk.
-  run('wasm-opt', ['-Oz', join(bound, `${stem}_bg.wasm`), '-o', join(staging, wasmFile)]);
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-  let loader = readFileSync(join(parts, '__wasm_split.js'), 'utf8');
-  const chunks = readdirSync(parts).filter((f) => f.endsWith('.wasm') && f !== `${stem}.wasm`);
-  if (chunks.length === 0) fail('wasm-split-cli found the placeholder import but made no chunk');
-  for (const chunk of chunks) {
-    const optimised = join(work, chunk);
-    run('wasm-opt', ['-Oz', join(parts, chunk), '-o', optimised]);
-    const bytes = readFileSync(optimised);
-    const name = contentName(chunk.replace(/\.wasm$/, ''), bytes, 'wasm');
-    copyFileSync(optimised, join(staging, name));
-    loader = replaceOnce(loader, `"./${chunk}"`, `"./${name}"`, 'the split loader');
-  }
-  const loaderFile = contentName('__wasm_split', loader, 'js');
-  writeFileSync(join(staging, loaderFile), loader);
-  const js = replaceOnce(
-    readFileSync(join(bound, `${stem}.js`), 'utf8'),
-    'from "./__wasm_split.js"',
-    `from "./${loaderFile}"`,
-    'the wasm-bindgen module',
-  );
-  writeFileSync(join(staging, jsFile), js);
+const stem = jsFile.replace(/\.js$/, '');
+const parts = join(work, 'parts');
+const bound = join(work, 'bound');
+run('wasm-split-cli', [artifact, parts, '--out-name', stem]);
+// The part imports the main module's function table, which wasm-bindgen keeps exported
+// only when asked.
+run('wasm-bindgen', ['--target=web', `--out-dir=${bound}`, `--out-name=${stem}`, '--no-typescript', '--keep-lld-exports', join(parts, `${stem}.wasm`)]);
+// -Oz as index.html's data-wasm-opt asks of Trunk.
+run('wasm-opt', ['-Oz', join(bound, `${stem}_bg.wasm`), '-o', join(staging, wasmFile)]);
 
-  // Trunk's integrity hashes were computed from the files just replaced.
-  const integrity = (file) =>
-    `sha384-${digest(readFileSync(join(staging, file)), 'sha384').toString('base64')}`;
-  for (const file of [jsFile, wasmFile]) {
-    const pinned = new RegExp(`(href="/${file.replaceAll('.', '\\.')}"[^>]*integrity=")[^"]+"`);
-    if (!pinned.test(html)) fail(`${htmlPath} has no integrity hash for ${file}`);
-    html = html.replace(pinned, `$1${integrity(file)}"`);
-  }
-  // The loader is imported by the main module: preloading it saves a round trip.
-  html = replaceOnce(
-    html,
-    '</head>',
-    `<link rel="modulepreload" href="/${loaderFile}" crossorigin="anonymous" integrity="${integrity(loaderFile)}"></head>`,
-    htmlPath,
-  );
-  writeFileSync(htmlPath, html);
-  // Trunk's own wasm-opt warned about a "linking section": that was the unsplit module, now replaced.
-  console.log(`split-app: ${wasmFile} loads first, ${chunks.length} part(s) on demand (replacing Trunk's unsplit module)`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
+let loader = readFileSync(join(parts, '__wasm_split.js'), 'utf8');
+const chunks = readdirSync(parts).filter((f) => f.endsWith('.wasm') && f !== `${stem}.wasm`);
+if (chunks.length === 0) fail('wasm-split-cli found the placeholder import but made no chunk');
+for (const chunk of chunks) {
+  const optimised = join(work, chunk);
+  run('wasm-opt', ['-Oz', join(parts, chunk), '-o', optimised]);
+  const bytes = readFileSync(optimised);
+  const name = contentName(chunk.replace(/\.wasm$/, ''), bytes, 'wasm');
+  copyFileSync(optimised, join(staging, name));
+  loader = replaceOnce(loader, `"./${chunk}"`, `"./${name}"`, 'the split loader');
 }
+const loaderFile = contentName('__wasm_split', loader, 'js');
+writeFileSync(join(staging, loaderFile), loader);
+const js = replaceOnce(
+  readFileSync(join(bound, `${stem}.js`), 'utf8'),
+  'from "./__wasm_split.js"',
+  `from "./${loaderFile}"`,
+  'the wasm-bindgen module',
+);
+writeFileSync(join(staging, jsFile), js);
+
+// Trunk's integrity hashes were computed from the files just replaced.
+const integrity = (file) =>
+  `sha384-${digest(readFileSync(join(staging, file)), 'sha384').toString('base64')}`;
+for (const file of [jsFile, wasmFile]) {
+  const pinned = new RegExp(`(href="/${file.replaceAll('.', '\\.')}"[^>]*integrity=")[^"]+"`);
+  if (!pinned.test(html)) fail(`${htmlPath} has no integrity hash for ${file}`);
+  html = html.replace(pinned, `$1${integrity(file)}"`);
+}
+// The loader is imported by the main module: preloading it saves a round trip.
+html = replaceOnce(
+  html,
+  '</head>',
+  `<link rel="modulepreload" href="/${loaderFile}" crossorigin="anonymous" integrity="${integrity(loaderFile)}"></head>`,
+  htmlPath,
+);
+writeFileSync(htmlPath, html);
+// Trunk's own wasm-opt warned about a "linking section": that was the unsplit module, now replaced.
+console.log(`split-app: ${wasmFile} loads first, ${chunks.length} part(s) on demand (replacing Trunk's unsplit module)`);
