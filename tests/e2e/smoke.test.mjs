@@ -1,6 +1,6 @@
 // Smoke test of the built app: it must render from wasm and react to a click.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { artifacts, consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
 
@@ -83,4 +83,16 @@ test('the engine is fetched only when a checklist is wanted, and a failed fetch 
   } finally {
     await context.close();
   }
+});
+
+test('the rule base travels in the part fetched on demand, not in the first module', () => {
+  const dist = new URL('../../dist/', import.meta.url);
+  const first = readFileSync(new URL('index.html', dist), 'utf8').match(/module_or_path: '\/([^']+\.wasm)'/)[1];
+  const parts = readdirSync(dist).filter((f) => /^split_.*\.wasm$/.test(f));
+  assert.equal(parts.length, 1, `one part: ${parts}`);
+  // A finding's text is embedded verbatim with the rule base (rules/src/catalog.rs).
+  const findings = JSON.parse(readFileSync(new URL('../../rules/data/findings.json', import.meta.url), 'utf8'));
+  const text = findings[0].text;
+  assert.ok(readFileSync(new URL(parts[0], dist)).includes(text), 'the part holds the rule base');
+  assert.ok(!readFileSync(new URL(first, dist)).includes(text), 'the first module does not');
 });
