@@ -58,7 +58,8 @@ if (split) {
     fail(`${loaderFile} fetches its wasm parts in a way this script does not know; update scripts/offline-bundle.mjs`);
   }
   const names = [...loader.matchAll(/^export const (\w+) =/gm)].map((m) => m[1]);
-  js = js.replace(line, `${unexport(loader)}\nconst ${alias} = { ${names.join(', ')} };`);
+  // A function, so that no `$` in the loader's code is read as a replacement pattern.
+  js = js.replace(line, () => `${unexport(loader)}\nconst ${alias} = { ${names.join(', ')} };`);
 }
 js = unexport(js);
 if (/^\s*(import|export)\b|\bimport\s*\(/m.test(js)) {
