@@ -371,14 +371,7 @@ fn no_cors_or_private_network_headers_are_ever_sent() {
 #[test]
 fn served_pages_run_only_their_own_scripts_and_cannot_be_framed() {
     let probe = probe("csp", &[]);
-    let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
-    let request = format!(
-        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-        probe.port
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let response = probe.get("/", &format!("127.0.0.1:{}", probe.port));
     let policy = response
         .lines()
         .find_map(|l| l.strip_prefix("content-security-policy: "))
