@@ -1,4 +1,4 @@
-use crate::engine::Engine;
+use crate::engine::{Engine, Status};
 use crate::questionnaire::*;
 use crate::state::{self, AppState};
 use crate::toolbar::Toolbar;
@@ -173,9 +173,9 @@ fn StepBody(state: AppState, step: RwSignal<Step>) -> impl IntoView {
 
 /// A step drawn by the engine's half of the app, once that has loaded.
 fn engine_step(state: AppState, view_of: fn(&Engine) -> fn(AppState) -> AnyView) -> AnyView {
-    match (state.engine.get(), state.engine_error.get()) {
-        (Some(engine), _) => view_of(&engine)(state),
-        (None, Some(problem)) => view! {
+    match state.engine.get() {
+        Status::Ready(engine) => view_of(&engine)(state),
+        Status::Failed(problem) => view! {
             <div id="engine-failed" role="alert" class="space-y-2 rounded-lg border border-red-600 p-4">
                 <p>{problem}</p>
                 <button
@@ -187,7 +187,7 @@ fn engine_step(state: AppState, view_of: fn(&Engine) -> fn(AppState) -> AnyView)
             </div>
         }
         .into_any(),
-        (None, None) => view! {
+        Status::Pending => view! {
             <p id="engine-loading" role="status" class="text-sm">"Loading the checklist…"</p>
         }
         .into_any(),

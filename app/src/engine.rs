@@ -23,6 +23,16 @@ pub struct Engine {
     pub ticket_step: fn(AppState) -> AnyView,
 }
 
+/// Where the engine stands in this page.
+#[derive(Clone, Copy)]
+pub enum Status {
+    /// Not asked for yet, or on its way.
+    Pending,
+    /// The last attempt failed, with what to tell the user; asking again retries.
+    Failed(&'static str),
+    Ready(Engine),
+}
+
 /// The split module could not be fetched or instantiated (offline, a deploy mid-session).
 /// Nothing is cached on failure, so asking again retries.
 pub struct LoadError;

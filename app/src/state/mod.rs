@@ -10,7 +10,7 @@ pub use storage::{
     clear_fragment, forget, load_saved, load_ticket, read_link, save, share_url, Restored,
 };
 
-use crate::engine::{Engine, LoadError};
+use crate::engine::{Engine, LoadError, Status};
 use crate::live::Phase;
 use leptos::prelude::*;
 use rules::context::Context;
@@ -26,10 +26,8 @@ pub struct AppState {
     pub answers: RwSignal<Answers>,
     /// Every field's error, or the era and gateway the answers imply: what the questions need.
     pub checked: Memo<Result<(Era, Gateway), Vec<FieldError>>>,
-    /// The loaded half of the app; `None` until something first needs it.
-    pub engine: RwSignal<Option<Engine>>,
-    /// Why the engine did not load, until it is asked for again.
-    pub engine_error: RwSignal<Option<&'static str>>,
+    /// The loaded half of the app, once something has needed it.
+    pub engine: RwSignal<Status>,
     /// The checklist, or the errors that block it; `None` while the engine is not loaded.
     pub result: Memo<Option<Result<Checklist, Vec<FieldError>>>>,
     /// Flow ids the user marked as already open.
@@ -54,13 +52,15 @@ impl AppState {
         let answers = RwSignal::new(answers);
         let checked =
             Memo::new(move |_| answers.with(|a| Context::new(a).map(|cx| (cx.era, cx.gateway))));
-        let engine = RwSignal::new(None::<Engine>);
-        let result = Memo::new(move |_| engine.get().map(|e| answers.with(e.evaluate)));
+        let engine = RwSignal::new(Status::Pending);
+        let result = Memo::new(move |_| match engine.get() {
+            Status::Ready(e) => Some(answers.with(e.evaluate)),
+            Status::Pending | Status::Failed(_) => None,
+        });
         AppState {
             answers,
             checked,
             engine,
-            engine_error: RwSignal::new(None),
             result,
             ticked: RwSignal::new(ticked),
             ticket: RwSignal::new(TicketInfo::default()),
@@ -87,26 +87,26 @@ impl AppState {
     /// The engine, loaded first if this is the first need of it. Loading twice at once is
     /// harmless: the split module is fetched once.
     pub async fn engine(self) -> Result<Engine, &'static str> {
-        if let Some(engine) = self.engine.get_untracked() {
+        if let Status::Ready(engine) = self.engine.get_untracked() {
             return Ok(engine);
         }
-        self.engine_error.set(None);
+        self.engine.set(Status::Pending);
         match crate::engine::load().await {
             Ok(engine) => {
-                self.engine.set(Some(engine));
+                self.engine.set(Status::Ready(engine));
                 Ok(engine)
             }
             Err(LoadError) => {
                 let message = "The checklist's part of the app could not be downloaded. Check the connection and try again; your answers are kept.";
-                self.engine_error.set(Some(message));
+                self.engine.set(Status::Failed(message));
                 Err(message)
             }
         }
     }
 
-    /// Starts loading the engine for views that follow `engine`, `engine_error` or `result`.
+    /// Starts loading the engine for views that follow `engine` or `result`.
     pub fn want_engine(self) {
-        if self.engine.get_untracked().is_none() {
+        if !matches!(self.engine.get_untracked(), Status::Ready(_)) {
             leptos::task::spawn_local(async move {
                 let _ = self.engine().await;
             });
