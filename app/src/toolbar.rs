@@ -25,15 +25,18 @@ pub fn Toolbar(
                 Ok(engine) => engine,
                 Err(problem) => return notice.set(Some(problem.into())),
             };
-            let checklist = state.answers.with_untracked(engine.evaluate);
-            match checklist {
-                Ok(checklist) => {
-                    let text = (engine.markdown)(&checklist);
+            // The engine is ready, so the state's result is the checklist (or its errors).
+            let markdown = state.result.with_untracked(|r| match r {
+                Some(Ok(checklist)) => Some((engine.markdown)(checklist)),
+                _ => None,
+            });
+            match markdown {
+                Some(text) => {
                     if let Err(e) = download_text("palette-checklist.md", "text/markdown", &text) {
                         notice.set(Some(format!("The download failed: {e}")));
                     }
                 }
-                Err(_) => notice.set(Some(
+                None => notice.set(Some(
                     "Fix the answers marked in red first: there is no checklist to download yet."
                         .into(),
                 )),
