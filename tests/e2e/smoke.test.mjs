@@ -70,15 +70,18 @@ test('the engine is fetched only when a checklist is wanted, and a failed fetch 
     assert.deepEqual(fetched, [], 'the first question needs no engine');
 
     await page.route(part, (route) => route.abort('internetdisconnected'));
+    await page.click('#download-checklist');
+    await page.locator('#notice', { hasText: 'could not be downloaded' }).waitFor();
+    assert.equal(fetched.length, 1, 'the download asked for the engine');
     await page.click('#see-checklist');
     const failure = page.getByRole('alert').filter({ hasText: 'could not be downloaded' });
     await failure.waitFor();
-    assert.equal(fetched.length, 1, 'the checklist asked for the engine');
+    assert.equal(fetched.length, 2, 'the checklist asked for it again');
 
     await page.unroute(part);
     await failure.getByRole('button', { name: 'Try again' }).click();
     await page.locator('#checklist-title').waitFor();
-    assert.equal(fetched.length, 2, 'the retry fetched it again');
+    assert.equal(fetched.length, 3, 'the retry fetched it again');
     assert.ok(await page.locator('[data-flow-id="admin-palette-ui"]').count(), 'the checklist has its flows');
   } finally {
     await context.close();

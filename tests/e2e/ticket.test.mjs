@@ -84,3 +84,26 @@ test('ticket fields survive a reload', async () => {
   await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button', { name: /Ticket$/ }).click();
   assert.equal(await page.inputValue('#ticket-team'), 'Platform Engineering');
 });
+
+test('the toolbar downloads the checklist as the CLI writes it, fetching the engine first', async () => {
+  const context = await session.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  try {
+    await page.goto(probe.url);
+    await page.evaluate((answers) => localStorage.setItem('palette-portcheck.answers.v1', answers),
+      readFileSync(answersFile, 'utf8'));
+    await page.reload();
+    // Saved answers open on the first question, where the engine has not been fetched.
+    await page.getByRole('group', { name: 'How is Palette deployed?' }).waitFor();
+    const parts = () => page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((e) => /\/split_[^/]+\.wasm$/.test(e.name)).length);
+    assert.equal(await parts(), 0, 'no engine yet');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-checklist')]);
+    assert.equal(download.suggestedFilename(), 'palette-checklist.md');
+    const expected = execFileSync(bin, ['checklist', '--answers', answersFile, '--format', 'markdown'], { encoding: 'utf8' });
+    assert.equal(readFileSync(await download.path(), 'utf8'), expected);
+    assert.equal(await parts(), 1, 'the download fetched the engine');
+  } finally {
+    await context.close();
+  }
+});
