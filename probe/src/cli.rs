@@ -178,21 +178,34 @@ fn parse_role(text: &str) -> Result<rules::Role, String> {
 
 const TICKET_EXAMPLES: &str = "\
 Formats: markdown, text, jira, csv, json (the change request); iptables, nftables, aws-cli,
-terraform, azure, gcp, network-policy (rules to paste). Where a syntax needs addresses and a
-destination is a DNS name, the output says so beside the rule; *.spectrocloud.com names use
-Palette SaaS's documented addresses.
+terraform, azure, gcp, network-policy (rules by address); squid (a proxy allowlist by name).
+
+Every requested flow is a rule or a comment that names it. Rules open required flows; optional
+ones only with --include optional; flows older Palette versions used are listed for removal.
+A flow through the outbound proxy is opened from the proxy, not from its source (the source's
+rule to the proxy is its own flow); the squid format is the proxy's allowlist by name.
+Addresses you have not given and DNS names become lists to fill in at the top of the file
+(nothing is resolved for you); *.spectrocloud.com names use Palette SaaS's documented addresses.
+
+iptables is a script that replaces only its own chain and jumps to it once (sh FILE --test
+checks it); nftables defines a chain and sets in your firewall's table (inet filter); both
+give the same ruleset when applied twice.
 
 Exit status: 0 written; 2 invalid answers or ticket info (errors on stderr).
 
 Examples:
   portcheck ticket --answers answers.json --format markdown > ticket.md
   portcheck ticket --answers answers.json --info ticket-info.json --format csv > rules.csv
-  portcheck ticket --answers answers.json --format nftables > palette.nft && nft -c -f palette.nft
+  portcheck ticket --answers answers.json --format iptables --mode host > palette.sh && sh palette.sh --test
+  portcheck ticket --answers answers.json --format nftables --include optional > palette.nft && nft -c -f palette.nft
+  portcheck ticket --answers answers.json --format squid > /etc/squid/conf.d/palette.conf
 
 ticket-info.json holds what only you know (all optional):
   {\"title\": \"...\", \"requester\": \"...\", \"team\": \"...\", \"contact\": \"...\",
    \"change-window\": \"...\", \"review-date\": \"...\", \"risk-notes\": \"...\",
-   \"rollback\": \"...\", \"already-open\": [\"flow-id\", ...]}";
+   \"rollback\": \"...\", \"already-open\": [\"flow-id\", ...],
+   \"include-optional\": false, \"firewall-mode\": \"router\" | \"host\"}
+--include and --mode override the last two.";
 
 #[derive(Debug, Args)]
 pub struct TicketArgs {
@@ -207,6 +220,25 @@ pub struct TicketArgs {
     /// Ticket fields only you know: title, requester, change window... (JSON).
     #[arg(long, value_name = "FILE")]
     pub info: Option<PathBuf>,
+
+    /// Also open the optional flows (`optional`); by default they are listed, not opened.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub include: Option<IncludeLevel>,
+
+    /// Where the iptables and nftables rules take effect: `router` (forwarded traffic, the
+    /// default) or `host` (the node's own traffic).
+    #[arg(long, value_parser = parse_mode, value_name = "MODE")]
+    pub mode: Option<rules::ticket::FirewallMode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IncludeLevel {
+    /// Required and optional flows.
+    Optional,
+}
+
+fn parse_mode(text: &str) -> Result<rules::ticket::FirewallMode, String> {
+    text.parse()
 }
 
 fn parse_format(text: &str) -> Result<rules::ticket::Format, String> {

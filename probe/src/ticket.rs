@@ -2,12 +2,12 @@
 
 use crate::answers_file;
 use crate::checklist::load;
-use crate::cli::TicketArgs;
+use crate::cli::{IncludeLevel, TicketArgs};
 use rules::ticket::{self, TicketInfo};
 use std::process::ExitCode;
 
 pub fn run(args: TicketArgs) -> ExitCode {
-    let info: TicketInfo = match &args.info {
+    let mut info: TicketInfo = match &args.info {
         Some(path) => match answers_file::read_json(path, "ticket info file") {
             Ok(info) => info,
             Err(message) => {
@@ -17,6 +17,12 @@ pub fn run(args: TicketArgs) -> ExitCode {
         },
         None => TicketInfo::default(),
     };
+    if args.include == Some(IncludeLevel::Optional) {
+        info.include_optional = true;
+    }
+    if let Some(mode) = args.mode {
+        info.firewall_mode = mode;
+    }
     let (answers, checklist) = match load(&args.answers) {
         Ok(loaded) => loaded,
         Err(code) => return code,

@@ -116,7 +116,7 @@ fn checklist_json_is_the_documented_shape() {
     );
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     assert_eq!(json["era"], "grpc");
     let flow = json["flows"]
         .as_array()
@@ -127,7 +127,18 @@ fn checklist_json_is_the_documented_shape() {
     assert_eq!(flow["ports"], serde_json::json!(["8443"]));
     assert_eq!(
         flow["to"]["hosts"],
-        serde_json::json!(["airgap.corp.internal"])
+        serde_json::json!([{"kind": "name", "value": "airgap.corp.internal"}])
+    );
+    let workload = json["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "workload-palette-api")
+        .expect("workload flow");
+    assert_eq!(
+        workload["from"]["hosts"],
+        serde_json::json!([{"kind": "placeholder", "value": "Workload cluster nodes"}]),
+        "an address not given yet is a kind of end, not a spelling"
     );
     assert!(!flow["sources"].as_array().unwrap().is_empty());
     assert!(!flow["reasons"].as_array().unwrap().is_empty());

@@ -1,10 +1,8 @@
 //! Findings computed from the flows rather than written as data: NO_PROXY advice, addresses
 //! still to fill in, versions newer than the rule base.
 
-use crate::answers::RegistrySource;
 use crate::checklist::{Finding, Flow, Severity, Side};
 use crate::context::Context;
-use crate::endpoint::parse_host;
 use crate::rule::{PortRange, Role};
 use crate::version::LATEST_DOCUMENTED;
 use std::sync::Arc;
@@ -18,14 +16,11 @@ fn proxied_source(role: Role) -> bool {
     )
 }
 
-/// Destinations on the user's own network, which should normally bypass an internet proxy.
+/// Destinations on the user's own network that should bypass an internet proxy: the user's
+/// side of a flow, except the proxy itself and services that never go through one.
 fn internal(cx: &Context, to: &Side) -> bool {
-    match to.role {
-        Role::Internet | Role::Proxy | Role::Dns | Role::Ntp | Role::Admin => false,
-        Role::Palette => cx.deployment.is_self_hosted(),
-        Role::Registry => cx.registry != RegistrySource::Public,
-        _ => true,
-    }
+    !matches!(to.role, Role::Proxy | Role::Dns | Role::Ntp | Role::Admin)
+        && !to.role.outside(cx.deployment, cx.registry)
 }
 
 /// Proxies carry HTTP and what tunnels through CONNECT; SSH, DNS or VXLAN never go through one.
@@ -49,14 +44,15 @@ pub(crate) fn goes_through_proxy(
     {
         return false;
     }
-    if to.placeholder {
+    if to.is_placeholder() {
         // Unknown addresses: assume internal ones will be exempted, as the advice says.
         return !internal(cx, to);
     }
     let port = ports.first().map_or(443, |p| p.first);
-    to.hosts.iter().any(|h| match parse_host(h) {
-        Ok(host) => !cx.no_proxy.bypasses(&host, port),
-        Err(_) => true,
+    // A wildcard stands for names NO_PROXY may or may not list: only the proxy reaches them all.
+    to.hosts.iter().any(|end| match end.host() {
+        Some(host) => !cx.no_proxy.bypasses(&host, port),
+        None => true,
     })
 }
 
@@ -81,11 +77,11 @@ fn no_proxy_missing(cx: &Context, flows: &[Flow]) -> Option<Finding> {
         if !internal(cx, &f.to) {
             continue;
         }
-        if f.to.placeholder {
+        if f.to.is_placeholder() {
             push_unique(&mut unknown, f.to.label.clone());
         } else if f.via_proxy {
             for h in &f.to.hosts {
-                push_unique(&mut missing, h.clone());
+                push_unique(&mut missing, h.to_string());
             }
         }
     }
@@ -122,9 +118,13 @@ fn no_proxy_skips_proxy(cx: &Context, flows: &[Flow]) -> Option<Finding> {
         .iter()
         .filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol))
     {
-        if !internal(cx, &f.to) && f.to.role != Role::Proxy && !f.to.placeholder && !f.via_proxy {
+        if !internal(cx, &f.to)
+            && f.to.role != Role::Proxy
+            && !f.to.is_placeholder()
+            && !f.via_proxy
+        {
             for h in &f.to.hosts {
-                push_unique(&mut direct, h.clone());
+                push_unique(&mut direct, h.to_string());
             }
         }
     }
@@ -145,7 +145,7 @@ fn no_proxy_skips_proxy(cx: &Context, flows: &[Flow]) -> Option<Finding> {
 fn placeholders(flows: &[Flow]) -> Option<Finding> {
     let mut roles: Vec<String> = Vec::new();
     for side in flows.iter().flat_map(|f| [&f.from, &f.to]) {
-        if side.placeholder {
+        if side.is_placeholder() {
             push_unique(&mut roles, side.label.clone());
         }
     }

@@ -42,7 +42,8 @@ pub struct Catalog {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SaasIps {
-    pub addresses: Vec<String>,
+    #[serde(with = "crate::end::text_list")]
+    pub addresses: Vec<crate::End>,
     /// The domain whose names these addresses serve.
     pub applies_to: String,
     pub sources: Vec<SourceRef>,

@@ -2,13 +2,15 @@
 //! `rules/CHECKLIST.md`; the app, tickets and the probe plan all read it.
 
 use crate::context::Gateway;
+use crate::end::End;
 use crate::rule::{Decision, Level, PortRange, Role, Transport};
 use crate::version::Era;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// Checklist JSON schema version.
-pub const CHECKLIST_SCHEMA: u32 = 1;
+/// Checklist JSON schema version. 2: a side's `hosts` are typed ends (`{"kind", "value"}`)
+/// and its `placeholder` flag is a kind of end.
+pub const CHECKLIST_SCHEMA: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -17,6 +19,9 @@ pub struct Checklist {
     pub palette_version: String,
     pub era: Era,
     pub gateway: Gateway,
+    /// The outbound proxy: flows marked `via-proxy` reach their destination from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyHop>,
     pub flows: Vec<Flow>,
     pub findings: Vec<Finding>,
 }
@@ -70,20 +75,33 @@ impl Flow {
     }
 }
 
+/// The outbound proxy as a firewall sees it: the address agents connect to, and the host that
+/// opens the connections they ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ProxyHop {
+    pub host: End,
+    pub port: u16,
+}
+
 /// One end of a flow: the role, and the user's addresses for it or a named placeholder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Side {
     pub role: Role,
     pub label: String,
-    pub hosts: Vec<String>,
-    /// `hosts` holds a placeholder because the user has not given these addresses yet.
-    pub placeholder: bool,
+    pub hosts: Vec<End>,
 }
 
 impl Side {
     pub fn hosts_text(&self) -> String {
-        self.hosts.join(", ")
+        let hosts: Vec<String> = self.hosts.iter().map(End::to_string).collect();
+        hosts.join(", ")
+    }
+
+    /// The user has not given these addresses yet.
+    pub fn is_placeholder(&self) -> bool {
+        self.hosts.iter().any(End::is_placeholder)
     }
 }
 

@@ -3,9 +3,10 @@
 use crate::advice;
 use crate::answers::{Answers, DeploymentModel};
 use crate::catalog::{catalog, Catalog};
-use crate::checklist::{Checklist, Finding, Flow, Side, CHECKLIST_SCHEMA};
+use crate::checklist::{Checklist, Finding, Flow, ProxyHop, Side, CHECKLIST_SCHEMA};
 use crate::condition::Condition;
 use crate::context::{Context, FieldError};
+use crate::end::End;
 use crate::endpoint::Endpoint;
 use crate::rule::{Level, PortRange, Role, Rule};
 
@@ -53,6 +54,13 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
         palette_version: cx.version.to_string(),
         era: cx.era,
         gateway: cx.gateway,
+        proxy: cx.proxy_endpoint.as_ref().and_then(|e| {
+            Some(ProxyHop {
+                host: End::from(e.host.clone()),
+                // The questionnaire refuses a proxy URL without a port.
+                port: e.port?,
+            })
+        }),
         flows,
         findings,
     }
@@ -65,7 +73,7 @@ fn applies(when: Option<&Condition>, cx: &Context) -> Option<Vec<String>> {
 
 fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> Flow {
     // Connections Palette SaaS opens come from its documented addresses.
-    let (from_saas, to_saas): (&[String], &[String]) = if rule.from == Role::Palette {
+    let (from_saas, to_saas): (&[End], &[End]) = if rule.from == Role::Palette {
         (&catalog.saas_ips.addresses, &rule.saas_hosts)
     } else {
         (&[], &rule.saas_hosts)
@@ -125,29 +133,28 @@ pub(crate) fn role_endpoints(cx: &Context, role: Role) -> Vec<&Endpoint> {
     }
 }
 
-fn side(cx: &Context, role: Role, fixed: &[String], saas: &[String]) -> Side {
-    let given: Vec<String> = role_endpoints(cx, role)
+fn side(cx: &Context, role: Role, fixed: &[End], saas: &[End]) -> Side {
+    let given: Vec<End> = role_endpoints(cx, role)
         .into_iter()
-        .map(|e| e.host.to_string())
+        .map(|e| End::from(e.host.clone()))
         .collect();
-    let (hosts, placeholder) = if !fixed.is_empty() {
-        (fixed.to_vec(), false)
+    let hosts = if !fixed.is_empty() {
+        fixed.to_vec()
     } else if !given.is_empty() {
-        (dedup(given), false)
+        dedup(given)
     } else if !saas.is_empty() && cx.deployment == DeploymentModel::MultiTenantSaas {
-        (saas.to_vec(), false)
+        saas.to_vec()
     } else {
-        (vec![format!("<{}>", role.label())], true)
+        vec![End::Placeholder(role.label().to_owned())]
     };
     Side {
         role,
         label: role.label().to_owned(),
         hosts,
-        placeholder,
     }
 }
 
-fn dedup(mut hosts: Vec<String>) -> Vec<String> {
+fn dedup(mut hosts: Vec<End>) -> Vec<End> {
     let mut seen = std::collections::HashSet::new();
     hosts.retain(|h| seen.insert(h.clone()));
     hosts

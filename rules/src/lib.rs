@@ -13,6 +13,7 @@ mod catalog;
 pub mod checklist;
 pub mod condition;
 pub mod context;
+pub mod end;
 pub mod endpoint;
 mod engine;
 mod firewall;
@@ -30,7 +31,8 @@ pub mod version;
 
 pub use answers::{Answers, DeploymentModel, Infrastructure};
 pub use catalog::{catalog, Catalog, CatalogError, SaasIps};
-pub use checklist::{Checklist, Finding, Flow, Severity, Side, Source};
+pub use checklist::{Checklist, Finding, Flow, ProxyHop, Severity, Side, Source};
 pub use context::{FieldError, Gateway};
+pub use end::End;
 pub use engine::evaluate;
 pub use rule::{Level, Role, Rule, Transport};

@@ -5,6 +5,7 @@
 
 use crate::answers::{Answers, ProxyKind};
 use crate::checklist::{Checklist, Flow};
+use crate::end::End;
 use crate::endpoint::{parse_host, Host};
 use crate::rule::{Role, Transport};
 use serde::{Deserialize, Serialize};
@@ -234,7 +235,7 @@ pub fn plan(checklist: &Checklist, answers: &Answers, from: Role) -> Plan {
                         port,
                         kind: kind(flow),
                         via_proxy: flow.via_proxy,
-                        public: flow.to.role.outside(answers),
+                        public: flow.to.role.outside(answers.deployment, answers.registry),
                         purpose: flow.purpose.clone(),
                     });
                 }
@@ -292,7 +293,7 @@ fn targets(flow: &Flow) -> Result<Vec<(String, u16)>, String> {
             flow.transport.as_str().to_uppercase()
         ));
     }
-    if flow.to.placeholder {
+    if flow.to.is_placeholder() {
         return Err(format!("no addresses entered for {}", flow.to.label));
     }
     let ports: Vec<u16> = flow
@@ -306,17 +307,13 @@ fn targets(flow: &Flow) -> Result<Vec<(String, u16)>, String> {
     }
     let mut out = Vec::new();
     let mut unusable = Vec::new();
-    for host in &flow.to.hosts {
-        match parse_host(host) {
-            Ok(Host::Name(name)) => out.extend(ports.iter().map(|p| (name.clone(), *p))),
-            Ok(Host::Ip(ip)) => out.extend(ports.iter().map(|p| (ip.to_string(), *p))),
-            Ok(Host::Net(IpAddr::V4(ip), 32)) => {
-                out.extend(ports.iter().map(|p| (ip.to_string(), *p)))
-            }
-            Ok(Host::Net(IpAddr::V6(ip), 128)) => {
-                out.extend(ports.iter().map(|p| (ip.to_string(), *p)))
-            }
-            _ => unusable.push(host.clone()),
+    for end in &flow.to.hosts {
+        match end {
+            End::Name(name) => out.extend(ports.iter().map(|p| (name.clone(), *p))),
+            End::Ip(ip) => out.extend(ports.iter().map(|p| (ip.to_string(), *p))),
+            End::Net(IpAddr::V4(ip), 32) => out.extend(ports.iter().map(|p| (ip.to_string(), *p))),
+            End::Net(IpAddr::V6(ip), 128) => out.extend(ports.iter().map(|p| (ip.to_string(), *p))),
+            _ => unusable.push(end.to_string()),
         }
     }
     if out.is_empty() {

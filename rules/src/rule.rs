@@ -19,12 +19,20 @@ pub struct Rule {
     pub to: Role,
     /// Fixed, documented destination names (e.g. the SaaS domains). When absent, the user's
     /// endpoints for `to` (or a placeholder) are the destination.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hosts: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::end::text_list"
+    )]
+    pub hosts: Vec<crate::End>,
     /// The documented multi-tenant SaaS names for `to`, used for multi-tenant SaaS when the user
     /// has not named the endpoint themselves.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub saas_hosts: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "crate::end::text_list"
+    )]
+    pub saas_hosts: Vec<crate::End>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortRange>,
     /// Use the port written in the user's endpoint for `to` instead of `ports`, when there is one
@@ -160,12 +168,18 @@ impl Role {
 
 impl Role {
     /// Whether this end of a flow lies outside the user's networks: Palette SaaS, public
-    /// registries, the internet.
-    pub fn outside(self, answers: &crate::Answers) -> bool {
+    /// registries, the internet. The one definition of "whose side": the ticket's direction,
+    /// every firewall format's egress and ingress, the live-check plan and the NO_PROXY advice
+    /// all follow it.
+    pub fn outside(
+        self,
+        deployment: crate::answers::DeploymentModel,
+        registry: crate::answers::RegistrySource,
+    ) -> bool {
         match self {
             Role::Internet => true,
-            Role::Palette => !answers.deployment.is_self_hosted(),
-            Role::Registry => answers.registry == crate::answers::RegistrySource::Public,
+            Role::Palette => !deployment.is_self_hosted(),
+            Role::Registry => registry == crate::answers::RegistrySource::Public,
             _ => false,
         }
     }

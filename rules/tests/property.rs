@@ -123,3 +123,69 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
     }
 }
+
+/// Whether `text` names the flow `id` as a whole word (not as part of a longer id).
+fn names(text: &str, id: &str) -> bool {
+    let edge =
+        |c: Option<char>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    text.match_indices(id).any(|(at, _)| {
+        edge(text[..at].chars().next_back()) && edge(text[at + id.len()..].chars().next())
+    })
+}
+
+/// For every answer set the questionnaire can produce, optional flows requested or not, and every
+/// output format: each flow of the checklist is a rule of the output or a note that names it.
+#[test]
+fn every_format_names_every_flow_for_the_whole_answer_space() {
+    use portcheck_rules::ticket::{build, FirewallMode, Format, TicketInfo};
+    let saas = &portcheck_rules::catalog().unwrap().saas_ips;
+    let mut checked = 0;
+    // Many answer sets give the same checklist (and so the same outputs): each is checked once.
+    let mut seen = HashSet::new();
+    for answers in portcheck_rules::space::discrete_answer_space() {
+        let Ok(checklist) = evaluate(&answers) else {
+            continue;
+        };
+        let key = (
+            checklist
+                .flows
+                .iter()
+                .map(|f| (f.id.clone(), f.level, f.via_proxy))
+                .collect::<Vec<_>>(),
+            checklist.proxy.is_some(),
+            answers.deployment,
+            answers.registry,
+        );
+        if !seen.insert(key) {
+            continue;
+        }
+        for (include_optional, firewall_mode) in
+            [(false, FirewallMode::Router), (true, FirewallMode::Host)]
+        {
+            let info = TicketInfo {
+                include_optional,
+                firewall_mode,
+                ..TicketInfo::default()
+            };
+            let ticket = build(&checklist, &answers, &info);
+            for format in Format::ALL {
+                let mut out = format.render(&ticket, saas);
+                if format == Format::Jira {
+                    // Jira markup escapes the hyphens of ids.
+                    out = out.replace("\\-", "-");
+                }
+                for flow in &checklist.flows {
+                    assert!(
+                        names(&out, &flow.id),
+                        "{} does not name {} for {}",
+                        format.slug(),
+                        flow.id,
+                        serde_json::to_string(&answers).unwrap()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} outputs checked");
+}

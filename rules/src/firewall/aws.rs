@@ -1,18 +1,19 @@
-use super::{header, internal, plan, Planned};
+use super::{clean, header, Ends, Model, Opening};
 use crate::rule::{PortRange, Role, Transport};
 use crate::ticket::Ticket;
 use crate::SaasIps;
 use serde_json::{json, Map, Value};
 
-/// Where a flow becomes a security-group rule: egress on the group of its source and ingress on
-/// the group of its destination, for the ends that are your own.
-fn sides(p: &Planned) -> Vec<(&'static str, Role)> {
+/// Where an opening becomes security-group rules: egress on the group of its source and ingress
+/// on the group of its destination, for the ends that are the user's (the model decides), each
+/// with the other end as its peer.
+fn sides<'o>(o: &'o Opening) -> Vec<(&'static str, Role, &'o Ends)> {
     let mut out = Vec::new();
-    if internal(p.flow.from.role) {
-        out.push(("egress", p.flow.from.role));
+    if let Some(role) = o.egress {
+        out.push(("egress", role, &o.dst));
     }
-    if internal(p.flow.to.role) {
-        out.push(("ingress", p.flow.to.role));
+    if let Some(role) = o.ingress {
+        out.push(("ingress", role, &o.src));
     }
     out
 }
@@ -37,30 +38,30 @@ fn protocols(transport: Transport, ports: &[PortRange]) -> Vec<(&'static str, Op
 /// JSON for `aws ec2 authorize-security-group-egress|ingress --ip-permissions`, grouped by the
 /// Palette role whose security group receives the rules.
 pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
+    let model = Model::new(ticket, saas);
     let mut groups: Map<String, Value> = Map::new();
-    let mut not_expressible = Vec::new();
-    for p in plan(ticket, saas) {
-        let notes = p.notes();
-        if !notes.is_empty() {
-            not_expressible.push(json!({ "flow": p.rule.id, "notes": notes }));
-        }
-        for (direction, role) in sides(&p) {
-            let peer = if direction == "egress" {
-                &p.dst
-            } else {
-                &p.src
-            };
-            if peer.is_empty() {
+    let mut notes = Vec::new();
+    for o in &model.openings {
+        let mut flow_notes = o.notes.clone();
+        for (direction, role, peer) in sides(o) {
+            for key in &peer.fills {
+                flow_notes.push(format!(
+                    "{direction} rule of group {} not written: it needs the {} as CIDRs",
+                    role.slug(),
+                    model.fill_of(key).what
+                ));
+            }
+            if peer.v4.is_empty() && peer.v6.is_empty() {
                 continue;
             }
-            for (proto, range) in protocols(p.flow.transport, &p.flow.ports) {
+            for (proto, range) in protocols(o.flow.transport, &o.flow.ports) {
                 let mut perm = Map::new();
                 perm.insert("IpProtocol".into(), json!(proto));
                 if let Some((from, to)) = range {
                     perm.insert("FromPort".into(), json!(from));
                     perm.insert("ToPort".into(), json!(to));
                 }
-                let describe = |cidr_key: &str, cidr: &String| json!({ cidr_key: cidr, "Description": p.rule.id });
+                let describe = |cidr_key: &str, cidr: &String| json!({ cidr_key: cidr, "Description": o.label() });
                 if !peer.v4.is_empty() {
                     perm.insert(
                         "IpRanges".into(),
@@ -81,58 +82,93 @@ pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
                 }
             }
         }
+        if !flow_notes.is_empty() {
+            notes.push(json!({ "flow": o.label(), "notes": flow_notes }));
+        }
     }
+    let left_out: Vec<String> = model
+        .left_out("")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
     let doc = json!({
         "_about": header(ticket, "", "").lines().map(str::trim).collect::<Vec<_>>(),
         "_usage": "aws ec2 authorize-security-group-egress --group-id SG_ID --ip-permissions \"$(jq -c '.groups.ROLE.egress' FILE)\" (and -ingress with .ingress), with the security group of each role",
         "groups": groups,
-        "not-expressible": not_expressible,
+        "notes": notes,
+        "left-out": left_out,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 /// Terraform `aws_vpc_security_group_egress_rule` / `_ingress_rule` resources, one per CIDR.
 pub fn terraform(ticket: &Ticket, saas: &SaasIps) -> String {
+    let model = Model::new(ticket, saas);
     let mut out = header(ticket, "#", "Check with: terraform validate.");
     out.push_str(
         "\nvariable \"security_group_ids\" {\n  description = \"Security group ID of each Palette role (keys: the role names used below)\"\n  type        = map(string)\n}\n",
     );
-    for p in plan(ticket, saas) {
+    for fill in &model.fills {
+        for (version, family) in [("ipv4", "IPv4"), ("ipv6", "IPv6")] {
+            out.push_str(&format!(
+                "\nvariable \"{}_{version}\" {{\n  description = \"{family} CIDRs: {}\"\n  type        = list(string)\n}}\n",
+                fill.key,
+                hcl(&fill.what).replace('\\', "\\\\").replace('"', "\\\"")
+            ));
+        }
+    }
+    for o in &model.openings {
         out.push_str(&format!(
             "\n# [{}] {} ({})\n",
-            p.rule.id,
-            hcl(&p.rule.purpose),
-            p.rule.level.as_str()
+            o.label(),
+            hcl(&o.rule.purpose),
+            o.rule.level.as_str()
         ));
-        for note in p.notes() {
-            out.push_str(&format!("#   note: {}\n", hcl(&note)));
+        for note in &o.notes {
+            out.push_str(&format!("#   note: {}\n", hcl(note)));
         }
-        for (direction, role) in sides(&p) {
-            let peer = if direction == "egress" {
-                &p.dst
-            } else {
-                &p.src
-            };
+        for (direction, role, peer) in sides(o) {
             let cidrs = peer
                 .v4
                 .iter()
-                .map(|c| ("cidr_ipv4", c))
-                .chain(peer.v6.iter().map(|c| ("cidr_ipv6", c)));
-            for (n, (key, cidr)) in cidrs.enumerate() {
-                for (k, (proto, range)) in protocols(p.flow.transport, &p.flow.ports)
+                .map(|c| ("cidr_ipv4", format!("\"{c}\""), None))
+                .chain(
+                    peer.v6
+                        .iter()
+                        .map(|c| ("cidr_ipv6", format!("\"{c}\""), None)),
+                )
+                .chain(peer.fills.iter().flat_map(|key| {
+                    [("cidr_ipv4", "ipv4"), ("cidr_ipv6", "ipv6")].map(|(attr, version)| {
+                        (
+                            attr,
+                            "each.value".to_owned(),
+                            Some(format!("var.{key}_{version}")),
+                        )
+                    })
+                }));
+            for (n, (key, cidr, each)) in cidrs.enumerate() {
+                for (k, (proto, range)) in protocols(o.flow.transport, &o.flow.ports)
                     .into_iter()
                     .enumerate()
                 {
                     let name = format!(
                         "{}_{direction}_{}_{}",
-                        p.rule.id.replace('-', "_"),
+                        o.slug().replace('-', "_"),
                         n + 1,
                         k + 1
                     );
                     out.push_str(&format!(
-                        "resource \"aws_vpc_security_group_{direction}_rule\" \"{name}\" {{\n  security_group_id = var.security_group_ids[\"{}\"]\n  description       = \"{}\"\n  {key:<17} = \"{cidr}\"\n  ip_protocol       = \"{proto}\"\n",
+                        "resource \"aws_vpc_security_group_{direction}_rule\" \"{name}\" {{\n"
+                    ));
+                    if let Some(list) = &each {
+                        out.push_str(&format!("  for_each          = toset({list})\n"));
+                    }
+                    out.push_str(&format!(
+                        "  security_group_id = var.security_group_ids[\"{}\"]\n  description       = \"{}\"\n  {key:<17} = {cidr}\n  ip_protocol       = \"{proto}\"\n",
                         role.slug(),
-                        p.rule.id
+                        o.label()
                     ));
                     if let Some((from, to)) = range {
                         out.push_str(&format!(
@@ -144,12 +180,11 @@ pub fn terraform(ticket: &Ticket, saas: &SaasIps) -> String {
             }
         }
     }
+    out.push_str(&model.left_out("#"));
     out
 }
 
 /// Comment text in HCL: no line breaks, no interpolation.
 fn hcl(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
-        .replace("${", "$${")
-        .replace("%{", "%%{")
+    clean(text).replace("${", "$${").replace("%{", "%%{")
 }

@@ -1,60 +1,93 @@
-use super::{header, internal, plan};
+use super::{clean, header, Model};
 use crate::rule::Transport;
 use crate::ticket::Ticket;
 use crate::SaasIps;
 
 /// A shell script of `gcloud compute firewall-rules create` commands. Rules target the network
-/// tag of the Palette role they protect (`palette-workload`, `palette-pcg`, ...).
+/// tag of the Palette role they protect (`palette-workload`, `palette-pcg`, ...): egress on the
+/// source's tag and ingress on the destination's, for the user's own ends. A GCP rule holds
+/// ranges of one IP version, so each version gets its own rule.
 pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
+    let model = Model::new(ticket, saas);
     let mut out = String::from("#!/bin/sh\n");
     out.push_str(&header(
         ticket,
         "#",
-        "Check with: sh -n FILE. Set NETWORK and tag your instances with palette-ROLE first.",
+        "Check with: sh -n FILE. Set NETWORK, each address list, and tag your instances with palette-ROLE first.",
     ));
     out.push_str("set -eu\n: \"${NETWORK:?set NETWORK to the VPC network name}\"\n");
-    let mut priority = 1000;
-    for p in plan(ticket, saas) {
-        out.push_str(&format!(
-            "\n# [{}] {} ({})\n",
-            p.rule.id,
-            p.rule.purpose,
-            p.rule.level.as_str()
-        ));
-        for note in p.notes() {
-            out.push_str(&format!("#   note: {note}\n"));
+    out.push_str("# joined RANGE...: the ranges that are not empty, comma-separated.\njoined() { list=''; for r in \"$@\"; do [ -z \"$r\" ] || list=\"$list${list:+,}$r\"; done; printf '%s' \"$list\"; }\n");
+    for fill in &model.fills {
+        for (suffix, version) in [("V4", "IPv4"), ("V6", "IPv6")] {
+            out.push_str(&format!(
+                "{var}_{suffix}=\"${{{var}_{suffix}-}}\"  # comma-separated {version} ranges: {}\n",
+                clean(&fill.what),
+                var = fill.var()
+            ));
         }
-        let rules = match p.flow.transport {
+    }
+    let mut body = String::new();
+    let mut priority = 1000;
+    for o in &model.openings {
+        body.push_str(&format!(
+            "\n# [{}] {} ({})\n",
+            o.label(),
+            clean(&o.rule.purpose),
+            o.rule.level.as_str()
+        ));
+        for note in &o.notes {
+            body.push_str(&format!("#   note: {note}\n"));
+        }
+        let rules = match o.flow.transport {
             Transport::Tcp | Transport::Udp => {
-                let ports: Vec<String> = p.flow.ports.iter().map(|r| r.to_string()).collect();
-                format!("{}:{}", p.flow.transport.as_str(), ports.join(","))
+                let ports: Vec<String> = o.flow.ports.iter().map(|r| r.to_string()).collect();
+                format!("{}:{}", o.flow.transport.as_str(), ports.join(","))
             }
             Transport::Esp => "esp".to_owned(),
             Transport::Icmp => "icmp".to_owned(),
         };
         for (direction, role, peer, flag) in [
-            ("EGRESS", p.flow.from.role, &p.dst, "--destination-ranges"),
-            ("INGRESS", p.flow.to.role, &p.src, "--source-ranges"),
+            ("EGRESS", o.egress, &o.dst, "--destination-ranges"),
+            ("INGRESS", o.ingress, &o.src, "--source-ranges"),
         ] {
-            if !internal(role) {
-                continue;
-            }
-            let ranges: Vec<&String> = peer.v4.iter().chain(&peer.v6).collect();
-            let command = format!(
-                "gcloud compute firewall-rules create {} --network=\"$NETWORK\" --direction={direction} --action=ALLOW --rules={rules} {flag}={} --target-tags=palette-{} --priority={priority} --description='{}'\n",
-                name(&p.rule.id, direction),
-                if ranges.is_empty() { "<RANGES>".to_owned() } else { ranges.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",") },
-                role.slug(),
-                p.rule.id
-            );
-            if ranges.is_empty() {
-                out.push_str(&format!("# {command}"));
-            } else {
-                out.push_str(&command);
+            let Some(role) = role else { continue };
+            for (known, suffix) in [(&peer.v4, "V4"), (&peer.v6, "V6")] {
+                let mut ranges: Vec<String> = known.clone();
+                ranges.extend(
+                    peer.fills
+                        .iter()
+                        .map(|key| format!("\"${}_{suffix}\"", model.fill_of(key).var())),
+                );
+                if ranges.is_empty() {
+                    continue;
+                }
+                let command = format!(
+                    "gcloud compute firewall-rules create {} --network=\"$NETWORK\" --direction={direction} --action=ALLOW --rules={rules} {flag}=\"$(joined {})\" --target-tags=palette-{} --priority={priority} --description='{}'\n",
+                    name(&o.slug(), &format!("{direction}-{suffix}")),
+                    ranges.join(" "),
+                    role.slug(),
+                    o.label()
+                );
+                if known.is_empty() {
+                    // Only lists to fill in: the rule is made once one of them is set.
+                    let test: Vec<String> = peer
+                        .fills
+                        .iter()
+                        .map(|key| format!("\"${}_{suffix}\"", model.fill_of(key).var()))
+                        .collect();
+                    body.push_str(&format!(
+                        "if [ -n {} ]; then\n  {command}fi\n",
+                        test.join("")
+                    ));
+                } else {
+                    body.push_str(&command);
+                }
                 priority += 10;
             }
         }
     }
+    out.push_str(&body);
+    out.push_str(&model.left_out("#"));
     out
 }
 

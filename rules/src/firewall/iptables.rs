@@ -1,50 +1,185 @@
-use super::{header, plan};
+use super::{header, Model, Opening};
 use crate::rule::Transport;
-use crate::ticket::Ticket;
+use crate::ticket::{FirewallMode, Ticket};
 use crate::SaasIps;
 
-/// An `iptables-restore` file: a `PALETTE-PORTCHECK` chain of ACCEPT rules jumped to from
-/// FORWARD. IPv4 only; IPv6 rules are listed for ip6tables.
+/// The chain every rule goes into; nothing else in the table is changed but one jump to it.
+const CHAIN: &str = "PALETTE-PORTCHECK";
+
+/// A POSIX shell script that replaces the rules of its own chain through
+/// `iptables-restore --noflush` (and `ip6tables-restore` for IPv6), then jumps to the chain
+/// from the top of FORWARD (router mode) or INPUT and OUTPUT (host mode) unless the jump is
+/// already there. A plain restore file cannot do this: without `--noflush` it replaces every
+/// chain of the table, and with it, it cannot tell whether the jump exists.
 pub fn iptables(ticket: &Ticket, saas: &SaasIps) -> String {
-    let mut out = header(ticket, "#", "Check with: iptables-restore --test < FILE");
-    out.push_str("*filter\n:PALETTE-PORTCHECK - [0:0]\n-A FORWARD -j PALETTE-PORTCHECK\n");
-    for p in plan(ticket, saas) {
+    let model = Model::new(ticket, saas);
+    let mut out = String::from("#!/bin/sh\n");
+    out.push_str(&header(
+        ticket,
+        "#",
+        "Check with: sh FILE --test (runs iptables-restore --test; changes nothing).",
+    ));
+    let (hooks, place) = match ticket.firewall_mode {
+        FirewallMode::Router => (
+            "FORWARD",
+            "FORWARD (router mode: run it on the Linux router or firewall between the networks)",
+        ),
+        FirewallMode::Host => (
+            "INPUT OUTPUT",
+            "INPUT and OUTPUT (host mode: run it on the node itself)",
+        ),
+    };
+    out.push_str(&format!(
+        "#
+# What it changes: the rules of the chain {CHAIN} (replaced on every run, for IPv4 and,
+# when there are IPv6 addresses, IPv6) and one jump to that chain at the top of {place}.
+# Every other rule, chain and policy stays as it is, and running it again gives the same
+# ruleset. It is a script, not an iptables-restore file, because a restore file without
+# --noflush replaces every chain of the filter table, and with --noflush it adds the jump again
+# on every run.
+#
+# Run as root:  sh FILE            apply
+#               sh FILE --test     check the rules with iptables-restore --test, change nothing
+#               sh FILE --print    print what is fed to iptables-restore and ip6tables-restore
+#
+# Replies are let through by the chain's first rule (connection tracking).
+"
+    ));
+    out.push_str(&fills_section(&model));
+    out.push_str(&format!(
+        r#"
+set -eu
+set -f
+CHAIN={CHAIN}
+HOOKS="{hooks}"
+case "${{1-}}" in
+  '') mode=apply ;;
+  --test) mode=test ;;
+  --print) mode=print ;;
+  *) echo "usage: sh $0 [--test|--print]" >&2; exit 2 ;;
+esac
+
+# The entries of an address list that are of one IP version (4 or 6), comma-separated.
+family() {{
+  picked=''
+  for entry in $(printf '%s' "$2" | tr ',' ' '); do
+    case $entry in
+      *[!0-9A-Fa-f.:/]*)
+        echo "$0: '$entry' is not an IP address or CIDR; names are not resolved here, enter addresses" >&2
+        exit 2 ;;
+      *:*) version=6 ;;
+      *) version=4 ;;
+    esac
+    if [ "$version" = "$1" ]; then picked="$picked${{picked:+,}}$entry"; fi
+  done
+  printf '%s' "$picked"
+}}
+
+v4='' v6='' skipped=''
+# rule SOURCES DESTINATIONS IPV4-MATCH IPV6-MATCH FLOW
+rule() {{
+  s4=$(family 4 "$1"); d4=$(family 4 "$2"); s6=$(family 6 "$1"); d6=$(family 6 "$2")
+  written=''
+  if [ -n "$s4" ] && [ -n "$d4" ]; then
+    v4="$v4-A $CHAIN -s $s4 -d $d4 $3 -m comment --comment \"$5\" -j ACCEPT
+"
+    written=1
+  fi
+  if [ -n "$s6" ] && [ -n "$d6" ]; then
+    v6="$v6-A $CHAIN -s $s6 -d $d6 $4 -m comment --comment \"$5\" -j ACCEPT
+"
+    written=1
+  fi
+  if [ -z "$written" ]; then skipped="$skipped [$5]"; fi
+}}
+"#
+    ));
+    for opening in &model.openings {
         out.push_str(&format!(
-            "# [{}] {} ({})\n",
-            p.rule.id,
-            p.rule.purpose,
-            p.rule.level.as_str()
+            "\n# [{}] {} ({})\n",
+            opening.label(),
+            super::clean(&opening.rule.purpose),
+            opening.rule.level.as_str()
         ));
-        for note in p.notes() {
+        for note in &opening.notes {
             out.push_str(&format!("#   note: {note}\n"));
         }
-        if !p.src.v6.is_empty() || !p.dst.v6.is_empty() {
-            out.push_str("#   note: IPv6 addresses need the same rule in ip6tables\n");
-        }
-        let matches = matches(p.flow);
-        if p.src.v4.is_empty() || p.dst.v4.is_empty() {
-            for m in &matches {
-                out.push_str(&format!(
-                    "# -A PALETTE-PORTCHECK -s <SOURCE> -d <DESTINATION> {m} -m comment --comment \"{}\" -j ACCEPT\n",
-                    p.rule.id
-                ));
-            }
-            continue;
-        }
-        for m in &matches {
+        let src = list(&model, &opening.src);
+        let dst = list(&model, &opening.dst);
+        for (v4, v6) in matches(opening) {
             out.push_str(&format!(
-                "-A PALETTE-PORTCHECK -s {} -d {} {m} -m comment --comment \"{}\" -j ACCEPT\n",
-                p.src.v4.join(","),
-                p.dst.v4.join(","),
-                p.rule.id
+                "rule \"{src}\" \"{dst}\" '{v4}' '{v6}' '{}'\n",
+                opening.label()
             ));
         }
     }
-    out.push_str("COMMIT\n");
+    out.push_str(&model.left_out("#"));
+    out.push_str(
+        r#"
+if [ -n "$skipped" ]; then
+  echo "$0: not written, an address list at the top is empty or has no address of the other end's IP version:$skipped" >&2
+fi
+
+# restore COMMAND RULES: replace the chain's rules, then jump to it once from each hook.
+restore() {
+  input=$(printf '*filter\n:%s - [0:0]\n-A %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n%sCOMMIT' "$CHAIN" "$CHAIN" "$2")
+  case $mode in
+    print) printf '# %s-restore --noflush\n%s\n' "$1" "$input"; return ;;
+    test) printf '%s\n' "$input" | "$1-restore" --noflush --test; return ;;
+  esac
+  printf '%s\n' "$input" | "$1-restore" --noflush
+  for hook in $HOOKS; do
+    "$1" -C "$hook" -j "$CHAIN" 2>/dev/null || "$1" -I "$hook" 1 -j "$CHAIN"
+  done
+}
+
+restore iptables "$v4"
+# IPv6 only when there are IPv6 rules, or an earlier run left the chain there to be replaced.
+if [ -n "$v6" ] || { [ "$mode" = apply ] && ip6tables -n -L "$CHAIN" >/dev/null 2>&1; }; then
+  restore ip6tables "$v6"
+fi
+"#,
+    );
     out
 }
 
-fn matches(flow: &crate::Flow) -> Vec<String> {
+/// The address lists a user fills in at the top of the script.
+fn fills_section(model: &Model) -> String {
+    if model.fills.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "#\n# Addresses to fill in: IP addresses or CIDRs, IPv4 and IPv6 together, separated by\n# commas, between the quotes (or set in the environment). Rules that need an empty list\n# are not written, and the run says which.\n",
+    );
+    for fill in &model.fills {
+        let var = fill.var();
+        out.push_str(&format!(
+            "{var}=\"${{{var}-}}\"  # {}\n",
+            super::clean(&fill.what)
+        ));
+    }
+    out
+}
+
+/// An end as the script's address list: known addresses, then the variables to fill in.
+fn list(model: &Model, ends: &super::Ends) -> String {
+    let items: Vec<String> = ends
+        .v4
+        .iter()
+        .chain(&ends.v6)
+        .cloned()
+        .chain(
+            ends.fills
+                .iter()
+                .map(|key| format!("${}", model.fill_of(key).var())),
+        )
+        .collect();
+    items.join(",")
+}
+
+/// (IPv4 match, IPv6 match) per rule line.
+fn matches(opening: &Opening) -> Vec<(String, String)> {
+    let flow = opening.flow;
     let ports: Vec<String> = flow
         .ports
         .iter()
@@ -56,22 +191,24 @@ fn matches(flow: &crate::Flow) -> Vec<String> {
             }
         })
         .collect();
+    let both = |m: String| vec![(m.clone(), m)];
     match flow.transport {
         Transport::Tcp | Transport::Udp => {
             let proto = flow.transport.as_str();
             if ports.len() == 1 {
-                vec![format!("-p {proto} -m {proto} --dport {}", ports[0])]
+                both(format!("-p {proto} -m {proto} --dport {}", ports[0]))
             } else {
-                vec![format!(
+                both(format!(
                     "-p {proto} -m multiport --dports {}",
                     ports.join(",")
-                )]
+                ))
             }
         }
-        Transport::Esp => vec!["-p esp".to_owned()],
-        Transport::Icmp => vec![
-            "-p icmp --icmp-type echo-request".to_owned(),
-            "-p icmp --icmp-type echo-reply".to_owned(),
-        ],
+        Transport::Esp => both("-p esp".to_owned()),
+        // Echo replies are replies: the chain's first rule lets them back.
+        Transport::Icmp => vec![(
+            "-p icmp -m icmp --icmp-type echo-request".to_owned(),
+            "-p ipv6-icmp -m icmp6 --icmpv6-type echo-request".to_owned(),
+        )],
     }
 }

@@ -1,4 +1,4 @@
-use super::{header, plan};
+use super::{clean, header, Model};
 use crate::rule::{Role, Transport};
 use crate::ticket::Ticket;
 use crate::SaasIps;
@@ -6,6 +6,7 @@ use crate::SaasIps;
 /// A NetworkPolicy allowing the Palette agent's egress from its namespace: DNS to the cluster's
 /// resolver, then one rule per flow that starts at the workload cluster.
 pub fn network_policy(ticket: &Ticket, saas: &SaasIps) -> String {
+    let model = Model::new(ticket, saas);
     let mut out = header(
         ticket,
         "#",
@@ -17,33 +18,41 @@ pub fn network_policy(ticket: &Ticket, saas: &SaasIps) -> String {
     out.push_str(
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: palette-agent-egress\n  namespace: cluster-change-me\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    # Name resolution through the cluster DNS.\n    - to:\n        - namespaceSelector: {}\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n",
     );
-    for p in plan(ticket, saas)
-        .into_iter()
-        .filter(|p| p.flow.from.role == Role::Workload)
-    {
+    let mut elsewhere = Vec::new();
+    for o in &model.openings {
+        if o.from != Role::Workload {
+            elsewhere.push(o.label());
+            continue;
+        }
         out.push_str(&format!(
             "    # [{}] {} ({})\n",
-            p.rule.id,
-            p.rule.purpose,
-            p.rule.level.as_str()
+            o.label(),
+            clean(&o.rule.purpose),
+            o.rule.level.as_str()
         ));
-        for note in p.notes() {
+        for note in &o.notes {
             out.push_str(&format!("    #   note: {note}\n"));
         }
-        let protocol = match p.flow.transport {
+        for key in &o.dst.fills {
+            out.push_str(&format!(
+                "    #   note: {}: add them as ipBlock entries of this rule\n",
+                clean(&model.fill_of(key).what)
+            ));
+        }
+        let protocol = match o.flow.transport {
             Transport::Tcp => "TCP",
             Transport::Udp => "UDP",
             other => {
                 out.push_str(&format!(
-                    "    #   note: NetworkPolicy cannot express {}\n",
+                    "    #   not written: NetworkPolicy cannot express {}\n",
                     other.as_str()
                 ));
                 continue;
             }
         };
-        let cidrs: Vec<&String> = p.dst.v4.iter().chain(&p.dst.v6).collect();
+        let cidrs: Vec<&String> = o.dst.v4.iter().chain(&o.dst.v6).collect();
         if cidrs.is_empty() {
-            out.push_str("    #   (no destination addresses yet: rule left out)\n");
+            out.push_str("    #   not written until the destination's addresses are known\n");
             continue;
         }
         out.push_str("    - to:\n");
@@ -51,7 +60,7 @@ pub fn network_policy(ticket: &Ticket, saas: &SaasIps) -> String {
             out.push_str(&format!("        - ipBlock:\n            cidr: {cidr}\n"));
         }
         out.push_str("      ports:\n");
-        for r in &p.flow.ports {
+        for r in &o.flow.ports {
             out.push_str(&format!(
                 "        - protocol: {protocol}\n          port: {}\n",
                 r.first
@@ -61,5 +70,14 @@ pub fn network_policy(ticket: &Ticket, saas: &SaasIps) -> String {
             }
         }
     }
+    if !elsewhere.is_empty() {
+        out.push_str(
+            "#\n# Not egress of the workload cluster's pods (the other formats open them):\n",
+        );
+        for label in elsewhere {
+            out.push_str(&format!("#   [{label}]\n"));
+        }
+    }
+    out.push_str(&model.left_out("#"));
     out
 }

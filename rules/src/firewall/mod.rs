@@ -1,6 +1,7 @@
-//! Vendor-ready firewall rules from the ticket. Every syntax here needs addresses; names are
-//! resolved only where the documentation gives addresses (Palette SaaS's IP list for
-//! `*.spectrocloud.com`). Anything else is said in the output, never dropped silently.
+//! Vendor-ready firewall rules from the ticket. Every format reads one [`Model`]: which flows
+//! become openings and on which leg (direct, or from the outbound proxy), which ends are the
+//! user's own, which addresses the user still has to give, and a note for every flow no rule of
+//! the format carries. Nothing is dropped silently: a flow is a rule or a note that names it.
 
 mod aws;
 mod azure;
@@ -8,6 +9,7 @@ mod gcp;
 mod iptables;
 mod kubernetes;
 mod nftables;
+mod squid;
 
 pub use aws::{aws_cli, terraform};
 pub use azure::azure;
@@ -15,131 +17,370 @@ pub use gcp::gcp;
 pub use iptables::iptables;
 pub use kubernetes::network_policy;
 pub use nftables::nftables;
+pub use squid::squid;
 
-use crate::checklist::{Flow, Side};
-use crate::endpoint::{parse_host, Host};
+use crate::checklist::{Flow, ProxyHop, Side};
+use crate::end::End;
 use crate::rule::Role;
-use crate::ticket::{Ticket, TicketRule};
+use crate::ticket::{Direction, Ticket, TicketRule};
 use crate::SaasIps;
 use std::net::IpAddr;
 
-/// One end of a rule in CIDR form, split by family, with what could not be expressed.
+/// Addresses the user has to give before a rule can match: a DNS name (the firewall should not
+/// resolve it for them: names resolve differently inside and outside a network) or a role whose
+/// addresses are not in the answers yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fill {
+    /// `[a-z0-9_]`, unique in the model: each format spells its variable from it.
+    pub key: String,
+    /// What belongs in it, in words.
+    pub what: String,
+}
+
+impl Fill {
+    /// A shell variable name.
+    pub fn var(&self) -> String {
+        self.key.to_ascii_uppercase()
+    }
+}
+
+/// One end of an opening, split into what each syntax can use.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Ends {
     pub v4: Vec<String>,
     pub v6: Vec<String>,
-    /// Placeholders and DNS names this syntax cannot use.
-    pub missing: Vec<String>,
+    /// Keys of the [`Fill`]s whose addresses belong here.
+    pub fills: Vec<String>,
+    /// `*.domain` names: no address stands for them.
+    pub wildcards: Vec<String>,
     /// Palette SaaS names were replaced by the documented SaaS addresses.
     pub saas: bool,
 }
 
 impl Ends {
-    pub fn is_empty(&self) -> bool {
-        self.v4.is_empty() && self.v6.is_empty()
+    /// Nothing an address-based rule could match, now or once filled in.
+    pub fn is_unaddressable(&self) -> bool {
+        self.v4.is_empty() && self.v6.is_empty() && self.fills.is_empty()
     }
 }
 
-pub(crate) fn addresses(side: &Side, saas: &SaasIps) -> Ends {
-    let mut ends = Ends::default();
-    let push = |list: &mut Vec<String>, item: String| {
-        if !list.contains(&item) {
-            list.push(item);
-        }
-    };
-    if side.placeholder {
-        ends.missing.push(side.label.clone());
-        return ends;
-    }
-    for host in &side.hosts {
-        match parse_host(host) {
-            Ok(Host::Ip(IpAddr::V4(ip))) => push(&mut ends.v4, format!("{ip}/32")),
-            Ok(Host::Ip(IpAddr::V6(ip))) => push(&mut ends.v6, format!("{ip}/128")),
-            Ok(Host::Net(net @ IpAddr::V4(_), bits)) => push(&mut ends.v4, format!("{net}/{bits}")),
-            Ok(Host::Net(net, bits)) => push(&mut ends.v6, format!("{net}/{bits}")),
-            Ok(Host::Name(name)) if saas.serves(&name) => {
-                ends.saas = true;
-                for ip in &saas.addresses {
-                    push(&mut ends.v4, format!("{ip}/32"));
-                }
-            }
-            _ => push(&mut ends.missing, host.clone()),
-        }
-    }
-    ends
+/// Which connection of a flow an opening allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Leg {
+    /// From the flow's source straight to its destination.
+    Direct,
+    /// From the outbound proxy to the flow's destination, on the source's behalf.
+    FromProxy,
 }
 
-/// A ticket rule with both ends resolved.
-pub(crate) struct Planned<'a> {
+/// One connection to allow.
+pub(crate) struct Opening<'a> {
     pub rule: &'a TicketRule,
     pub flow: &'a Flow,
+    pub leg: Leg,
+    /// The role that opens the connection (the proxy on the proxy's leg).
+    pub from: Role,
     pub src: Ends,
     pub dst: Ends,
+    /// The role whose security group takes the rule as egress, when that end is the user's.
+    pub egress: Option<Role>,
+    /// The role whose security group takes the rule as ingress, when that end is the user's.
+    pub ingress: Option<Role>,
+    /// What the reader must know about this opening, independent of the syntax.
+    pub notes: Vec<String>,
 }
 
-impl Planned<'_> {
-    /// What the reader must know: missing addresses, substituted SaaS addresses.
-    pub fn notes(&self) -> Vec<String> {
-        let mut notes = Vec::new();
-        for (end, ends) in [("source", &self.src), ("destination", &self.dst)] {
-            for m in &ends.missing {
-                notes.push(if m.starts_with('<') || !m.contains('.') || m.contains(' ') {
-                    format!("{end} {m}: addresses not entered yet; add them to the answers")
-                } else {
-                    format!("{end} {m} is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule")
-                });
-            }
-            if ends.saas {
-                notes.push(format!(
-                    "{end}: *.spectrocloud.com names replaced by Palette SaaS's documented addresses"
+impl Opening<'_> {
+    /// `id`, or `id (from the proxy)` on the proxy's leg: every rule of every format names its
+    /// flow this way.
+    pub fn label(&self) -> String {
+        match self.leg {
+            Leg::Direct => self.rule.id.clone(),
+            Leg::FromProxy => format!("{} (from the proxy)", self.rule.id),
+        }
+    }
+
+    /// A name part for resource identifiers: the id, `-proxy` on the proxy's leg.
+    pub fn slug(&self) -> String {
+        match self.leg {
+            Leg::Direct => self.rule.id.clone(),
+            Leg::FromProxy => format!("{}-proxy", self.rule.id),
+        }
+    }
+}
+
+/// The ticket as the firewall formats see it.
+pub(crate) struct Model<'a> {
+    pub ticket: &'a Ticket,
+    pub openings: Vec<Opening<'a>>,
+    /// Requested flows no address-based rule can carry, with the reason.
+    pub unwritten: Vec<(&'a TicketRule, String)>,
+    /// Addresses to fill in, in order of first use.
+    pub fills: Vec<Fill>,
+}
+
+impl<'a> Model<'a> {
+    pub fn new(ticket: &'a Ticket, saas: &SaasIps) -> Model<'a> {
+        let mut model = Model {
+            ticket,
+            openings: Vec::new(),
+            unwritten: Vec::new(),
+            fills: Vec::new(),
+        };
+        for rule in &ticket.rules {
+            let Some(flow) = rule.flow.as_ref() else {
+                continue;
+            };
+            let (leg, from, src, mut notes) = match (&ticket.proxy, flow.via_proxy) {
+                (Some(proxy), true) => {
+                    let src = model.ends_of_proxy(proxy);
+                    (
+                        Leg::FromProxy,
+                        Role::Proxy,
+                        src,
+                        vec![proxy_note(ticket, flow, proxy)],
+                    )
+                }
+                _ => (
+                    Leg::Direct,
+                    flow.from.role,
+                    model.ends(&flow.from, Some(saas)),
+                    Vec::new(),
+                ),
+            };
+            let dst = model.ends(&flow.to, Some(saas));
+            if dst.is_unaddressable() {
+                model.unwritten.push((
+                    rule,
+                    format!(
+                        "its destination {} is only names under a domain: no address covers them; the squid format (a proxy allowlist by name) carries it",
+                        dst.wildcards.join(", ")
+                    ),
                 ));
+                continue;
             }
-        }
-        notes
-    }
-
-    /// Address-family pairs the rule can be written for.
-    pub fn families(&self) -> Vec<(&[String], &[String], bool)> {
-        let mut out = Vec::new();
-        if !self.src.v4.is_empty() && !self.dst.v4.is_empty() {
-            out.push((self.src.v4.as_slice(), self.dst.v4.as_slice(), false));
-        }
-        if !self.src.v6.is_empty() && !self.dst.v6.is_empty() {
-            out.push((self.src.v6.as_slice(), self.dst.v6.as_slice(), true));
-        }
-        out
-    }
-}
-
-pub(crate) fn plan<'a>(ticket: &'a Ticket, saas: &SaasIps) -> Vec<Planned<'a>> {
-    ticket
-        .rules
-        .iter()
-        .filter_map(|rule| {
-            let flow = rule.flow.as_ref()?;
-            Some(Planned {
+            for (end, ends) in [("source", &src), ("destination", &dst)] {
+                if ends.saas {
+                    notes.push(format!(
+                        "{end}: *.spectrocloud.com names replaced by Palette SaaS's documented addresses"
+                    ));
+                }
+                if !ends.wildcards.is_empty() {
+                    notes.push(format!(
+                        "{end} {} left out: names under a domain have no addresses; the squid format carries them",
+                        ends.wildcards.join(", ")
+                    ));
+                }
+            }
+            if rule.level == crate::rule::Level::Optional {
+                notes.push("optional: requested by choice".to_owned());
+            }
+            let (source_yours, destination_yours) = match rule.direction {
+                Direction::Inbound => (false, true),
+                Direction::Outbound => (true, false),
+                Direction::Internal => (true, true),
+            };
+            model.openings.push(Opening {
                 rule,
                 flow,
-                src: addresses(&flow.from, saas),
-                dst: addresses(&flow.to, saas),
+                leg,
+                from,
+                // The proxy is always the user's own; its leg leaves their network exactly when
+                // the flow does.
+                egress: (source_yours || leg == Leg::FromProxy).then_some(from),
+                ingress: destination_yours.then_some(flow.to.role),
+                src,
+                dst,
+                notes,
+            });
+        }
+        model
+    }
+
+    fn ends_of_proxy(&mut self, proxy: &ProxyHop) -> Ends {
+        let side = Side {
+            role: Role::Proxy,
+            label: Role::Proxy.label().to_owned(),
+            hosts: vec![proxy.host.clone()],
+        };
+        self.ends(&side, None)
+    }
+
+    fn ends(&mut self, side: &Side, saas: Option<&SaasIps>) -> Ends {
+        let mut ends = Ends::default();
+        fn push(list: &mut Vec<String>, item: String) {
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
+        for end in &side.hosts {
+            match end {
+                End::Ip(IpAddr::V4(ip)) => push(&mut ends.v4, format!("{ip}/32")),
+                End::Ip(IpAddr::V6(ip)) => push(&mut ends.v6, format!("{ip}/128")),
+                End::Net(net @ IpAddr::V4(_), bits) => push(&mut ends.v4, format!("{net}/{bits}")),
+                End::Net(net, bits) => push(&mut ends.v6, format!("{net}/{bits}")),
+                End::Name(name) if saas.is_some_and(|s| s.serves(name)) => {
+                    ends.saas = true;
+                    for address in saas.iter().flat_map(|s| &s.addresses) {
+                        match address {
+                            End::Ip(IpAddr::V4(ip)) => push(&mut ends.v4, format!("{ip}/32")),
+                            End::Ip(IpAddr::V6(ip)) => push(&mut ends.v6, format!("{ip}/128")),
+                            other => push(&mut ends.v4, other.to_string()),
+                        }
+                    }
+                }
+                End::Name(name) => {
+                    let key = self.fill(
+                        name,
+                        format!("addresses of {name} (as the firewall's clients resolve it)"),
+                    );
+                    push(&mut ends.fills, key);
+                }
+                End::Placeholder(label) => {
+                    let key = self.fill(
+                        &format!("{}-addresses", side.role.slug()),
+                        format!("addresses of {label} (not in the answers yet)"),
+                    );
+                    push(&mut ends.fills, key);
+                }
+                End::Wildcard(_) => push(&mut ends.wildcards, end.to_string()),
+            }
+        }
+        ends
+    }
+
+    /// The key of the fill for `what`, added on first use; spelled from `text`, made unique.
+    fn fill(&mut self, text: &str, what: String) -> String {
+        if let Some(existing) = self.fills.iter().find(|f| f.what == what) {
+            return existing.key.clone();
+        }
+        let base: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
             })
-        })
-        .collect()
+            .collect();
+        let base = if base.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("n{base}")
+        } else {
+            base
+        };
+        let mut key = base.clone();
+        let mut n = 1;
+        while self.fills.iter().any(|f| f.key == key) {
+            n += 1;
+            key = format!("{base}_{n}");
+        }
+        self.fills.push(Fill {
+            key: key.clone(),
+            what,
+        });
+        key
+    }
+
+    pub fn fill_of(&self, key: &str) -> &Fill {
+        self.fills
+            .iter()
+            .find(|f| f.key == key)
+            .expect("every key in an Ends was made by Model::fill")
+    }
+
+    /// Comment lines for what the rules of an address-based format do not open.
+    pub fn left_out(&self, comment: &str) -> String {
+        left_out(self.ticket, comment, &self.unwritten)
+    }
 }
 
-/// Whether the role is one of the user's own (where a security group or tag can be attached).
-pub(crate) fn internal(role: Role) -> bool {
-    !matches!(role, Role::Palette | Role::Internet | Role::Registry)
+/// Comment lines for what the rules above do not open: requested flows the syntax cannot
+/// carry, optional flows nobody requested, flows already open, and flows to remove.
+pub(crate) fn left_out(
+    ticket: &Ticket,
+    comment: &str,
+    unwritten: &[(&TicketRule, String)],
+) -> String {
+    let mut out = String::new();
+    let mut section = |title: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            out.push_str(&format!("{comment}\n{comment} {title}\n"));
+            for line in lines {
+                out.push_str(&format!("{comment}   {line}\n"));
+            }
+        }
+    };
+    section(
+        "Requested but not written as an address rule:",
+        unwritten
+            .iter()
+            .map(|(r, why)| format!("[{}] {}: {}", r.id, clean(&r.purpose), why))
+            .collect(),
+    );
+    section(
+        "Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):",
+        ticket.optional_not_requested.iter().map(describe).collect(),
+    );
+    section(
+        "Already open, so not written here:",
+        ticket
+            .already_open
+            .iter()
+            .map(|id| format!("[{id}]"))
+            .collect(),
+    );
+    section(
+        "To remove: only older Palette versions used these flows; close them if your firewall still opens them:",
+        ticket.closable.iter().map(describe).collect(),
+    );
+    out
+}
+
+fn describe(r: &TicketRule) -> String {
+    format!(
+        "[{}] {} -> {} {}: {}",
+        r.id,
+        clean(&r.source),
+        clean(&r.destination),
+        r.ports,
+        clean(&r.purpose)
+    )
+}
+
+/// The note on a proxied flow: which rule takes the source to the proxy, and that this one is
+/// the proxy's own connection.
+fn proxy_note(ticket: &Ticket, flow: &Flow, proxy: &ProxyHop) -> String {
+    let to_proxy = ticket
+        .rules
+        .iter()
+        .filter_map(|r| r.flow.as_ref())
+        .find(|f| f.to.role == Role::Proxy && f.from.role == flow.from.role)
+        .map_or_else(
+            || format!("the rule from {} to the proxy", flow.from.label),
+            |f| format!("[{}]", f.id),
+        );
+    let host = match &proxy.host {
+        End::Ip(IpAddr::V6(ip)) => format!("[{ip}]"),
+        other => other.to_string(),
+    };
+    format!(
+        "goes through the outbound proxy {host}:{}: {} reach it by {to_proxy}; this rule is the proxy's own connection to the destination (no direct opening from the source)",
+        proxy.port, flow.from.label
+    )
 }
 
 /// A header comment common to every configuration output.
 pub(crate) fn header(ticket: &Ticket, comment: &str, validate: &str) -> String {
-    let title: String = ticket
-        .title
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
     format!(
-        "{comment} {title}\n{comment} Generated by palette-portcheck from the Palette documentation's port rules.\n{comment} Review before applying. {validate}\n"
+        "{comment} {}\n{comment} Generated by palette-portcheck from the Palette documentation's port rules.\n{comment} Review before applying. {validate}\n",
+        clean(&ticket.title)
     )
+}
+
+/// Text from the rule base or the requester on one comment line: no line breaks or controls.
+pub(crate) fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

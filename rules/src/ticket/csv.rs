@@ -1,11 +1,23 @@
 use super::Ticket;
 
-/// One row per rule, RFC 4180, for ServiceNow-style imports.
+/// One row per flow, RFC 4180, for ServiceNow-style imports. The last column says what to do with
+/// it: `open`, `not requested` (an optional flow left out) or `close` (used only by older
+/// Palette versions).
 pub fn render(t: &Ticket) -> String {
     let mut out = String::from(
-        "id,source,destination,ports,protocol,direction,purpose,required,via_proxy,documentation,url,ticket\r\n",
+        "id,source,destination,ports,protocol,direction,purpose,required,via_proxy,documentation,url,ticket,action\r\n",
     );
-    for r in &t.rules {
+    let rows = t
+        .rules
+        .iter()
+        .map(|r| (r, "open"))
+        .chain(
+            t.optional_not_requested
+                .iter()
+                .map(|r| (r, "not requested")),
+        )
+        .chain(t.closable.iter().map(|r| (r, "close")));
+    for (r, action) in rows {
         let fields = [
             r.id.as_str(),
             &r.source,
@@ -19,6 +31,7 @@ pub fn render(t: &Ticket) -> String {
             &r.documentation,
             r.url.as_deref().unwrap_or(""),
             &t.title,
+            action,
         ];
         let row: Vec<String> = fields.iter().map(|f| field(f)).collect();
         out.push_str(&row.join(","));

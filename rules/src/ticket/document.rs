@@ -1,5 +1,6 @@
 //! The layout Markdown and Jira tickets share: title, the requester's fields, justification,
-//! risk and rollback, the rules to open, what was left out and what may be closed. Each markup
+//! risk and rollback, the rules to open, optional flows not requested, what was left out and
+//! what may be closed. Each markup
 //! supplies its syntax and its escaping.
 
 use super::{Ticket, TicketRule};
@@ -44,6 +45,10 @@ pub(super) fn document(t: &Ticket, m: &impl Markup) -> String {
                 out.push_str(&m.rule_note(i + 1, &r.id, evidence));
             }
         }
+    }
+    if !t.optional_not_requested.is_empty() {
+        out.push_str(&m.section("Optional, not requested"));
+        table(&mut out, m, &t.optional_not_requested);
     }
     if !t.already_open.is_empty() {
         out.push_str(&m.section("Left out: already open"));

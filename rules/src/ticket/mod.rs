@@ -8,7 +8,7 @@ mod markdown;
 mod text;
 
 use crate::answers::{Answers, ProxyKind};
-use crate::checklist::{Checklist, Flow};
+use crate::checklist::{Checklist, Flow, ProxyHop};
 use crate::context::Gateway;
 use crate::firewall;
 use crate::rule::Level;
@@ -34,6 +34,62 @@ pub struct TicketInfo {
     /// the network team's evidence that the rule is missing.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub evidence: BTreeMap<String, String>,
+    /// Request the optional flows too. Off by default: a firewall team opens what it is given,
+    /// so openings nobody asked for stay out unless the requester chooses them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub include_optional: bool,
+    /// Where the Linux firewall outputs hook in: a router between the networks or the node itself.
+    #[serde(skip_serializing_if = "FirewallMode::is_router")]
+    pub firewall_mode: FirewallMode,
+}
+
+/// Where the iptables and nftables outputs take effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FirewallMode {
+    /// A Linux router or firewall between the networks: the FORWARD path.
+    #[default]
+    Router,
+    /// The node itself (a PCG VM, an Edge host): its INPUT and OUTPUT paths.
+    Host,
+}
+
+impl FirewallMode {
+    pub const ALL: [FirewallMode; 2] = [FirewallMode::Router, FirewallMode::Host];
+
+    fn is_router(&self) -> bool {
+        *self == FirewallMode::Router
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            FirewallMode::Router => "router",
+            FirewallMode::Host => "host",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FirewallMode::Router => "Router between the networks (forwarded traffic)",
+            FirewallMode::Host => "On the node itself (its own traffic in and out)",
+        }
+    }
+}
+
+impl std::str::FromStr for FirewallMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<FirewallMode, String> {
+        FirewallMode::ALL
+            .into_iter()
+            .find(|m| m.slug() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown firewall mode '{}'; choose router or host",
+                    crate::endpoint::printable(s)
+                )
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,12 +104,18 @@ pub struct Ticket {
     pub justification: String,
     pub risk_notes: String,
     pub rollback: String,
-    /// The rules to open: required and optional flows not already open.
+    /// The rules to open: required flows, and optional ones when requested, not already open.
     pub rules: Vec<TicketRule>,
+    /// Optional flows the requester did not ask for: listed, never opened.
+    pub optional_not_requested: Vec<TicketRule>,
     /// Flows left out because the requester marked them as already open.
     pub already_open: Vec<String>,
     /// Flows only older Palette versions used: candidates for removal.
     pub closable: Vec<TicketRule>,
+    /// The outbound proxy, when flows go through one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyHop>,
+    pub firewall_mode: FirewallMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,8 +165,8 @@ impl Direction {
 pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Ticket {
     let to_rule = |flow: &Flow| {
         let direction = match (
-            flow.from.role.outside(answers),
-            flow.to.role.outside(answers),
+            flow.from.role.outside(answers.deployment, answers.registry),
+            flow.to.role.outside(answers.deployment, answers.registry),
         ) {
             (true, _) => Direction::Inbound,
             (_, true) => Direction::Outbound,
@@ -130,11 +192,14 @@ pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Tic
         }
     };
     let (mut rules, mut closable, mut already_open) = (Vec::new(), Vec::new(), Vec::new());
+    let mut optional_not_requested = Vec::new();
     for flow in &checklist.flows {
         if flow.level == Level::Deprecated {
             closable.push(to_rule(flow));
         } else if info.already_open.contains(&flow.id) {
             already_open.push(flow.id.clone());
+        } else if flow.level == Level::Optional && !info.include_optional {
+            optional_not_requested.push(to_rule(flow));
         } else {
             rules.push(to_rule(flow));
         }
@@ -173,8 +238,11 @@ pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Tic
             info.rollback.trim().to_owned()
         },
         rules,
+        optional_not_requested,
         already_open,
         closable,
+        proxy: checklist.proxy.clone(),
+        firewall_mode: info.firewall_mode,
     }
 }
 
@@ -218,7 +286,7 @@ fn risk(rules: &[TicketRule]) -> String {
     }
     if optional > 0 {
         text.push_str(&format!(
-            " {optional} rule(s) are optional and may be declined."
+            " {optional} rule(s) are optional, requested by choice, and may be declined."
         ));
     }
     text
@@ -240,10 +308,11 @@ pub enum Format {
     Azure,
     Gcp,
     NetworkPolicy,
+    Squid,
 }
 
 impl Format {
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 13] = [
         Format::Markdown,
         Format::Text,
         Format::Jira,
@@ -256,6 +325,7 @@ impl Format {
         Format::Azure,
         Format::Gcp,
         Format::NetworkPolicy,
+        Format::Squid,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -272,6 +342,7 @@ impl Format {
             Format::Azure => "azure",
             Format::Gcp => "gcp",
             Format::NetworkPolicy => "network-policy",
+            Format::Squid => "squid",
         }
     }
 
@@ -282,13 +353,14 @@ impl Format {
             Format::Jira => "Jira wiki markup",
             Format::Csv => "CSV (one row per rule)",
             Format::Json => "JSON",
-            Format::Iptables => "iptables-restore",
-            Format::Nftables => "nftables",
+            Format::Iptables => "iptables (script, own chain)",
+            Format::Nftables => "nftables (own chain in your table)",
             Format::AwsCli => "AWS security group (AWS CLI JSON)",
             Format::Terraform => "AWS security group (Terraform)",
             Format::Azure => "Azure NSG (az CLI)",
             Format::Gcp => "GCP firewall (gcloud)",
             Format::NetworkPolicy => "Kubernetes NetworkPolicy",
+            Format::Squid => "Squid proxy allowlist (by name)",
         }
     }
 
@@ -299,13 +371,14 @@ impl Format {
             Format::Jira => "palette-firewall-ticket.jira.txt",
             Format::Csv => "palette-firewall-rules.csv",
             Format::Json => "palette-firewall-ticket.json",
-            Format::Iptables => "palette-firewall.iptables",
+            Format::Iptables => "palette-firewall-iptables.sh",
             Format::Nftables => "palette-firewall.nft",
             Format::AwsCli => "palette-security-group-rules.json",
             Format::Terraform => "palette-security-group-rules.tf",
             Format::Azure => "palette-nsg-rules.sh",
             Format::Gcp => "palette-gcp-firewall.sh",
             Format::NetworkPolicy => "palette-agent-networkpolicy.yaml",
+            Format::Squid => "palette-squid-allowlist.conf",
         }
     }
 
@@ -314,7 +387,7 @@ impl Format {
             Format::Markdown => "text/markdown",
             Format::Csv => "text/csv",
             Format::Json | Format::AwsCli => "application/json",
-            Format::Azure | Format::Gcp => "text/x-shellscript",
+            Format::Azure | Format::Gcp | Format::Iptables => "text/x-shellscript",
             Format::NetworkPolicy => "application/yaml",
             _ => "text/plain",
         }
@@ -334,6 +407,7 @@ impl Format {
             Format::Azure => firewall::azure(ticket, saas),
             Format::Gcp => firewall::gcp(ticket, saas),
             Format::NetworkPolicy => firewall::network_policy(ticket, saas),
+            Format::Squid => firewall::squid(ticket),
         }
     }
 }

@@ -25,6 +25,10 @@ pub fn render(t: &Ticket) -> String {
             }
         }
     }
+    if !t.optional_not_requested.is_empty() {
+        out.push_str("\nOptional, not requested\n");
+        list(&mut out, &t.optional_not_requested);
+    }
     if !t.already_open.is_empty() {
         out.push_str(&format!(
             "\nLeft out (already open): {}\n",

@@ -7,27 +7,450 @@ variable "security_group_ids" {
   type        = map(string)
 }
 
+variable "management_plane_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Self-hosted management cluster nodes (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "management_plane_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Self-hosted management cluster nodes (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "spectrocloud_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "s3_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "s3_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "gcr_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "gcr_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "ghcr_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "ghcr_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of docker.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of docker.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "googleapis_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "googleapis_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of docker.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of docker.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "raw_githubusercontent_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "raw_githubusercontent_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "projectcalico_org_ipv4" {
+  description = "IPv4 CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "projectcalico_org_ipv6" {
+  description = "IPv6 CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "quay_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of quay.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "quay_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of quay.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "grafana_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of grafana.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "grafana_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of grafana.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "github_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of github.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "github_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of github.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "k8s_gcr_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "k8s_gcr_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "registry_k8s_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "registry_k8s_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_pkg_dev_ipv4" {
+  description = "IPv4 CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_pkg_dev_ipv6" {
+  description = "IPv6 CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "admin_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Admin workstations (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "admin_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Admin workstations (not in the answers yet)"
+  type        = list(string)
+}
+
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: source Self-hosted management cluster nodes: addresses not entered yet; add them to the answers
-#   note: destination ecr.*.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination spectrocloud.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination s3.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination gcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination ghcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination googleapis.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination raw.githubusercontent.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination projectcalico.org is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination quay.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination grafana.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination github.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination k8s.gcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination registry.k8s.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.pkg.dev is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_1_1" {
+  for_each          = toset(var.spectrocloud_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_2_1" {
+  for_each          = toset(var.spectrocloud_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_3_1" {
+  for_each          = toset(var.s3_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_4_1" {
+  for_each          = toset(var.s3_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1" {
+  for_each          = toset(var.gcr_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1" {
+  for_each          = toset(var.gcr_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1" {
+  for_each          = toset(var.ghcr_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1" {
+  for_each          = toset(var.ghcr_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1" {
+  for_each          = toset(var.docker_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_1" {
+  for_each          = toset(var.docker_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_1" {
+  for_each          = toset(var.googleapis_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_1" {
+  for_each          = toset(var.googleapis_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_1" {
+  for_each          = toset(var.docker_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_1" {
+  for_each          = toset(var.docker_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_1" {
+  for_each          = toset(var.raw_githubusercontent_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_1" {
+  for_each          = toset(var.raw_githubusercontent_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_1" {
+  for_each          = toset(var.projectcalico_org_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_1" {
+  for_each          = toset(var.projectcalico_org_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_1" {
+  for_each          = toset(var.quay_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_1" {
+  for_each          = toset(var.quay_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_1" {
+  for_each          = toset(var.grafana_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_1" {
+  for_each          = toset(var.grafana_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_1" {
+  for_each          = toset(var.github_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_1" {
+  for_each          = toset(var.github_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_1" {
+  for_each          = toset(var.k8s_gcr_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_1" {
+  for_each          = toset(var.k8s_gcr_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_1" {
+  for_each          = toset(var.registry_k8s_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_1" {
+  for_each          = toset(var.registry_k8s_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_1" {
+  for_each          = toset(var.docker_pkg_dev_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
+  for_each          = toset(var.docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
-#   note: source Admin workstations: addresses not entered yet; add them to the answers
 resource "aws_vpc_security_group_egress_rule" "admin_edge_local_ui_egress_1_1" {
   security_group_id = var.security_group_ids["admin"]
   description       = "admin-edge-local-ui"
@@ -48,6 +471,24 @@ resource "aws_vpc_security_group_egress_rule" "admin_edge_local_ui_egress_3_1" {
   security_group_id = var.security_group_ids["admin"]
   description       = "admin-edge-local-ui"
   cidr_ipv4         = "10.50.0.13/32"
+  ip_protocol       = "tcp"
+  from_port         = 5080
+  to_port           = 5080
+}
+resource "aws_vpc_security_group_ingress_rule" "admin_edge_local_ui_ingress_1_1" {
+  for_each          = toset(var.admin_addresses_ipv4)
+  security_group_id = var.security_group_ids["edge-host"]
+  description       = "admin-edge-local-ui"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 5080
+  to_port           = 5080
+}
+resource "aws_vpc_security_group_ingress_rule" "admin_edge_local_ui_ingress_2_1" {
+  for_each          = toset(var.admin_addresses_ipv6)
+  security_group_id = var.security_group_ids["edge-host"]
+  description       = "admin-edge-local-ui"
+  cidr_ipv6         = each.value
   ip_protocol       = "tcp"
   from_port         = 5080
   to_port           = 5080
@@ -453,144 +894,6 @@ resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_health_ingress_3_
   to_port           = 4240
 }
 
-# [edge-fw-cilium-geneve] Host firewall (firewalld) on agent-mode Edge hosts: Cilium Geneve overlay (if enabled) (optional)
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_geneve_egress_1_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-geneve"
-  cidr_ipv4         = "10.50.0.11/32"
-  ip_protocol       = "udp"
-  from_port         = 6081
-  to_port           = 6081
-}
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_geneve_egress_2_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-geneve"
-  cidr_ipv4         = "10.50.0.12/32"
-  ip_protocol       = "udp"
-  from_port         = 6081
-  to_port           = 6081
-}
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_geneve_egress_3_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-geneve"
-  cidr_ipv4         = "10.50.0.13/32"
-  ip_protocol       = "udp"
-  from_port         = 6081
-  to_port           = 6081
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_geneve_ingress_1_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-geneve"
-  cidr_ipv4         = "10.50.0.11/32"
-  ip_protocol       = "udp"
-  from_port         = 6081
-  to_port           = 6081
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_geneve_ingress_2_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-geneve"
-  cidr_ipv4         = "10.50.0.12/32"
-  ip_protocol       = "udp"
-  from_port         = 6081
-  to_port           = 6081
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_geneve_ingress_3_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-geneve"
-  cidr_ipv4         = "10.50.0.13/32"
-  ip_protocol       = "udp"
-  from_port         = 6081
-  to_port           = 6081
-}
-
-# [edge-fw-cilium-wireguard] Host firewall (firewalld) on agent-mode Edge hosts: Cilium WireGuard encryption (if enabled) (optional)
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_wireguard_egress_1_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-wireguard"
-  cidr_ipv4         = "10.50.0.11/32"
-  ip_protocol       = "udp"
-  from_port         = 51871
-  to_port           = 51871
-}
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_wireguard_egress_2_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-wireguard"
-  cidr_ipv4         = "10.50.0.12/32"
-  ip_protocol       = "udp"
-  from_port         = 51871
-  to_port           = 51871
-}
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_wireguard_egress_3_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-wireguard"
-  cidr_ipv4         = "10.50.0.13/32"
-  ip_protocol       = "udp"
-  from_port         = 51871
-  to_port           = 51871
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_wireguard_ingress_1_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-wireguard"
-  cidr_ipv4         = "10.50.0.11/32"
-  ip_protocol       = "udp"
-  from_port         = 51871
-  to_port           = 51871
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_wireguard_ingress_2_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-wireguard"
-  cidr_ipv4         = "10.50.0.12/32"
-  ip_protocol       = "udp"
-  from_port         = 51871
-  to_port           = 51871
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_wireguard_ingress_3_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-wireguard"
-  cidr_ipv4         = "10.50.0.13/32"
-  ip_protocol       = "udp"
-  from_port         = 51871
-  to_port           = 51871
-}
-
-# [edge-fw-cilium-ipsec] Host firewall (firewalld) on agent-mode Edge hosts: Cilium IPsec encryption (if enabled) (optional)
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_ipsec_egress_1_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-ipsec"
-  cidr_ipv4         = "10.50.0.11/32"
-  ip_protocol       = "50"
-}
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_ipsec_egress_2_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-ipsec"
-  cidr_ipv4         = "10.50.0.12/32"
-  ip_protocol       = "50"
-}
-resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_ipsec_egress_3_1" {
-  security_group_id = var.security_group_ids["edge-peers"]
-  description       = "edge-fw-cilium-ipsec"
-  cidr_ipv4         = "10.50.0.13/32"
-  ip_protocol       = "50"
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_ipsec_ingress_1_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-ipsec"
-  cidr_ipv4         = "10.50.0.11/32"
-  ip_protocol       = "50"
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_ipsec_ingress_2_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-ipsec"
-  cidr_ipv4         = "10.50.0.12/32"
-  ip_protocol       = "50"
-}
-resource "aws_vpc_security_group_ingress_rule" "edge_fw_cilium_ipsec_ingress_3_1" {
-  security_group_id = var.security_group_ids["edge-host"]
-  description       = "edge-fw-cilium-ipsec"
-  cidr_ipv4         = "10.50.0.13/32"
-  ip_protocol       = "50"
-}
-
 # [edge-fw-cilium-metrics] Host firewall (firewalld) on agent-mode Edge hosts: Cilium Prometheus metrics (required)
 resource "aws_vpc_security_group_egress_rule" "edge_fw_cilium_metrics_egress_1_1" {
   security_group_id = var.security_group_ids["edge-peers"]
@@ -888,3 +1191,11 @@ resource "aws_vpc_security_group_ingress_rule" "edge_fw_https_ingress_3_1" {
   from_port         = 443
   to_port           = 443
 }
+#
+# Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
+#   [edge-fw-cilium-geneve] 10.50.0.11, 10.50.0.12, 10.50.0.13 -> 10.50.0.11, 10.50.0.12, 10.50.0.13 6081/udp: Host firewall (firewalld) on agent-mode Edge hosts: Cilium Geneve overlay (if enabled)
+#   [edge-fw-cilium-wireguard] 10.50.0.11, 10.50.0.12, 10.50.0.13 -> 10.50.0.11, 10.50.0.12, 10.50.0.13 51871/udp: Host firewall (firewalld) on agent-mode Edge hosts: Cilium WireGuard encryption (if enabled)
+#   [edge-fw-cilium-ipsec] 10.50.0.11, 10.50.0.12, 10.50.0.13 -> 10.50.0.11, 10.50.0.12, 10.50.0.13 esp: Host firewall (firewalld) on agent-mode Edge hosts: Cilium IPsec encryption (if enabled)
+#
+# Already open, so not written here:
+#   [admin-palette-ui]

@@ -7,70 +7,84 @@ variable "security_group_ids" {
   type        = map(string)
 }
 
-# [saas-palette-workload-api] Palette SaaS to the workload cluster API server, as listed in one version of the ports page (optional)
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_1_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+variable "squid_example_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of squid.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_2_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "squid_example_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of squid.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_3_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of 415789037893.dkr.ecr.us-east-1.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_4_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of 415789037893.dkr.ecr.us-east-1.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_5_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_6_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_7_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "vcenter_dc1_example_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_8_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "vcenter_dc1_example_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "pcg_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Private Cloud Gateway nodes (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "pcg_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Private Cloud Gateway nodes (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "vmwaregoldenimage_console_s3_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "vmwaregoldenimage_console_s3_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "dns_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of DNS servers (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "dns_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of DNS servers (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "ntp_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of NTP servers (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "ntp_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of NTP servers (not in the answers yet)"
+  type        = list(string)
 }
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
@@ -207,77 +221,129 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_8_1" 
   to_port           = 443
 }
 
-# [workload-saas-registries] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
-#   note: destination 415789037893.dkr.ecr.us-east-1.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination 415789037893.dkr.ecr.us-west-2.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+# [workload-saas-registries (from the proxy)] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
+#   note: goes through the outbound proxy squid.example.com:3128: Workload cluster nodes reach it by [workload-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_1_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_1_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "44.232.106.120/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_2_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_2_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "44.233.247.65/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_3_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_3_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "52.35.163.177/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_4_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_4_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "13.52.68.206/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_5_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_5_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "18.144.153.171/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_6_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_6_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "52.6.49.233/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_7_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_7_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "54.158.209.13/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_8_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_8_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
   cidr_ipv4         = "54.80.29.137/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_9_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_10_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_11_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_12_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv6         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
-#   note: destination vcenter.dc1.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_1_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_2_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "workload-vcenter"
@@ -288,7 +354,6 @@ resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
 }
 
 # [pcg-palette] Secure channel from the PCG to Palette: it polls Palette for cluster deployment requests (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_1_1" {
   security_group_id = var.security_group_ids["pcg"]
@@ -356,11 +421,44 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_8_1" {
 }
 
 # [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint) (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
-#   note: destination vcenter.dc1.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "pcg_infra_api_egress_1_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_infra_api_egress_2_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-infra-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_infra_api_ingress_1_1" {
+  for_each          = toset(var.pcg_addresses_ipv4)
+  security_group_id = var.security_group_ids["infra-api"]
+  description       = "pcg-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_infra_api_ingress_2_1" {
+  for_each          = toset(var.pcg_addresses_ipv6)
+  security_group_id = var.security_group_ids["infra-api"]
+  description       = "pcg-infra-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
 resource "aws_vpc_security_group_egress_rule" "pcg_workload_api_egress_1_1" {
   security_group_id = var.security_group_ids["pcg"]
   description       = "pcg-workload-api"
@@ -369,91 +467,245 @@ resource "aws_vpc_security_group_egress_rule" "pcg_workload_api_egress_1_1" {
   from_port         = 6443
   to_port           = 6443
 }
+resource "aws_vpc_security_group_ingress_rule" "pcg_workload_api_ingress_1_1" {
+  for_each          = toset(var.pcg_addresses_ipv4)
+  security_group_id = var.security_group_ids["workload-api"]
+  description       = "pcg-workload-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 6443
+  to_port           = 6443
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_workload_api_ingress_2_1" {
+  for_each          = toset(var.pcg_addresses_ipv6)
+  security_group_id = var.security_group_ids["workload-api"]
+  description       = "pcg-workload-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 6443
+  to_port           = 6443
+}
 
-# [pcg-saas-registries] PCG images and packs from Palette SaaS registries and ECR (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
-#   note: destination 415789037893.dkr.ecr.us-east-1.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination 415789037893.dkr.ecr.us-west-2.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+# [pcg-saas-registries (from the proxy)] PCG images and packs from Palette SaaS registries and ECR (required)
+#   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_1_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_1_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "44.232.106.120/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_2_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_2_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "44.233.247.65/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_3_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_3_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "52.35.163.177/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_4_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_4_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "13.52.68.206/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_5_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_5_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "18.144.153.171/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_6_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_6_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "52.6.49.233/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_7_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_7_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "54.158.209.13/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_8_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_8_1" {
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "54.80.29.137/32"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_9_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_10_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_11_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_12_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-saas-registries (from the proxy)"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
-# [pcg-golden-images-vsphere] Golden OS and Kubernetes images for this infrastructure (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
-#   note: destination vmwaregoldenimage-console.s3.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+# [pcg-golden-images-vsphere (from the proxy)] Golden OS and Kubernetes images for this infrastructure (required)
+#   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
+resource "aws_vpc_security_group_egress_rule" "pcg_golden_images_vsphere_proxy_egress_1_1" {
+  for_each          = toset(var.vmwaregoldenimage_console_s3_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-golden-images-vsphere (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_golden_images_vsphere_proxy_egress_2_1" {
+  for_each          = toset(var.vmwaregoldenimage_console_s3_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-golden-images-vsphere (from the proxy)"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [pcg-dns] Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain) (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
-#   note: destination DNS servers: addresses not entered yet; add them to the answers
+resource "aws_vpc_security_group_egress_rule" "pcg_dns_egress_1_1" {
+  for_each          = toset(var.dns_addresses_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-dns"
+  cidr_ipv4         = each.value
+  ip_protocol       = "udp"
+  from_port         = 53
+  to_port           = 53
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_dns_egress_2_1" {
+  for_each          = toset(var.dns_addresses_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-dns"
+  cidr_ipv6         = each.value
+  ip_protocol       = "udp"
+  from_port         = 53
+  to_port           = 53
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_dns_ingress_1_1" {
+  for_each          = toset(var.pcg_addresses_ipv4)
+  security_group_id = var.security_group_ids["dns"]
+  description       = "pcg-dns"
+  cidr_ipv4         = each.value
+  ip_protocol       = "udp"
+  from_port         = 53
+  to_port           = 53
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_dns_ingress_2_1" {
+  for_each          = toset(var.pcg_addresses_ipv6)
+  security_group_id = var.security_group_ids["dns"]
+  description       = "pcg-dns"
+  cidr_ipv6         = each.value
+  ip_protocol       = "udp"
+  from_port         = 53
+  to_port           = 53
+}
 
 # [pcg-ntp] Time synchronisation for PCG nodes on vSphere (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
-#   note: destination NTP servers: addresses not entered yet; add them to the answers
+resource "aws_vpc_security_group_egress_rule" "pcg_ntp_egress_1_1" {
+  for_each          = toset(var.ntp_addresses_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-ntp"
+  cidr_ipv4         = each.value
+  ip_protocol       = "udp"
+  from_port         = 123
+  to_port           = 123
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_ntp_egress_2_1" {
+  for_each          = toset(var.ntp_addresses_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-ntp"
+  cidr_ipv6         = each.value
+  ip_protocol       = "udp"
+  from_port         = 123
+  to_port           = 123
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_ntp_ingress_1_1" {
+  for_each          = toset(var.pcg_addresses_ipv4)
+  security_group_id = var.security_group_ids["ntp"]
+  description       = "pcg-ntp"
+  cidr_ipv4         = each.value
+  ip_protocol       = "udp"
+  from_port         = 123
+  to_port           = 123
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_ntp_ingress_2_1" {
+  for_each          = toset(var.pcg_addresses_ipv6)
+  security_group_id = var.security_group_ids["ntp"]
+  description       = "pcg-ntp"
+  cidr_ipv6         = each.value
+  ip_protocol       = "udp"
+  from_port         = 123
+  to_port           = 123
+}
 
 # [workload-proxy] Cluster nodes and the Palette agent to the outbound proxy (required)
-#   note: destination squid.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_proxy_egress_1_1" {
+  for_each          = toset(var.squid_example_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-proxy"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 3128
+  to_port           = 3128
+}
+resource "aws_vpc_security_group_egress_rule" "workload_proxy_egress_2_1" {
+  for_each          = toset(var.squid_example_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-proxy"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 3128
+  to_port           = 3128
+}
 resource "aws_vpc_security_group_ingress_rule" "workload_proxy_ingress_1_1" {
   security_group_id = var.security_group_ids["proxy"]
   description       = "workload-proxy"
@@ -464,5 +716,48 @@ resource "aws_vpc_security_group_ingress_rule" "workload_proxy_ingress_1_1" {
 }
 
 # [pcg-proxy] PCG nodes to the outbound proxy (required)
-#   note: source Private Cloud Gateway nodes: addresses not entered yet; add them to the answers
-#   note: destination squid.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "pcg_proxy_egress_1_1" {
+  for_each          = toset(var.squid_example_com_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-proxy"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 3128
+  to_port           = 3128
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_proxy_egress_2_1" {
+  for_each          = toset(var.squid_example_com_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-proxy"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 3128
+  to_port           = 3128
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_proxy_ingress_1_1" {
+  for_each          = toset(var.pcg_addresses_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-proxy"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 3128
+  to_port           = 3128
+}
+resource "aws_vpc_security_group_ingress_rule" "pcg_proxy_ingress_2_1" {
+  for_each          = toset(var.pcg_addresses_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "pcg-proxy"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 3128
+  to_port           = 3128
+}
+#
+# Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
+#   [saas-palette-workload-api] 44.232.106.120, 44.233.247.65, 52.35.163.177, 13.52.68.206, 18.144.153.171, 52.6.49.233, 54.158.209.13, 54.80.29.137 -> 10.20.0.0/16 6443/tcp: Palette SaaS to the workload cluster API server, as listed in one version of the ports page
+#
+# Already open, so not written here:
+#   [admin-palette-ui]
+#
+# To remove: only older Palette versions used these flows; close them if your firewall still opens them:
+#   [workload-palette-nats] 10.20.0.0/16 -> message.spectrocloud.com, message1.spectrocloud.com, message2.spectrocloud.com, message3.spectrocloud.com 4222/tcp: Palette agent to the management platform over the NATS message bus

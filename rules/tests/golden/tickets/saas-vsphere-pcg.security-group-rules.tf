@@ -7,70 +7,44 @@ variable "security_group_ids" {
   type        = map(string)
 }
 
-# [saas-palette-workload-api] Palette SaaS to the workload cluster API server, as listed in one version of the ports page (optional)
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_1_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+variable "n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of 415789037893.dkr.ecr.us-east-1.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_2_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of 415789037893.dkr.ecr.us-east-1.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_3_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_4_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_5_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "vcenter_dc1_example_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_6_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "vcenter_dc1_example_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_7_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "vmwaregoldenimage_console_s3_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
-resource "aws_vpc_security_group_ingress_rule" "saas_palette_workload_api_ingress_8_1" {
-  security_group_id = var.security_group_ids["workload-api"]
-  description       = "saas-palette-workload-api"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 6443
-  to_port           = 6443
+
+variable "vmwaregoldenimage_console_s3_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
 }
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
@@ -208,8 +182,6 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_8_1" 
 }
 
 # [workload-saas-registries] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
-#   note: destination 415789037893.dkr.ecr.us-east-1.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination 415789037893.dkr.ecr.us-west-2.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_1_1" {
   security_group_id = var.security_group_ids["workload"]
@@ -275,9 +247,62 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_8
   from_port         = 443
   to_port           = 443
 }
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_9_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-saas-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_10_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-saas-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_11_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-saas-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_12_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-saas-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
-#   note: destination vcenter.dc1.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_1_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_2_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "workload-vcenter"
@@ -285,24 +310,6 @@ resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-}
-
-# [admin-nodes-ssh] Optional SSH access to cluster nodes for troubleshooting; Palette does not need it (optional)
-resource "aws_vpc_security_group_egress_rule" "admin_nodes_ssh_egress_1_1" {
-  security_group_id = var.security_group_ids["admin"]
-  description       = "admin-nodes-ssh"
-  cidr_ipv4         = "10.20.0.0/16"
-  ip_protocol       = "tcp"
-  from_port         = 22
-  to_port           = 22
-}
-resource "aws_vpc_security_group_ingress_rule" "admin_nodes_ssh_ingress_1_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "admin-nodes-ssh"
-  cidr_ipv4         = "10.1.0.0/24"
-  ip_protocol       = "tcp"
-  from_port         = 22
-  to_port           = 22
 }
 
 # [pcg-palette] Secure channel from the PCG to Palette: it polls Palette for cluster deployment requests (required)
@@ -373,7 +380,24 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_8_1" {
 }
 
 # [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint) (required)
-#   note: destination vcenter.dc1.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "pcg_infra_api_egress_1_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_infra_api_egress_2_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-infra-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 resource "aws_vpc_security_group_ingress_rule" "pcg_infra_api_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "pcg-infra-api"
@@ -402,8 +426,6 @@ resource "aws_vpc_security_group_ingress_rule" "pcg_workload_api_ingress_1_1" {
 }
 
 # [pcg-saas-registries] PCG images and packs from Palette SaaS registries and ECR (required)
-#   note: destination 415789037893.dkr.ecr.us-east-1.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination 415789037893.dkr.ecr.us-west-2.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_1_1" {
   security_group_id = var.security_group_ids["pcg"]
@@ -469,9 +491,62 @@ resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_8_1" {
   from_port         = 443
   to_port           = 443
 }
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_9_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-saas-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_10_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-saas-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_11_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-saas-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_12_1" {
+  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-saas-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [pcg-golden-images-vsphere] Golden OS and Kubernetes images for this infrastructure (required)
-#   note: destination vmwaregoldenimage-console.s3.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "pcg_golden_images_vsphere_egress_1_1" {
+  for_each          = toset(var.vmwaregoldenimage_console_s3_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-golden-images-vsphere"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "pcg_golden_images_vsphere_egress_2_1" {
+  for_each          = toset(var.vmwaregoldenimage_console_s3_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["pcg"]
+  description       = "pcg-golden-images-vsphere"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [pcg-dns] Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain) (required)
 resource "aws_vpc_security_group_egress_rule" "pcg_dns_egress_1_1" {
@@ -508,3 +583,13 @@ resource "aws_vpc_security_group_ingress_rule" "pcg_ntp_ingress_1_1" {
   from_port         = 123
   to_port           = 123
 }
+#
+# Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
+#   [saas-palette-workload-api] 44.232.106.120, 44.233.247.65, 52.35.163.177, 13.52.68.206, 18.144.153.171, 52.6.49.233, 54.158.209.13, 54.80.29.137 -> 10.20.0.0/16 6443/tcp: Palette SaaS to the workload cluster API server, as listed in one version of the ports page
+#   [admin-nodes-ssh] 10.1.0.0/24 -> 10.20.0.0/16 22/tcp: Optional SSH access to cluster nodes for troubleshooting; Palette does not need it
+#
+# Already open, so not written here:
+#   [admin-palette-ui]
+#
+# To remove: only older Palette versions used these flows; close them if your firewall still opens them:
+#   [workload-palette-nats] 10.20.0.0/16 -> message.spectrocloud.com, message1.spectrocloud.com, message2.spectrocloud.com, message3.spectrocloud.com 4222/tcp: Palette agent to the management platform over the NATS message bus

@@ -7,20 +7,189 @@ variable "security_group_ids" {
   type        = map(string)
 }
 
+variable "workload_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Workload cluster nodes (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "workload_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Workload cluster nodes (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "palette_corp_internal_ipv4" {
+  description = "IPv4 CIDRs: addresses of palette.corp.internal (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "palette_corp_internal_ipv6" {
+  description = "IPv6 CIDRs: addresses of palette.corp.internal (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "airgap_corp_internal_ipv4" {
+  description = "IPv4 CIDRs: addresses of airgap.corp.internal (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "airgap_corp_internal_ipv6" {
+  description = "IPv6 CIDRs: addresses of airgap.corp.internal (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "vcenter_corp_internal_ipv4" {
+  description = "IPv4 CIDRs: addresses of vcenter.corp.internal (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "vcenter_corp_internal_ipv6" {
+  description = "IPv6 CIDRs: addresses of vcenter.corp.internal (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "workload_api_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Workload cluster Kubernetes API (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "workload_api_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Workload cluster Kubernetes API (not in the answers yet)"
+  type        = list(string)
+}
+
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
-#   note: source Workload cluster nodes: addresses not entered yet; add them to the answers
-#   note: destination palette.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" {
+  for_each          = toset(var.palette_corp_internal_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-palette-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_2_1" {
+  for_each          = toset(var.palette_corp_internal_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-palette-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_palette_api_ingress_1_1" {
+  for_each          = toset(var.workload_addresses_ipv4)
+  security_group_id = var.security_group_ids["palette"]
+  description       = "workload-palette-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_palette_api_ingress_2_1" {
+  for_each          = toset(var.workload_addresses_ipv6)
+  security_group_id = var.security_group_ids["palette"]
+  description       = "workload-palette-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [workload-private-registry] Packs and images from your own registry or the air-gap support VM (required)
-#   note: source Workload cluster nodes: addresses not entered yet; add them to the answers
-#   note: destination airgap.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_private_registry_egress_1_1" {
+  for_each          = toset(var.airgap_corp_internal_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-private-registry"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_private_registry_egress_2_1" {
+  for_each          = toset(var.airgap_corp_internal_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-private-registry"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_private_registry_ingress_1_1" {
+  for_each          = toset(var.workload_addresses_ipv4)
+  security_group_id = var.security_group_ids["registry"]
+  description       = "workload-private-registry"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_private_registry_ingress_2_1" {
+  for_each          = toset(var.workload_addresses_ipv6)
+  security_group_id = var.security_group_ids["registry"]
+  description       = "workload-private-registry"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
-#   note: source Workload cluster nodes: addresses not entered yet; add them to the answers
-#   note: destination vcenter.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_1_1" {
+  for_each          = toset(var.vcenter_corp_internal_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_2_1" {
+  for_each          = toset(var.vcenter_corp_internal_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
+  for_each          = toset(var.workload_addresses_ipv4)
+  security_group_id = var.security_group_ids["infra-api"]
+  description       = "workload-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_2_1" {
+  for_each          = toset(var.workload_addresses_ipv6)
+  security_group_id = var.security_group_ids["infra-api"]
+  description       = "workload-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
-#   note: destination Workload cluster Kubernetes API: addresses not entered yet; add them to the answers
+resource "aws_vpc_security_group_egress_rule" "mgmt_workload_api_egress_1_1" {
+  for_each          = toset(var.workload_api_addresses_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-workload-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 6443
+  to_port           = 6443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_workload_api_egress_2_1" {
+  for_each          = toset(var.workload_api_addresses_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-workload-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 6443
+  to_port           = 6443
+}
 resource "aws_vpc_security_group_ingress_rule" "mgmt_workload_api_ingress_1_1" {
   security_group_id = var.security_group_ids["workload-api"]
   description       = "mgmt-workload-api"
@@ -31,7 +200,24 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_workload_api_ingress_1_1" {
 }
 
 # [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
-#   note: destination vcenter.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "mgmt_infra_api_egress_1_1" {
+  for_each          = toset(var.vcenter_corp_internal_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_infra_api_egress_2_1" {
+  for_each          = toset(var.vcenter_corp_internal_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-infra-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 resource "aws_vpc_security_group_ingress_rule" "mgmt_infra_api_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "mgmt-infra-api"
@@ -42,10 +228,52 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_infra_api_ingress_1_1" {
 }
 
 # [mgmt-private-registry] Pack and image registries of the air-gap support VM or your own registry (required)
-#   note: destination airgap.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "mgmt_private_registry_egress_1_1" {
+  for_each          = toset(var.airgap_corp_internal_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-private-registry"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_private_registry_egress_2_1" {
+  for_each          = toset(var.airgap_corp_internal_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-private-registry"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "mgmt_private_registry_ingress_1_1" {
+  security_group_id = var.security_group_ids["registry"]
+  description       = "mgmt-private-registry"
+  cidr_ipv4         = "10.10.1.0/28"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [mgmt-airgap-scar] Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM (required)
-#   note: destination airgap.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "mgmt_airgap_scar_egress_1_1" {
+  for_each          = toset(var.airgap_corp_internal_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-airgap-scar"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 8443
+  to_port           = 8443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_airgap_scar_egress_2_1" {
+  for_each          = toset(var.airgap_corp_internal_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-airgap-scar"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 8443
+  to_port           = 8443
+}
 resource "aws_vpc_security_group_ingress_rule" "mgmt_airgap_scar_ingress_1_1" {
   security_group_id = var.security_group_ids["airgap-vm"]
   description       = "mgmt-airgap-scar"
@@ -54,25 +282,13 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_airgap_scar_ingress_1_1" {
   from_port         = 8443
   to_port           = 8443
 }
-
-# [mgmt-airgap-httpd-http] File server (Apache httpd) on a RHEL air-gap VM (optional)
-#   note: destination airgap.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-resource "aws_vpc_security_group_ingress_rule" "mgmt_airgap_httpd_http_ingress_1_1" {
-  security_group_id = var.security_group_ids["airgap-vm"]
-  description       = "mgmt-airgap-httpd-http"
-  cidr_ipv4         = "10.10.1.0/28"
-  ip_protocol       = "tcp"
-  from_port         = 8080
-  to_port           = 8080
-}
-
-# [mgmt-airgap-harbor-http] Harbor registry on a RHEL air-gap VM over plain HTTP (optional)
-#   note: destination airgap.corp.internal is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-resource "aws_vpc_security_group_ingress_rule" "mgmt_airgap_harbor_http_ingress_1_1" {
-  security_group_id = var.security_group_ids["airgap-vm"]
-  description       = "mgmt-airgap-harbor-http"
-  cidr_ipv4         = "10.10.1.0/28"
-  ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
-}
+#
+# Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
+#   [mgmt-airgap-httpd-http] 10.10.1.0/28 -> airgap.corp.internal 8080/tcp: File server (Apache httpd) on a RHEL air-gap VM
+#   [mgmt-airgap-harbor-http] 10.10.1.0/28 -> airgap.corp.internal 80/tcp: Harbor registry on a RHEL air-gap VM over plain HTTP
+#
+# Already open, so not written here:
+#   [admin-palette-ui]
+#
+# To remove: only older Palette versions used these flows; close them if your firewall still opens them:
+#   [workload-palette-nats] <Workload cluster nodes> -> palette.corp.internal 4222/tcp: Palette agent to the management platform over the NATS message bus

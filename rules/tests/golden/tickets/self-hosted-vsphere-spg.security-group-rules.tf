@@ -7,29 +7,496 @@ variable "security_group_ids" {
   type        = map(string)
 }
 
+variable "palette_example_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of palette.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "palette_example_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of palette.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "s3_amazonaws_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "s3_amazonaws_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "gcr_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "gcr_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "ghcr_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "ghcr_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of docker.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of docker.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "googleapis_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "googleapis_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of docker.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of docker.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "raw_githubusercontent_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "raw_githubusercontent_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "projectcalico_org_ipv4" {
+  description = "IPv4 CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "projectcalico_org_ipv6" {
+  description = "IPv6 CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "quay_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of quay.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "quay_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of quay.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "grafana_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of grafana.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "grafana_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of grafana.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "github_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of github.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "github_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of github.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "k8s_gcr_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "k8s_gcr_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "registry_k8s_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "registry_k8s_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_pkg_dev_ipv4" {
+  description = "IPv4 CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "docker_pkg_dev_ipv6" {
+  description = "IPv6 CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "vcenter_example_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "vcenter_example_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
-#   note: destination palette.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" {
+  for_each          = toset(var.palette_example_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-palette-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_2_1" {
+  for_each          = toset(var.palette_example_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-palette-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "workload_palette_api_ingress_1_1" {
+  security_group_id = var.security_group_ids["palette"]
+  description       = "workload-palette-api"
+  cidr_ipv4         = "10.10.32.0/20"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination spectrocloud.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination s3.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination gcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination ghcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination googleapis.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination raw.githubusercontent.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination projectcalico.org is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination quay.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination grafana.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination github.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination k8s.gcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination registry.k8s.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.pkg.dev is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_1_1" {
+  for_each          = toset(var.spectrocloud_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_2_1" {
+  for_each          = toset(var.spectrocloud_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_3_1" {
+  for_each          = toset(var.s3_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_4_1" {
+  for_each          = toset(var.s3_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_5_1" {
+  for_each          = toset(var.gcr_io_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_6_1" {
+  for_each          = toset(var.gcr_io_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_7_1" {
+  for_each          = toset(var.ghcr_io_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_8_1" {
+  for_each          = toset(var.ghcr_io_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_9_1" {
+  for_each          = toset(var.docker_io_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_10_1" {
+  for_each          = toset(var.docker_io_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_11_1" {
+  for_each          = toset(var.googleapis_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_12_1" {
+  for_each          = toset(var.googleapis_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_13_1" {
+  for_each          = toset(var.docker_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_14_1" {
+  for_each          = toset(var.docker_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_15_1" {
+  for_each          = toset(var.raw_githubusercontent_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_16_1" {
+  for_each          = toset(var.raw_githubusercontent_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_17_1" {
+  for_each          = toset(var.projectcalico_org_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_18_1" {
+  for_each          = toset(var.projectcalico_org_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_19_1" {
+  for_each          = toset(var.quay_io_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_20_1" {
+  for_each          = toset(var.quay_io_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_21_1" {
+  for_each          = toset(var.grafana_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_22_1" {
+  for_each          = toset(var.grafana_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_23_1" {
+  for_each          = toset(var.github_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_24_1" {
+  for_each          = toset(var.github_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_25_1" {
+  for_each          = toset(var.k8s_gcr_io_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_26_1" {
+  for_each          = toset(var.k8s_gcr_io_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_27_1" {
+  for_each          = toset(var.registry_k8s_io_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_28_1" {
+  for_each          = toset(var.registry_k8s_io_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_29_1" {
+  for_each          = toset(var.docker_pkg_dev_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_30_1" {
+  for_each          = toset(var.docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
-#   note: destination vcenter.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_1_1" {
+  for_each          = toset(var.vcenter_example_com_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_vcenter_egress_2_1" {
+  for_each          = toset(var.vcenter_example_com_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "workload-vcenter"
@@ -58,7 +525,24 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_workload_api_ingress_1_1" {
 }
 
 # [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
-#   note: destination vcenter.example.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+resource "aws_vpc_security_group_egress_rule" "mgmt_infra_api_egress_1_1" {
+  for_each          = toset(var.vcenter_example_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_infra_api_egress_2_1" {
+  for_each          = toset(var.vcenter_example_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-infra-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
 resource "aws_vpc_security_group_ingress_rule" "mgmt_infra_api_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "mgmt-infra-api"
@@ -69,19 +553,280 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_infra_api_ingress_1_1" {
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination spectrocloud.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination s3.amazonaws.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination gcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination ghcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination googleapis.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination raw.githubusercontent.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination projectcalico.org is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination quay.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination grafana.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination github.com is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination k8s.gcr.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination registry.k8s.io is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
-#   note: destination docker.pkg.dev is a DNS name and this syntax needs addresses; resolve it or use an FQDN-capable rule
+#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_1_1" {
+  for_each          = toset(var.spectrocloud_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_2_1" {
+  for_each          = toset(var.spectrocloud_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_3_1" {
+  for_each          = toset(var.s3_amazonaws_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_4_1" {
+  for_each          = toset(var.s3_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1" {
+  for_each          = toset(var.gcr_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1" {
+  for_each          = toset(var.gcr_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1" {
+  for_each          = toset(var.ghcr_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1" {
+  for_each          = toset(var.ghcr_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1" {
+  for_each          = toset(var.docker_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_1" {
+  for_each          = toset(var.docker_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_1" {
+  for_each          = toset(var.googleapis_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_1" {
+  for_each          = toset(var.googleapis_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_1" {
+  for_each          = toset(var.docker_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_1" {
+  for_each          = toset(var.docker_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_1" {
+  for_each          = toset(var.raw_githubusercontent_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_1" {
+  for_each          = toset(var.raw_githubusercontent_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_1" {
+  for_each          = toset(var.projectcalico_org_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_1" {
+  for_each          = toset(var.projectcalico_org_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_1" {
+  for_each          = toset(var.quay_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_1" {
+  for_each          = toset(var.quay_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_1" {
+  for_each          = toset(var.grafana_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_1" {
+  for_each          = toset(var.grafana_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_1" {
+  for_each          = toset(var.github_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_1" {
+  for_each          = toset(var.github_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_1" {
+  for_each          = toset(var.k8s_gcr_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_1" {
+  for_each          = toset(var.k8s_gcr_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_1" {
+  for_each          = toset(var.registry_k8s_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_1" {
+  for_each          = toset(var.registry_k8s_io_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_1" {
+  for_each          = toset(var.docker_pkg_dev_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
+  for_each          = toset(var.docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+#
+# Already open, so not written here:
+#   [admin-palette-ui]
+#
+# To remove: only older Palette versions used these flows; close them if your firewall still opens them:
+#   [workload-palette-nats] 10.10.32.0/20 -> palette.example.com 4222/tcp: Palette agent to the management platform over the NATS message bus

@@ -1,0 +1,157 @@
+use super::{clean, header, left_out};
+use crate::end::End;
+use crate::ticket::{Direction, Ticket};
+
+/// A Squid allowlist by name: per flow through the proxy, its destinations as `dstdomain` (or
+/// `dst` for addresses) and its ports, allowed for CONNECT and plain requests. Without a proxy
+/// in the answers it lists the flows that leave the network, for the proxy a site puts in.
+pub fn squid(ticket: &Ticket) -> String {
+    let proxied = ticket.proxy.is_some();
+    let mut out = header(
+        ticket,
+        "#",
+        "Check with: squid -k parse -f squid.conf (with this file included).",
+    );
+    out.push_str(
+        "#
+# Include it from squid.conf before the final `http_access deny all` (Debian's squid.conf
+# includes /etc/squid/conf.d/*.conf at the right place), then `squid -k reconfigure`.
+# It only allows: each flow's names on each flow's ports. Which clients may use the proxy at
+# all stays with your own http_access rules (e.g. localnet).
+",
+    );
+    if !proxied {
+        out.push_str("# The answers name no outbound proxy: these are the flows that leave your network, for a\n# proxy you put in front of them.\n");
+    }
+    let mut extra_ssl_ports: Vec<String> = Vec::new();
+    let mut body = String::new();
+    let mut elsewhere = Vec::new();
+    for rule in &ticket.rules {
+        let Some(flow) = rule.flow.as_ref() else {
+            continue;
+        };
+        let through_proxy = if proxied {
+            flow.via_proxy
+        } else {
+            rule.direction == Direction::Outbound
+        };
+        if !through_proxy {
+            elsewhere.push(rule);
+            continue;
+        }
+        let acl = format!("palette_{}", rule.id.replace('-', "_"));
+        let Destinations {
+            domains,
+            regexes,
+            addresses,
+            unknown,
+        } = destinations(&flow.to.hosts);
+        body.push_str(&format!(
+            "\n# [{}] {} ({})\n",
+            rule.id,
+            clean(&rule.purpose),
+            rule.level.as_str()
+        ));
+        if !unknown.is_empty() {
+            body.push_str(&format!(
+                "#   note: {} not in the answers yet: add its names to {acl}_dst\n",
+                unknown.join(", ")
+            ));
+        }
+        if domains.is_empty() && regexes.is_empty() && addresses.is_empty() {
+            body.push_str("#   not written: no destination names or addresses yet\n");
+            continue;
+        }
+        let ports: Vec<String> = flow.ports.iter().map(|p| p.to_string()).collect();
+        for port in flow.ports.iter().map(|p| p.to_string()) {
+            if port != "443" && !extra_ssl_ports.contains(&port) {
+                extra_ssl_ports.push(port);
+            }
+        }
+        body.push_str(&format!("acl {acl}_port port {}\n", ports.join(" ")));
+        if !domains.is_empty() {
+            body.push_str(&format!("acl {acl}_dst dstdomain {}\n", domains.join(" ")));
+            body.push_str(&format!("http_access allow {acl}_dst {acl}_port\n"));
+        }
+        if !regexes.is_empty() {
+            body.push_str(&format!(
+                "acl {acl}_pattern dstdom_regex -i {}\n",
+                regexes.join(" ")
+            ));
+            body.push_str(&format!("http_access allow {acl}_pattern {acl}_port\n"));
+        }
+        if !addresses.is_empty() {
+            body.push_str(&format!("acl {acl}_ip dst {}\n", addresses.join(" ")));
+            body.push_str(&format!("http_access allow {acl}_ip {acl}_port\n"));
+        }
+    }
+    if !extra_ssl_ports.is_empty() {
+        out.push_str(&format!(
+            "\n# Squid's default configuration refuses CONNECT to any port but 443 (`http_access deny\n# CONNECT !SSL_ports`); these flows need more, and an acl line adds to the acl of that name.\nacl SSL_ports port {}\n",
+            extra_ssl_ports.join(" ")
+        ));
+    }
+    out.push_str(&body);
+    if !elsewhere.is_empty() {
+        out.push_str(&format!(
+            "#\n# {}:\n",
+            if proxied {
+                "Not through the proxy (the address-based formats open them)"
+            } else {
+                "Inside your networks (the address-based formats open them)"
+            }
+        ));
+        for rule in elsewhere {
+            out.push_str(&format!("#   [{}] {}\n", rule.id, clean(&rule.purpose)));
+        }
+    }
+    out.push_str(&left_out(ticket, "#", &[]));
+    out
+}
+
+/// Squid's forms of a flow's destinations: (dstdomain entries, dstdom_regex entries, dst
+/// entries, placeholder labels). `*.d` is `.d` in dstdomain, which also covers the names under
+/// it, so those are left out of the same list (Squid warns about a name inside a listed
+/// domain); a `*` inside a name is one label, which only a regular expression can say.
+fn destinations(hosts: &[End]) -> Destinations {
+    let suffixes: Vec<&str> = hosts
+        .iter()
+        .filter_map(|e| match e {
+            End::Wildcard(pattern) => pattern.strip_prefix("*."),
+            _ => None,
+        })
+        .collect();
+    let covered = |name: &str| {
+        suffixes
+            .iter()
+            .any(|d| name == *d || name.ends_with(&format!(".{d}")))
+    };
+    let mut out = Destinations::default();
+    for end in hosts {
+        match end {
+            End::Wildcard(pattern) => match pattern.strip_prefix("*.") {
+                Some(domain) if !domain.contains('*') => out.domains.push(format!(".{domain}")),
+                _ => {
+                    let labels: Vec<&str> = pattern
+                        .split('.')
+                        .map(|l| if l == "*" { "[^.]+" } else { l })
+                        .collect();
+                    out.regexes.push(format!("^{}$", labels.join("\\.")));
+                }
+            },
+            End::Name(name) if !covered(name) => out.domains.push(name.clone()),
+            End::Name(_) => {}
+            End::Ip(_) | End::Net(..) => out.addresses.push(end.to_string()),
+            End::Placeholder(label) => out.unknown.push(label.clone()),
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Destinations {
+    domains: Vec<String>,
+    regexes: Vec<String>,
+    addresses: Vec<String>,
+    unknown: Vec<String>,
+}
