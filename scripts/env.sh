@@ -6,6 +6,9 @@ PORTCHECK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Tools live outside the clone so every clone on a machine shares one install.
 PORTCHECK_TOOLS=${PORTCHECK_TOOLS:-${XDG_DATA_HOME:-$HOME/.local/share}/palette-portcheck/tools}
 export PORTCHECK_ROOT PORTCHECK_TOOLS
+# The Python that has the output validators (tests/validate/requirements.txt).
+PORTCHECK_PYTHON=${PORTCHECK_PYTHON:-$PORTCHECK_TOOLS/venv/bin/python}
+export PORTCHECK_PYTHON
 case ":$PATH:" in
   *":$PORTCHECK_TOOLS/bin:"*) ;;
   *) PATH="$PORTCHECK_TOOLS/bin:$PATH" ;;

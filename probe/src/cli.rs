@@ -178,7 +178,8 @@ fn parse_role(text: &str) -> Result<rules::Role, String> {
 
 const TICKET_EXAMPLES: &str = "\
 Formats: markdown, text, jira, csv, json (the change request); iptables, nftables, aws-cli,
-terraform, azure, gcp, network-policy (rules by address); squid (a proxy allowlist by name).
+terraform, azure, gcp, network-policy (rules by address); squid, aws-network-firewall
+(allowlists by name).
 
 Every requested flow is a rule or a comment that names it. Rules open required flows; optional
 ones only with --include optional; flows older Palette versions used are listed for removal.

@@ -107,6 +107,68 @@ fn shell_outputs_are_valid_sh() {
     }
 }
 
+/// The validators of tests/validate/outputs.py: the vendors' own request models and parsers.
+fn validate(format: &str, text: &str) -> (bool, String) {
+    let python = std::env::var("PORTCHECK_PYTHON").unwrap_or_else(|_| {
+        format!(
+            "{}/.local/share/palette-portcheck/tools/venv/bin/python",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    });
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/validate/outputs.py");
+    let file = std::env::temp_dir().join(format!(
+        "portcheck-validate-{}-{format}",
+        std::process::id()
+    ));
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(&python)
+        .args([script, format])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{python}: {e} (scripts/setup installs the validators)"));
+    let _ = std::fs::remove_file(&file);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
+    for env in ENVIRONMENTS {
+        for format in [
+            "aws-cli",
+            "aws-network-firewall",
+            "terraform",
+            "network-policy",
+        ] {
+            for optional in [false, true] {
+                let mut args = vec!["ticket", "--format", format, "--answers"];
+                let path = example(env);
+                args.push(path.to_str().unwrap());
+                if optional {
+                    args.extend(["--include", "optional"]);
+                }
+                let out = portcheck().args(&args).output().unwrap();
+                assert!(out.status.success());
+                let (ok, err) = validate(format, &String::from_utf8(out.stdout).unwrap());
+                assert!(ok, "{env} {format} (optional: {optional}):\n{err}");
+            }
+        }
+    }
+    // The validators are real: each refuses what the vendor would.
+    for (format, bad) in [
+        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": "443", "ToPort": 443}], "ingress": []}}}"#),
+        ("aws-network-firewall", r#"{"input": {"RuleGroupName": "x", "Type": "STATEFUL", "Capacity": 10, "RuleGroup": {"RulesSource": {"RulesSourceList": {"Targets": ["a.example"], "TargetTypes": ["SNI"], "GeneratedRulesType": "ALLOWLIST"}}}}}"#),
+        ("terraform", "resource \"aws_vpc_security_group_egress_rule\" \"x\" {\n  security_group_id = \"sg\"\n  description = \"x\"\n  cidr_ipv4 = \"10.0.0.0/8\"\n  ip_protocol = \"tcp\"\n}\n"),
+        ("network-policy", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - protocol: TCP\n          port: 443\n          endport: 444\n"),
+    ] {
+        let (ok, err) = validate(format, bad);
+        assert!(!ok, "{format}: the validator accepted a broken output");
+        assert!(!err.is_empty(), "{format}");
+    }
+}
+
 #[test]
 fn azure_script_stops_when_a_variable_is_unset() {
     let script = ticket("saas-vsphere-pcg.json", "azure");

@@ -45,16 +45,20 @@ test('every downloaded format equals the CLI output for the same input', async (
 
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('#ticket-heading').waitFor();
-    const info = { 'already-open': ['admin-palette-ui'] };
+    const info = { 'already-open': ['admin-palette-ui'], 'include-optional': true, 'firewall-mode': 'host' };
     for (const [selector, [key, value]] of Object.entries(FIELDS)) {
       await page.fill(selector, value);
       info[key] = value;
     }
+    // The optional flows and the host mode: the CLI gets the same choices through the info file.
+    await page.check('#ticket-include-optional');
+    await page.selectOption('#ticket-firewall-mode', 'host');
     const dir = mkdtempSync(`${tmpdir()}/portcheck-ticket-`);
     writeFileSync(`${dir}/info.json`, JSON.stringify(info));
 
     const formats = await page.locator('#ticket-format option').evaluateAll((o) => o.map((x) => x.value));
-    assert.equal(formats.length, 12);
+    assert.equal(formats.length, 14);
+    assert.ok(formats.includes('squid') && formats.includes('aws-network-firewall'));
     for (const [i, format] of formats.entries()) {
       // Chromium stops a page after ten downloads; a reload (state is saved) starts afresh.
       if (i > 0 && i % 5 === 0) {

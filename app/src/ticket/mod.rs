@@ -5,7 +5,7 @@ use crate::download::{copy_text, download_text};
 use crate::questionnaire::fields::{TextField, Toggle};
 use crate::state::AppState;
 use leptos::prelude::*;
-use rules::ticket::{self, Format, TicketInfo};
+use rules::ticket::{self, FirewallMode, Format, TicketInfo};
 
 #[component]
 pub fn TicketStep(state: AppState) -> impl IntoView {
@@ -128,6 +128,32 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
                 value=Signal::derive(move || state.omit_ticked.get())
                 on_change=Callback::new(move |v| state.omit_ticked.set(v))
             />
+            <Toggle
+                id="ticket-include-optional"
+                label="Open the optional flows too"
+                description="Off: the ticket lists them as not requested and no rule opens them."
+                value=Signal::derive(move || state.ticket.with(|t| t.include_optional))
+                on_change=Callback::new(move |v| state.ticket.update(|t| t.include_optional = v))
+            />
+            <div class="print:hidden">
+                <label for="ticket-firewall-mode" class="block font-medium">"iptables and nftables rules apply on"</label>
+                <select
+                    id="ticket-firewall-mode"
+                    class="rounded-md border border-slate-400 bg-white px-2 py-1.5 dark:bg-slate-800"
+                    on:change=move |ev| {
+                        if let Ok(mode) = event_target_value(&ev).parse() {
+                            state.ticket.update(|t| t.firewall_mode = mode);
+                        }
+                    }
+                >
+                    {FirewallMode::ALL
+                        .into_iter()
+                        .map(|m| view! {
+                            <option value=m.slug() selected=move || state.ticket.with(|t| t.firewall_mode == m)>{m.label()}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
             <div class="flex flex-wrap items-end gap-2 print:hidden">
                 <div>
                     <label for="ticket-format" class="block font-medium">"Format"</label>

@@ -8,6 +8,7 @@ mod azure;
 mod gcp;
 mod iptables;
 mod kubernetes;
+mod network_firewall;
 mod nftables;
 mod squid;
 
@@ -16,6 +17,7 @@ pub use azure::azure;
 pub use gcp::gcp;
 pub use iptables::iptables;
 pub use kubernetes::network_policy;
+pub use network_firewall::network_firewall;
 pub use nftables::nftables;
 pub use squid::squid;
 

@@ -309,10 +309,11 @@ pub enum Format {
     Gcp,
     NetworkPolicy,
     Squid,
+    AwsNetworkFirewall,
 }
 
 impl Format {
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 14] = [
         Format::Markdown,
         Format::Text,
         Format::Jira,
@@ -326,6 +327,7 @@ impl Format {
         Format::Gcp,
         Format::NetworkPolicy,
         Format::Squid,
+        Format::AwsNetworkFirewall,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -343,6 +345,7 @@ impl Format {
             Format::Gcp => "gcp",
             Format::NetworkPolicy => "network-policy",
             Format::Squid => "squid",
+            Format::AwsNetworkFirewall => "aws-network-firewall",
         }
     }
 
@@ -361,6 +364,7 @@ impl Format {
             Format::Gcp => "GCP firewall (gcloud)",
             Format::NetworkPolicy => "Kubernetes NetworkPolicy",
             Format::Squid => "Squid proxy allowlist (by name)",
+            Format::AwsNetworkFirewall => "AWS Network Firewall domain list (by name)",
         }
     }
 
@@ -379,6 +383,7 @@ impl Format {
             Format::Gcp => "palette-gcp-firewall.sh",
             Format::NetworkPolicy => "palette-agent-networkpolicy.yaml",
             Format::Squid => "palette-squid-allowlist.conf",
+            Format::AwsNetworkFirewall => "palette-network-firewall-rule-group.json",
         }
     }
 
@@ -386,7 +391,7 @@ impl Format {
         match self {
             Format::Markdown => "text/markdown",
             Format::Csv => "text/csv",
-            Format::Json | Format::AwsCli => "application/json",
+            Format::Json | Format::AwsCli | Format::AwsNetworkFirewall => "application/json",
             Format::Azure | Format::Gcp | Format::Iptables => "text/x-shellscript",
             Format::NetworkPolicy => "application/yaml",
             _ => "text/plain",
@@ -408,6 +413,7 @@ impl Format {
             Format::Gcp => firewall::gcp(ticket, saas),
             Format::NetworkPolicy => firewall::network_policy(ticket, saas),
             Format::Squid => firewall::squid(ticket),
+            Format::AwsNetworkFirewall => firewall::network_firewall(ticket),
         }
     }
 }

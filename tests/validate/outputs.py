@@ -1,0 +1,120 @@
+"""Checks a firewall output of `portcheck ticket` against the vendor's own model or parser.
+
+usage: outputs.py FORMAT FILE   (exit 0 valid, 1 invalid with the reasons on stderr)
+
+aws-cli               each group's egress and ingress list as IpPermissions of EC2's
+                      AuthorizeSecurityGroupEgress / -Ingress request (botocore's model)
+aws-network-firewall  the input as Network Firewall's CreateRuleGroup request (botocore)
+terraform             parsed by python-hcl2; every rule resource has the attributes the
+                      aws_vpc_security_group_*_rule resources require, of the right kind
+network-policy        every document against the Kubernetes OpenAPI schema, strict
+                      (kubernetes-validate)
+"""
+
+import json
+import sys
+
+import botocore.session
+from botocore.validate import ParamValidator
+
+
+def request(service, operation, params):
+    model = botocore.session.get_session().get_service_model(service)
+    shape = model.operation_model(operation).input_shape
+    report = ParamValidator().validate(params, shape)
+    errors = [report.generate_report()] if report.has_errors() else []
+    return errors + enums(params, shape, operation)
+
+
+def enums(value, shape, where):
+    """The model's enumerations, which botocore leaves to the server."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return [e for key, member in shape.members.items() if key in value
+                for e in enums(value[key], member, f"{where}.{key}")]
+    if shape.type_name == "list" and isinstance(value, list):
+        return [e for i, item in enumerate(value) for e in enums(item, shape.member, f"{where}[{i}]")]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return [e for key, item in value.items() for e in enums(item, shape.value, f"{where}.{key}")]
+    if shape.type_name == "string" and shape.enum and value not in shape.enum:
+        return [f"{where}: {value!r} is not one of {', '.join(shape.enum)}"]
+    return []
+
+
+def aws_cli(text):
+    errors = []
+    for role, group in json.loads(text)["groups"].items():
+        for direction, operation in (("egress", "AuthorizeSecurityGroupEgress"),
+                                     ("ingress", "AuthorizeSecurityGroupIngress")):
+            if group[direction]:
+                errors += [f"{role} {direction}: {e}" for e in request(
+                    "ec2", operation, {"GroupId": "sg-0123456789abcdef0",
+                                       "IpPermissions": group[direction]})]
+    return errors
+
+
+def network_firewall(text):
+    return request("network-firewall", "CreateRuleGroup", json.loads(text)["input"])
+
+
+def terraform(text):
+    import hcl2
+
+    errors = []
+    for block in hcl2.loads(text).get("resource", []):
+        for kind, resources in block.items():
+            kind = kind.strip('"')
+            if kind not in ("aws_vpc_security_group_egress_rule",
+                            "aws_vpc_security_group_ingress_rule"):
+                errors.append(f"unexpected resource type {kind}")
+                continue
+            for name, body in resources.items():
+                where = f"{kind}.{name.strip(chr(34))}"
+                for attribute in ("security_group_id", "ip_protocol", "description"):
+                    if attribute not in body:
+                        errors.append(f"{where}: no {attribute}")
+                if ("cidr_ipv4" in body) == ("cidr_ipv6" in body):
+                    errors.append(f"{where}: needs exactly one of cidr_ipv4, cidr_ipv6")
+                protocol = str(body.get("ip_protocol", "")).strip('"')
+                if protocol in ("tcp", "udp"):
+                    for attribute in ("from_port", "to_port"):
+                        if not isinstance(body.get(attribute), int):
+                            errors.append(f"{where}: {attribute} must be a number for {protocol}")
+    return errors
+
+
+def network_policy(text):
+    import yaml
+    import kubernetes_validate
+
+    errors = []
+    for document in yaml.safe_load_all(text):
+        if document is None:
+            continue
+        try:
+            kubernetes_validate.validate(document, "1.33", strict=True)
+        except kubernetes_validate.ValidationError as error:
+            errors.append(f"{document.get('kind')}: {error.message}")
+    return errors
+
+
+CHECKS = {
+    "aws-cli": aws_cli,
+    "aws-network-firewall": network_firewall,
+    "terraform": terraform,
+    "network-policy": network_policy,
+}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in CHECKS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(sys.argv[2], encoding="utf-8") as f:
+        errors = CHECKS[sys.argv[1]](f.read())
+    for error in errors:
+        print(error, file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
