@@ -178,7 +178,7 @@ fn parse_role(text: &str) -> Result<rules::Role, String> {
 
 const TICKET_EXAMPLES: &str = "\
 Formats: markdown, text, jira, csv, json (the change request); iptables, nftables, aws-cli,
-terraform, azure, gcp, network-policy (rules by address); squid, aws-network-firewall
+terraform, azure, gcp, network-policy (rules by address); squid, aws-network-firewall, cilium
 (allowlists by name).
 
 Every requested flow is a rule or a comment that names it. Rules open required flows; optional

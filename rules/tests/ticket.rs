@@ -298,6 +298,7 @@ fn hostile_text_is_escaped_in_every_document_format() {
         Format::Gcp,
         Format::NetworkPolicy,
         Format::Squid,
+        Format::Cilium,
     ] {
         let out = render(format, &t);
         assert!(
@@ -338,5 +339,215 @@ fn names_are_never_dropped_silently() {
             out.contains("vcenter.dc1.example.com"),
             "{format:?} does not say the vCenter name needs an address"
         );
+    }
+}
+
+/// Issue 13, point 2: every security-group format decides whose side an end is the way the
+/// ticket does. Self-hosted Palette and a private registry are the user's own: the registry
+/// gets its ingress, and the management plane's egress is written or named, never lost.
+#[test]
+fn security_groups_follow_the_tickets_direction() {
+    let t = ticket("self-hosted-airgap", &TicketInfo::default());
+    let aws: serde_json::Value = serde_json::from_str(&render(Format::AwsCli, &t)).unwrap();
+    let registry = &aws["groups"]["registry"]["ingress"];
+    assert!(
+        registry.to_string().contains("10.10.1.0/28"),
+        "the private registry's ingress from the management plane: {registry}"
+    );
+    let notes = aws["notes"].to_string();
+    assert!(
+        notes.contains("egress rule of group management-plane not written: it needs the addresses of airgap.corp.internal"),
+        "{notes}"
+    );
+    // Palette SaaS is not the user's: no group of its own, egress on the user's side only.
+    let t = ticket("saas-vsphere-pcg", &TicketInfo::default());
+    let aws: serde_json::Value = serde_json::from_str(&render(Format::AwsCli, &t)).unwrap();
+    assert!(aws["groups"]["palette"].is_null(), "{}", aws["groups"]);
+    assert!(aws["groups"]["workload"]["egress"]
+        .to_string()
+        .contains("44.232.106.120/32"));
+}
+
+/// Issue 13, point 3: optional openings from the internet are not opened unless requested.
+#[test]
+fn optional_flows_are_opened_only_on_request() {
+    let t = ticket("saas-vsphere-pcg", &TicketInfo::default());
+    assert!(t
+        .rules
+        .iter()
+        .all(|r| r.level != portcheck_rules::Level::Optional));
+    for format in [
+        Format::Iptables,
+        Format::Nftables,
+        Format::AwsCli,
+        Format::Terraform,
+    ] {
+        let out = render(format, &t);
+        for id in ["saas-palette-workload-api", "admin-nodes-ssh"] {
+            let named: Vec<&str> = out.lines().filter(|l| l.contains(id)).collect();
+            assert!(!named.is_empty(), "{format:?} does not name {id}");
+            assert!(
+                named
+                    .iter()
+                    .all(|l| l.contains("-> ") && l.trim_start().starts_with(['#', '"'])),
+                "{format:?} opens {id}: {named:?}"
+            );
+        }
+    }
+    let info = TicketInfo {
+        include_optional: true,
+        ..TicketInfo::default()
+    };
+    let out = render(Format::Iptables, &ticket("saas-vsphere-pcg", &info));
+    assert!(
+        out.contains("'saas-palette-workload-api'\n"),
+        "requested: a rule"
+    );
+    assert!(out.contains("#   note: optional: requested by choice"));
+}
+
+/// Issue 13, point 4: a proxied flow is opened from the proxy, never from its source.
+#[test]
+fn proxied_flows_are_opened_from_the_proxy() {
+    let t = ticket("saas-eks-vsphere-ssl-bump", &TicketInfo::default());
+    let out = render(Format::Iptables, &t);
+    let calls: Vec<&str> = out.lines().filter(|l| l.starts_with("rule ")).collect();
+    let registries: Vec<&&str> = calls
+        .iter()
+        .filter(|l| l.contains("workload-saas-registries"))
+        .collect();
+    assert_eq!(registries.len(), 1, "{registries:?}");
+    assert!(
+        registries[0].starts_with("rule \"$SQUID_EXAMPLE_COM\" ")
+            && registries[0].ends_with("'workload-saas-registries (from the proxy)'"),
+        "{registries:?}"
+    );
+    // The nodes' rule to the proxy is live, with the proxy's address to fill in.
+    assert!(calls.contains(
+        &"rule \"10.20.0.0/16\" \"$SQUID_EXAMPLE_COM\" '-p tcp -m tcp --dport 3128' '-p tcp -m tcp --dport 3128' 'workload-proxy'"
+    ));
+    // And the proxy's allowlist by name carries the destination.
+    let squid = render(Format::Squid, &t);
+    assert!(squid
+        .contains("acl palette_workload_saas_registries_dst dstdomain registry.spectrocloud.com"));
+}
+
+/// Issue 13, point 5: a DNS name at one end keeps the rule and its known source; the name
+/// becomes a list to fill in, not a commented-out rule.
+#[test]
+fn names_become_lists_to_fill_in_not_commented_out_rules() {
+    let out = render(
+        Format::Iptables,
+        &ticket("self-hosted-airgap", &TicketInfo::default()),
+    );
+    assert!(out.contains(
+        "rule \"10.10.1.0/28\" \"$AIRGAP_CORP_INTERNAL\" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-private-registry'"
+    ), "{out}");
+    assert!(out.contains(
+        "AIRGAP_CORP_INTERNAL=\"${AIRGAP_CORP_INTERNAL-}\"  # addresses of airgap.corp.internal"
+    ));
+    assert!(
+        !out.lines().any(|l| l.starts_with("# -A ")),
+        "no commented-out rules"
+    );
+}
+
+/// Wildcards are names only name-aware formats can carry: the allowlists write them, the
+/// address formats name the flow and say where it went.
+#[test]
+fn wildcard_destinations_go_to_the_name_based_formats() {
+    let mut checklist = evaluate(&load::<Answers>("saas-vsphere-proxy-connect.json")).unwrap();
+    let answers: Answers = load("saas-vsphere-proxy-connect.json");
+    let flow = checklist
+        .flows
+        .iter_mut()
+        .find(|f| f.via_proxy)
+        .expect("a proxied flow");
+    flow.to.hosts = vec![
+        portcheck_rules::End::parse("*.amazonaws.com").unwrap(),
+        portcheck_rules::End::parse("ecr.*.amazonaws.com").unwrap(),
+        portcheck_rules::End::parse("s3.amazonaws.com").unwrap(),
+    ];
+    let id = flow.id.clone();
+    let t = build(&checklist, &answers, &TicketInfo::default());
+    let squid = render(Format::Squid, &t);
+    let acl = format!("palette_{}", id.replace('-', "_"));
+    assert!(
+        squid.contains(&format!("acl {acl}_dst dstdomain .amazonaws.com\n")),
+        "{squid}"
+    );
+    assert!(
+        squid.contains(&format!(
+            "acl {acl}_pattern dstdom_regex -i ^ecr\\.[^.]+\\.amazonaws\\.com$\n"
+        )),
+        "{squid}"
+    );
+    let nfw = render(Format::AwsNetworkFirewall, &t);
+    assert!(
+        nfw.contains("\".amazonaws.com\"") && !nfw.contains("\"s3.amazonaws.com\""),
+        "{nfw}"
+    );
+    assert!(
+        nfw.contains("ecr.*.amazonaws.com: a domain list matches"),
+        "{nfw}"
+    );
+    let iptables = render(Format::Iptables, &t);
+    assert!(
+        iptables.contains(&format!("[{id} (from the proxy)]")),
+        "{iptables}"
+    );
+    assert!(
+        iptables.contains("*.amazonaws.com"),
+        "the wildcard is named"
+    );
+}
+
+/// The Cilium policy: YAML of the CiliumNetworkPolicy shape, DNS visible to Cilium first, names as
+/// toFQDNs (patterns quoted, so YAML does not read `*` as an alias), ports as strings.
+#[test]
+fn cilium_policy_has_the_crd_shape() {
+    for env in ENVIRONMENTS {
+        let info = TicketInfo {
+            include_optional: true,
+            ..TicketInfo::default()
+        };
+        let text = render(Format::Cilium, &ticket(env, &info));
+        let docs = YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{env}: {e}"));
+        let policy = &docs[0];
+        assert_eq!(policy["apiVersion"].as_str(), Some("cilium.io/v2"));
+        assert_eq!(policy["kind"].as_str(), Some("CiliumNetworkPolicy"));
+        let egress = policy["spec"]["egress"].as_vec().unwrap();
+        assert_eq!(
+            egress[0]["toPorts"][0]["rules"]["dns"][0]["matchPattern"].as_str(),
+            Some("*")
+        );
+        for rule in egress {
+            let peers: Vec<&str> = ["toEndpoints", "toFQDNs", "toCIDRSet"]
+                .into_iter()
+                .filter(|k| !rule[*k].is_badvalue())
+                .collect();
+            assert_eq!(peers.len(), 1, "{env}: one kind of peer per rule: {rule:?}");
+            for fqdn in rule["toFQDNs"].as_vec().into_iter().flatten() {
+                let (key, value) = fqdn.as_hash().unwrap().iter().next().unwrap();
+                assert!(["matchName", "matchPattern"].contains(&key.as_str().unwrap()));
+                let value = value.as_str().unwrap();
+                assert!(portcheck_rules::End::parse(value).is_ok(), "{env}: {value}");
+            }
+            for cidr in rule["toCIDRSet"].as_vec().into_iter().flatten() {
+                let cidr = cidr["cidr"].as_str().unwrap();
+                assert!(
+                    portcheck_rules::endpoint::parse_host(cidr).is_ok(),
+                    "{env}: {cidr}"
+                );
+            }
+            for port in rule["toPorts"][0]["ports"].as_vec().unwrap() {
+                let number: u16 = port["port"].as_str().unwrap().parse().unwrap();
+                assert!(number > 0);
+                assert!(["TCP", "UDP", "ANY"].contains(&port["protocol"].as_str().unwrap()));
+                if let Some(end) = port["endPort"].as_i64() {
+                    assert!(end > i64::from(number));
+                }
+            }
+        }
     }
 }

@@ -57,8 +57,8 @@ test('every downloaded format equals the CLI output for the same input', async (
     writeFileSync(`${dir}/info.json`, JSON.stringify(info));
 
     const formats = await page.locator('#ticket-format option').evaluateAll((o) => o.map((x) => x.value));
-    assert.equal(formats.length, 14);
-    assert.ok(formats.includes('squid') && formats.includes('aws-network-firewall'));
+    assert.equal(formats.length, 15);
+    assert.ok(['squid', 'aws-network-firewall', 'cilium'].every((f) => formats.includes(f)));
     for (const [i, format] of formats.entries()) {
       // Chromium stops a page after ten downloads; a reload (state is saved) starts afresh.
       if (i > 0 && i % 5 === 0) {

@@ -1,4 +1,4 @@
-use super::{clean, header, Ends, Model, Opening};
+use super::{clean, header, heading, Ends, Model, Opening};
 use crate::rule::{PortRange, Role, Transport};
 use crate::ticket::Ticket;
 use crate::SaasIps;
@@ -120,15 +120,9 @@ pub fn terraform(ticket: &Ticket, saas: &SaasIps) -> String {
         }
     }
     for o in &model.openings {
-        out.push_str(&format!(
-            "\n# [{}] {} ({})\n",
-            o.label(),
-            hcl(&o.rule.purpose),
-            o.rule.level.as_str()
-        ));
-        for note in &o.notes {
-            out.push_str(&format!("#   note: {}\n", hcl(note)));
-        }
+        // HCL reads nothing inside a comment: the heading needs no escaping of its own.
+        out.push('\n');
+        out.push_str(&heading("", &o.label(), o.rule, &o.notes));
         for (direction, role, peer) in sides(o) {
             let cidrs = peer
                 .v4

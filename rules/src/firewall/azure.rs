@@ -1,4 +1,4 @@
-use super::{clean, header, Model};
+use super::{clean, header, heading, Model};
 use crate::rule::Transport;
 use crate::ticket::Ticket;
 use crate::SaasIps;
@@ -21,15 +21,8 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
     let mut priority: BTreeMap<String, u32> = BTreeMap::new();
     let mut used_fills = Vec::new();
     for o in &model.openings {
-        body.push_str(&format!(
-            "\n# [{}] {} ({})\n",
-            o.label(),
-            clean(&o.rule.purpose),
-            o.rule.level.as_str()
-        ));
-        for note in &o.notes {
-            body.push_str(&format!("#   note: {note}\n"));
-        }
+        body.push('\n');
+        body.push_str(&heading("", &o.label(), o.rule, &o.notes));
         let protocol = match o.flow.transport {
             Transport::Tcp => "Tcp",
             Transport::Udp => "Udp",

@@ -1,4 +1,4 @@
-use super::{clean, header, Model};
+use super::{clean, header, heading, Model};
 use crate::rule::Transport;
 use crate::ticket::Ticket;
 use crate::SaasIps;
@@ -29,15 +29,8 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
     let mut body = String::new();
     let mut priority = 1000;
     for o in &model.openings {
-        body.push_str(&format!(
-            "\n# [{}] {} ({})\n",
-            o.label(),
-            clean(&o.rule.purpose),
-            o.rule.level.as_str()
-        ));
-        for note in &o.notes {
-            body.push_str(&format!("#   note: {note}\n"));
-        }
+        body.push('\n');
+        body.push_str(&heading("", &o.label(), o.rule, &o.notes));
         let rules = match o.flow.transport {
             Transport::Tcp | Transport::Udp => {
                 let ports: Vec<String> = o.flow.ports.iter().map(|r| r.to_string()).collect();

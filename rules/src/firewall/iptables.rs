@@ -1,4 +1,4 @@
-use super::{header, Model, Opening};
+use super::{header, heading, Model, Opening};
 use crate::rule::Transport;
 use crate::ticket::{FirewallMode, Ticket};
 use crate::SaasIps;
@@ -95,15 +95,8 @@ rule() {{
 "#
     ));
     for opening in &model.openings {
-        out.push_str(&format!(
-            "\n# [{}] {} ({})\n",
-            opening.label(),
-            super::clean(&opening.rule.purpose),
-            opening.rule.level.as_str()
-        ));
-        for note in &opening.notes {
-            out.push_str(&format!("#   note: {note}\n"));
-        }
+        out.push('\n');
+        out.push_str(&heading("", &opening.label(), opening.rule, &opening.notes));
         let src = list(&model, &opening.src);
         let dst = list(&model, &opening.dst);
         for (v4, v6) in matches(opening) {

@@ -1,4 +1,4 @@
-use super::{clean, header, Model};
+use super::{clean, header, heading, Model};
 use crate::rule::{Role, Transport};
 use crate::ticket::Ticket;
 use crate::SaasIps;
@@ -24,15 +24,7 @@ pub fn network_policy(ticket: &Ticket, saas: &SaasIps) -> String {
             elsewhere.push(o.label());
             continue;
         }
-        out.push_str(&format!(
-            "    # [{}] {} ({})\n",
-            o.label(),
-            clean(&o.rule.purpose),
-            o.rule.level.as_str()
-        ));
-        for note in &o.notes {
-            out.push_str(&format!("    #   note: {note}\n"));
-        }
+        out.push_str(&heading("    ", &o.label(), o.rule, &o.notes));
         for key in &o.dst.fills {
             out.push_str(&format!(
                 "    #   note: {}: add them as ipBlock entries of this rule\n",

@@ -5,6 +5,7 @@
 
 mod aws;
 mod azure;
+mod cilium;
 mod gcp;
 mod iptables;
 mod kubernetes;
@@ -14,6 +15,7 @@ mod squid;
 
 pub use aws::{aws_cli, terraform};
 pub use azure::azure;
+pub use cilium::cilium;
 pub use gcp::gcp;
 pub use iptables::iptables;
 pub use kubernetes::network_policy;
@@ -370,6 +372,20 @@ fn proxy_note(ticket: &Ticket, flow: &Flow, proxy: &ProxyHop) -> String {
         "goes through the outbound proxy {host}:{}: {} reach it by {to_proxy}; this rule is the proxy's own connection to the destination (no direct opening from the source)",
         proxy.port, flow.from.label
     )
+}
+
+/// The comment that opens every rule of every format: `[label] purpose (level)`, then the
+/// notes the reader must see beside it.
+pub(crate) fn heading(indent: &str, label: &str, rule: &TicketRule, notes: &[String]) -> String {
+    let mut out = format!(
+        "{indent}# [{label}] {} ({})\n",
+        clean(&rule.purpose),
+        rule.level.as_str()
+    );
+    for note in notes {
+        out.push_str(&format!("{indent}#   note: {}\n", clean(note)));
+    }
+    out
 }
 
 /// A header comment common to every configuration output.

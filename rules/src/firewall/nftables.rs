@@ -1,4 +1,4 @@
-use super::{header, Ends, Model, Opening};
+use super::{header, heading, Ends, Model, Opening};
 use crate::rule::Transport;
 use crate::ticket::{FirewallMode, Ticket};
 use crate::SaasIps;
@@ -63,15 +63,12 @@ pub fn nftables(ticket: &Ticket, saas: &SaasIps) -> String {
         "\tchain {CHAIN} {{\n\t\t# Replies of the connections below.\n\t\tct state established,related accept\n"
     ));
     for opening in &model.openings {
-        out.push_str(&format!(
-            "\t\t# [{}] {} ({})\n",
-            opening.label(),
-            super::clean(&opening.rule.purpose),
-            opening.rule.level.as_str()
+        out.push_str(&heading(
+            "\t\t",
+            &opening.label(),
+            opening.rule,
+            &opening.notes,
         ));
-        for note in &opening.notes {
-            out.push_str(&format!("\t\t#   note: {note}\n"));
-        }
         let mut written = false;
         for v6 in [false, true] {
             let ip = if v6 { "ip6" } else { "ip" };

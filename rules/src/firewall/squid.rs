@@ -1,4 +1,4 @@
-use super::{clean, header, left_out};
+use super::{clean, header, heading, left_out};
 use crate::end::End;
 use crate::ticket::{Direction, Ticket};
 
@@ -46,12 +46,8 @@ pub fn squid(ticket: &Ticket) -> String {
             addresses,
             unknown,
         } = destinations(&flow.to.hosts);
-        body.push_str(&format!(
-            "\n# [{}] {} ({})\n",
-            rule.id,
-            clean(&rule.purpose),
-            rule.level.as_str()
-        ));
+        body.push('\n');
+        body.push_str(&heading("", &rule.id, rule, &[]));
         if !unknown.is_empty() {
             body.push_str(&format!(
                 "#   note: {} not in the answers yet: add its names to {acl}_dst\n",

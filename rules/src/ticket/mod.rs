@@ -310,10 +310,11 @@ pub enum Format {
     NetworkPolicy,
     Squid,
     AwsNetworkFirewall,
+    Cilium,
 }
 
 impl Format {
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Format::Markdown,
         Format::Text,
         Format::Jira,
@@ -328,6 +329,7 @@ impl Format {
         Format::NetworkPolicy,
         Format::Squid,
         Format::AwsNetworkFirewall,
+        Format::Cilium,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -346,6 +348,7 @@ impl Format {
             Format::NetworkPolicy => "network-policy",
             Format::Squid => "squid",
             Format::AwsNetworkFirewall => "aws-network-firewall",
+            Format::Cilium => "cilium",
         }
     }
 
@@ -365,6 +368,7 @@ impl Format {
             Format::NetworkPolicy => "Kubernetes NetworkPolicy",
             Format::Squid => "Squid proxy allowlist (by name)",
             Format::AwsNetworkFirewall => "AWS Network Firewall domain list (by name)",
+            Format::Cilium => "Cilium network policy (by name)",
         }
     }
 
@@ -384,6 +388,7 @@ impl Format {
             Format::NetworkPolicy => "palette-agent-networkpolicy.yaml",
             Format::Squid => "palette-squid-allowlist.conf",
             Format::AwsNetworkFirewall => "palette-network-firewall-rule-group.json",
+            Format::Cilium => "palette-agent-ciliumnetworkpolicy.yaml",
         }
     }
 
@@ -393,7 +398,7 @@ impl Format {
             Format::Csv => "text/csv",
             Format::Json | Format::AwsCli | Format::AwsNetworkFirewall => "application/json",
             Format::Azure | Format::Gcp | Format::Iptables => "text/x-shellscript",
-            Format::NetworkPolicy => "application/yaml",
+            Format::NetworkPolicy | Format::Cilium => "application/yaml",
             _ => "text/plain",
         }
     }
@@ -414,6 +419,7 @@ impl Format {
             Format::NetworkPolicy => firewall::network_policy(ticket, saas),
             Format::Squid => firewall::squid(ticket),
             Format::AwsNetworkFirewall => firewall::network_firewall(ticket),
+            Format::Cilium => firewall::cilium(ticket),
         }
     }
 }
