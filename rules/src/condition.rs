@@ -267,7 +267,7 @@ mod tests {
             reasons,
             vec![
                 "deployment: Multi-tenant SaaS".to_owned(),
-                "Palette 4.7.9: gRPC era (4.0.0 and later)".to_owned()
+                "Palette 4.10.0: gRPC era (4.0.0 and later)".to_owned()
             ]
         );
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The newest Palette version the rule base's sources mention; the questionnaire's default.
-pub const LATEST_DOCUMENTED: &str = "4.7.9";
+pub const LATEST_DOCUMENTED: &str = "4.10.0";
 
 /// Palette 4.0.0 replaced NATS on tcp/4222 with gRPC over HTTPS on 443 ("Network Communication
 /// and Ports", gRPC/NATS tabs caution box).

@@ -84,6 +84,8 @@ fn every_rule_has_sources_that_resolve_to_documents_and_facts() {
     for f in facts["pcg"]["facts"].as_array().unwrap() {
         fact_ids.insert(f["id"].as_str().unwrap().to_owned());
     }
+    // Sources resting on an item of the November 2026 audit cite it as DU-<item>.
+    fact_ids.extend(common::registered_facts());
     let check = |owner: &str, sources: &[SourceRef]| {
         assert!(!sources.is_empty(), "{owner} has no source");
         for s in sources {
@@ -152,13 +154,16 @@ fn every_documented_contradiction_is_decided_beside_a_rule_or_finding() {
         );
     }
     let facts = common::facts();
-    let documented: BTreeSet<&str> = facts["contradictions"]
+    let mut documented: BTreeSet<&str> = facts["contradictions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(documented.len(), 22);
+    // C23 onwards: the decisions the November 2026 audit called for.
+    let registered = common::registered_decisions();
+    documented.extend(registered.iter().map(String::as_str));
     let undecided: Vec<_> = documented.difference(&decided).collect();
     assert!(
         undecided.is_empty(),
@@ -213,4 +218,90 @@ fn the_saas_ip_allowlist_finding_lists_exactly_the_documented_addresses() {
     assert!(c.saas_ips.serves("api.spectrocloud.com"));
     assert!(!c.saas_ips.serves("notspectrocloud.com"));
     assert!(!c.saas_ips.serves("spectrocloud.com"));
+}
+
+/// The register of `rules/data/docs-update-2026-11.json` against the audit it answers and the
+/// rule base: every item of `DOCS-UPDATE-2026-11.md` is listed once, and every item marked
+/// changed names a decision that stands beside the rules or findings it names.
+#[test]
+fn every_item_of_the_docs_update_is_registered_and_each_change_is_decided_beside_its_rule() {
+    let audit = std::fs::read_to_string(common::shared_dir().join("facts/DOCS-UPDATE-2026-11.md"))
+        .expect("the audit");
+    let mut items: BTreeSet<String> = BTreeSet::new();
+    for line in audit.lines() {
+        // "**A1. ..." and "**B6. ..." items, and the rows "| 3 | ..." of the change table.
+        if let Some(rest) = line.strip_prefix("**") {
+            let id: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if id.len() >= 2
+                && id[1..].chars().all(|c| c.is_ascii_digit())
+                && rest[id.len()..].starts_with(['.', ' '])
+            {
+                items.insert(id);
+            }
+        } else if let Some(rest) = line.strip_prefix("| ") {
+            let number: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if !number.is_empty() && rest[number.len()..].starts_with(" |") {
+                items.insert(format!("change-{number}"));
+            }
+        }
+    }
+    assert!(items.len() >= 30, "the audit's items: {items:?}");
+    let register = common::docs_update_register();
+    let listed: Vec<&str> = register["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["item"].as_str().unwrap())
+        .collect();
+    let listed_set: BTreeSet<&str> = listed.iter().copied().collect();
+    assert_eq!(listed.len(), listed_set.len(), "an item listed twice");
+    let expected: BTreeSet<&str> = items.iter().map(String::as_str).collect();
+    assert_eq!(listed_set, expected, "register and audit differ");
+
+    let c = catalog().unwrap();
+    for item in register["items"].as_array().unwrap() {
+        let id = item["item"].as_str().unwrap();
+        match item["status"].as_str().unwrap() {
+            "open" => assert!(item["note"].is_string(), "{id}: say what is open"),
+            "changed" => {
+                assert!(item["verified"].is_string(), "{id}: where it was verified");
+                let Some(decision) = item["decision"].as_str() else {
+                    assert!(
+                        item["code"].is_string(),
+                        "{id}: a change names a decision or code"
+                    );
+                    continue;
+                };
+                for rule in item["rules"].as_array().into_iter().flatten() {
+                    let rule = c
+                        .rule(rule.as_str().unwrap())
+                        .unwrap_or_else(|| panic!("{id}: {rule}"));
+                    assert!(
+                        rule.decisions.iter().any(|d| d.contradiction == decision),
+                        "{id}: {decision} is not beside {}",
+                        rule.id
+                    );
+                }
+                for finding in item["findings"].as_array().into_iter().flatten() {
+                    let finding = c
+                        .findings
+                        .iter()
+                        .find(|f| f.id == finding.as_str().unwrap())
+                        .unwrap_or_else(|| panic!("{id}: {finding}"));
+                    assert!(
+                        finding
+                            .decisions
+                            .iter()
+                            .any(|d| d.contradiction == decision),
+                        "{id}: {decision} is not beside {}",
+                        finding.id
+                    );
+                }
+            }
+            other => panic!("{id}: unknown status {other}"),
+        }
+    }
 }

@@ -21,8 +21,8 @@ pub fn VersionStep(state: AppState) -> impl IntoView {
             <TextField
                 id="palette-version"
                 label="Palette version"
-                hint="As shown in Palette's About page, e.g. 4.7.9."
-                placeholder="4.7.9"
+                hint="As shown in Palette's About page, e.g. 4.10.0."
+                placeholder="4.10.0"
                 value=Signal::derive(move || state.answers.with(|a| a.palette_version.clone()))
                 on_input=Callback::new(move |v| state.edit(|a| a.palette_version = v))
                 error=state.error("palette-version")

@@ -41,3 +41,29 @@ pub fn check(name: &str, actual: &str) -> Option<String> {
         format!("{name} differs from its recording at {line}")
     })
 }
+
+/// `rules/data/docs-update-2026-11.json`: what the rule base did about each item of the audit.
+pub fn docs_update_register() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/docs-update-2026-11.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).expect("the register is JSON")
+}
+
+/// Decision ids beyond the fact base's C01-C22: those the register gives its changed items.
+pub fn registered_decisions() -> Vec<String> {
+    docs_update_register()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["decision"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Fact ids for sources that rest on an audit item: `DU-A1` for item A1.
+pub fn registered_facts() -> Vec<String> {
+    docs_update_register()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("DU-{}", i["item"].as_str().unwrap()))
+        .collect()
+}

@@ -21,7 +21,6 @@
 # are not written, and the run says which.
 MANAGEMENT_PLANE_ADDRESSES="${MANAGEMENT_PLANE_ADDRESSES-}"  # addresses of Self-hosted management cluster nodes (not in the answers yet)
 SPECTROCLOUD_COM="${SPECTROCLOUD_COM-}"  # addresses of spectrocloud.com (as the firewall's clients resolve it)
-S3_AMAZONAWS_COM="${S3_AMAZONAWS_COM-}"  # addresses of s3.amazonaws.com (as the firewall's clients resolve it)
 GCR_IO="${GCR_IO-}"  # addresses of gcr.io (as the firewall's clients resolve it)
 GHCR_IO="${GHCR_IO-}"  # addresses of ghcr.io (as the firewall's clients resolve it)
 DOCKER_IO="${DOCKER_IO-}"  # addresses of docker.io (as the firewall's clients resolve it)
@@ -35,6 +34,7 @@ GITHUB_COM="${GITHUB_COM-}"  # addresses of github.com (as the firewall's client
 K8S_GCR_IO="${K8S_GCR_IO-}"  # addresses of k8s.gcr.io (as the firewall's clients resolve it)
 REGISTRY_K8S_IO="${REGISTRY_K8S_IO-}"  # addresses of registry.k8s.io (as the firewall's clients resolve it)
 DOCKER_PKG_DEV="${DOCKER_PKG_DEV-}"  # addresses of docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV="${US_DOCKER_PKG_DEV-}"  # addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
 ADMIN_ADDRESSES="${ADMIN_ADDRESSES-}"  # addresses of Admin workstations (not in the answers yet)
 
 set -eu
@@ -83,8 +83,8 @@ rule() {
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-rule "$MANAGEMENT_PLANE_ADDRESSES" "$SPECTROCLOUD_COM,$S3_AMAZONAWS_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+rule "$MANAGEMENT_PLANE_ADDRESSES" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
 rule "$ADMIN_ADDRESSES" "10.50.0.11/32,10.50.0.12/32,10.50.0.13/32" '-p tcp -m tcp --dport 5080' '-p tcp -m tcp --dport 5080' 'admin-edge-local-ui'

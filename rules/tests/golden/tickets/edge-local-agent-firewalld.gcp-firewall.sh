@@ -10,8 +10,6 @@ MANAGEMENT_PLANE_ADDRESSES_V4="${MANAGEMENT_PLANE_ADDRESSES_V4-}"  # comma-separ
 MANAGEMENT_PLANE_ADDRESSES_V6="${MANAGEMENT_PLANE_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Self-hosted management cluster nodes (not in the answers yet)
 SPECTROCLOUD_COM_V4="${SPECTROCLOUD_COM_V4-}"  # comma-separated IPv4 ranges: addresses of spectrocloud.com (as the firewall's clients resolve it)
 SPECTROCLOUD_COM_V6="${SPECTROCLOUD_COM_V6-}"  # comma-separated IPv6 ranges: addresses of spectrocloud.com (as the firewall's clients resolve it)
-S3_AMAZONAWS_COM_V4="${S3_AMAZONAWS_COM_V4-}"  # comma-separated IPv4 ranges: addresses of s3.amazonaws.com (as the firewall's clients resolve it)
-S3_AMAZONAWS_COM_V6="${S3_AMAZONAWS_COM_V6-}"  # comma-separated IPv6 ranges: addresses of s3.amazonaws.com (as the firewall's clients resolve it)
 GCR_IO_V4="${GCR_IO_V4-}"  # comma-separated IPv4 ranges: addresses of gcr.io (as the firewall's clients resolve it)
 GCR_IO_V6="${GCR_IO_V6-}"  # comma-separated IPv6 ranges: addresses of gcr.io (as the firewall's clients resolve it)
 GHCR_IO_V4="${GHCR_IO_V4-}"  # comma-separated IPv4 ranges: addresses of ghcr.io (as the firewall's clients resolve it)
@@ -38,16 +36,18 @@ REGISTRY_K8S_IO_V4="${REGISTRY_K8S_IO_V4-}"  # comma-separated IPv4 ranges: addr
 REGISTRY_K8S_IO_V6="${REGISTRY_K8S_IO_V6-}"  # comma-separated IPv6 ranges: addresses of registry.k8s.io (as the firewall's clients resolve it)
 DOCKER_PKG_DEV_V4="${DOCKER_PKG_DEV_V4-}"  # comma-separated IPv4 ranges: addresses of docker.pkg.dev (as the firewall's clients resolve it)
 DOCKER_PKG_DEV_V6="${DOCKER_PKG_DEV_V6-}"  # comma-separated IPv6 ranges: addresses of docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV_V4="${US_DOCKER_PKG_DEV_V4-}"  # comma-separated IPv4 ranges: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV_V6="${US_DOCKER_PKG_DEV_V6-}"  # comma-separated IPv6 ranges: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
 ADMIN_ADDRESSES_V4="${ADMIN_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Admin workstations (not in the answers yet)
 ADMIN_ADDRESSES_V6="${ADMIN_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Admin workstations (not in the answers yet)
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-if [ -n "$SPECTROCLOUD_COM_V4""$S3_AMAZONAWS_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$S3_AMAZONAWS_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4")" --target-tags=palette-management-plane --priority=1000 --description='mgmt-public-registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4" ]; then
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4")" --target-tags=palette-management-plane --priority=1000 --description='mgmt-public-registries'
 fi
-if [ -n "$SPECTROCLOUD_COM_V6""$S3_AMAZONAWS_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$S3_AMAZONAWS_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6")" --target-tags=palette-management-plane --priority=1010 --description='mgmt-public-registries'
+if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6" ]; then
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6")" --target-tags=palette-management-plane --priority=1010 --description='mgmt-public-registries'
 fi
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)

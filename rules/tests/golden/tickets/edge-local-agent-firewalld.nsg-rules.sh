@@ -10,7 +10,6 @@ set -euf
 : "${NSG_MANAGEMENT_PLANE:?set NSG_MANAGEMENT_PLANE to the NSG of Self-hosted management cluster nodes}"
 : "${MANAGEMENT_PLANE_ADDRESSES:?set MANAGEMENT_PLANE_ADDRESSES to space-separated addresses or CIDRs: addresses of Self-hosted management cluster nodes (not in the answers yet)}"
 : "${SPECTROCLOUD_COM:?set SPECTROCLOUD_COM to space-separated addresses or CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)}"
-: "${S3_AMAZONAWS_COM:?set S3_AMAZONAWS_COM to space-separated addresses or CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)}"
 : "${GCR_IO:?set GCR_IO to space-separated addresses or CIDRs: addresses of gcr.io (as the firewall's clients resolve it)}"
 : "${GHCR_IO:?set GHCR_IO to space-separated addresses or CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)}"
 : "${DOCKER_IO:?set DOCKER_IO to space-separated addresses or CIDRs: addresses of docker.io (as the firewall's clients resolve it)}"
@@ -24,11 +23,12 @@ set -euf
 : "${K8S_GCR_IO:?set K8S_GCR_IO to space-separated addresses or CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)}"
 : "${REGISTRY_K8S_IO:?set REGISTRY_K8S_IO to space-separated addresses or CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)}"
 : "${DOCKER_PKG_DEV:?set DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)}"
+: "${US_DOCKER_PKG_DEV:?set US_DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)}"
 : "${ADMIN_ADDRESSES:?set ADMIN_ADDRESSES to space-separated addresses or CIDRs: addresses of Admin workstations (not in the answers yet)}"
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $S3_AMAZONAWS_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_ADMIN" --name admin-edge-local-ui-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $ADMIN_ADDRESSES --source-port-ranges '*' --destination-address-prefixes 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32 --destination-port-ranges 5080 --description 'Local UI and local API of Edge hosts'

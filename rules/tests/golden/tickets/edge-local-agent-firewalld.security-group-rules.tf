@@ -27,16 +27,6 @@ variable "spectrocloud_com_ipv6" {
   type        = list(string)
 }
 
-variable "s3_amazonaws_com_ipv4" {
-  description = "IPv4 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
-  type        = list(string)
-}
-
-variable "s3_amazonaws_com_ipv6" {
-  description = "IPv6 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
-  type        = list(string)
-}
-
 variable "gcr_io_ipv4" {
   description = "IPv4 CIDRs: addresses of gcr.io (as the firewall's clients resolve it)"
   type        = list(string)
@@ -167,6 +157,16 @@ variable "docker_pkg_dev_ipv6" {
   type        = list(string)
 }
 
+variable "us_docker_pkg_dev_ipv4" {
+  description = "IPv4 CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "us_docker_pkg_dev_ipv6" {
+  description = "IPv6 CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
 variable "admin_addresses_ipv4" {
   description = "IPv4 CIDRs: addresses of Admin workstations (not in the answers yet)"
   type        = list(string)
@@ -178,7 +178,7 @@ variable "admin_addresses_ipv6" {
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
 resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_1_1" {
   for_each          = toset(var.spectrocloud_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
@@ -198,24 +198,6 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_2_1
   to_port           = 443
 }
 resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_3_1" {
-  for_each          = toset(var.s3_amazonaws_com_ipv4)
-  security_group_id = var.security_group_ids["management-plane"]
-  description       = "mgmt-public-registries"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_4_1" {
-  for_each          = toset(var.s3_amazonaws_com_ipv6)
-  security_group_id = var.security_group_ids["management-plane"]
-  description       = "mgmt-public-registries"
-  cidr_ipv6         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1" {
   for_each          = toset(var.gcr_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -224,7 +206,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_4_1" {
   for_each          = toset(var.gcr_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -233,7 +215,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1" {
   for_each          = toset(var.ghcr_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -242,7 +224,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1" {
   for_each          = toset(var.ghcr_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -251,7 +233,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1" {
   for_each          = toset(var.docker_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -260,7 +242,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1" {
   for_each          = toset(var.docker_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -269,7 +251,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1" {
   for_each          = toset(var.googleapis_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -278,7 +260,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_1" {
   for_each          = toset(var.googleapis_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -287,7 +269,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_1" {
   for_each          = toset(var.docker_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -296,7 +278,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_1" {
   for_each          = toset(var.docker_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -305,7 +287,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_1" {
   for_each          = toset(var.raw_githubusercontent_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -314,7 +296,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_1" {
   for_each          = toset(var.raw_githubusercontent_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -323,7 +305,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_1" {
   for_each          = toset(var.projectcalico_org_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -332,7 +314,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_1" {
   for_each          = toset(var.projectcalico_org_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -341,7 +323,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_1" {
   for_each          = toset(var.quay_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -350,7 +332,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_1" {
   for_each          = toset(var.quay_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -359,7 +341,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_1" {
   for_each          = toset(var.grafana_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -368,7 +350,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_1" {
   for_each          = toset(var.grafana_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -377,7 +359,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_1" {
   for_each          = toset(var.github_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -386,7 +368,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_1" {
   for_each          = toset(var.github_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -395,7 +377,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_1" {
   for_each          = toset(var.k8s_gcr_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -404,7 +386,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_1" {
   for_each          = toset(var.k8s_gcr_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -413,7 +395,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_1" {
   for_each          = toset(var.registry_k8s_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -422,7 +404,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_1" {
   for_each          = toset(var.registry_k8s_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -431,7 +413,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_1" {
   for_each          = toset(var.docker_pkg_dev_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -440,8 +422,26 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_1" {
   for_each          = toset(var.docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_1" {
+  for_each          = toset(var.us_docker_pkg_dev_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
+  for_each          = toset(var.us_docker_pkg_dev_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
   cidr_ipv6         = each.value

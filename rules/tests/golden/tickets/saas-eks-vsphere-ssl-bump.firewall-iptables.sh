@@ -77,7 +77,7 @@ rule() {
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 rule "10.20.0.0/16" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.68.206/32,18.144.153.171/32,52.6.49.233/32,54.158.209.13/32,54.80.29.137/32" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-palette-api'
 
-# [workload-palette-msg] Palette messaging endpoints (msg*.spectrocloud.com) (required)
+# [workload-palette-msg] Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443 (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 rule "10.20.0.0/16" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.68.206/32,18.144.153.171/32,52.6.49.233/32,54.158.209.13/32,54.80.29.137/32" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-palette-msg'
 

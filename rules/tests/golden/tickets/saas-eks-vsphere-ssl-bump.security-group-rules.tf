@@ -154,7 +154,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_8_1" 
   to_port           = 443
 }
 
-# [workload-palette-msg] Palette messaging endpoints (msg*.spectrocloud.com) (required)
+# [workload-palette-msg] Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443 (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_1_1" {
   security_group_id = var.security_group_ids["workload"]

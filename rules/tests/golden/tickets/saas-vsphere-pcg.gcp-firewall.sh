@@ -19,7 +19,7 @@ VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6="${VMWAREGOLDENIMAGE_CONSOLE_S3_AM
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-workload-palette-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32)" --target-tags=palette-workload --priority=1000 --description='workload-palette-api'
 
-# [workload-palette-msg] Palette messaging endpoints (msg*.spectrocloud.com) (required)
+# [workload-palette-msg] Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443 (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-workload-palette-msg-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32)" --target-tags=palette-workload --priority=1010 --description='workload-palette-msg'
 

@@ -19,9 +19,9 @@ set -euf
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-palette-api-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
 
-# [workload-palette-msg] Palette messaging endpoints (msg*.spectrocloud.com) (required)
+# [workload-palette-msg] Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443 (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-palette-msg-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'Palette messaging endpoints (msg*.spectrocloud.com)'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-palette-msg-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443'
 
 # [workload-saas-registries] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses

@@ -21,7 +21,6 @@
 # are not written, and the run says which.
 PALETTE_EXAMPLE_COM="${PALETTE_EXAMPLE_COM-}"  # addresses of palette.example.com (as the firewall's clients resolve it)
 SPECTROCLOUD_COM="${SPECTROCLOUD_COM-}"  # addresses of spectrocloud.com (as the firewall's clients resolve it)
-S3_AMAZONAWS_COM="${S3_AMAZONAWS_COM-}"  # addresses of s3.amazonaws.com (as the firewall's clients resolve it)
 GCR_IO="${GCR_IO-}"  # addresses of gcr.io (as the firewall's clients resolve it)
 GHCR_IO="${GHCR_IO-}"  # addresses of ghcr.io (as the firewall's clients resolve it)
 DOCKER_IO="${DOCKER_IO-}"  # addresses of docker.io (as the firewall's clients resolve it)
@@ -35,6 +34,7 @@ GITHUB_COM="${GITHUB_COM-}"  # addresses of github.com (as the firewall's client
 K8S_GCR_IO="${K8S_GCR_IO-}"  # addresses of k8s.gcr.io (as the firewall's clients resolve it)
 REGISTRY_K8S_IO="${REGISTRY_K8S_IO-}"  # addresses of registry.k8s.io (as the firewall's clients resolve it)
 DOCKER_PKG_DEV="${DOCKER_PKG_DEV-}"  # addresses of docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV="${US_DOCKER_PKG_DEV-}"  # addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM="${VCENTER_EXAMPLE_COM-}"  # addresses of vcenter.example.com (as the firewall's clients resolve it)
 
 set -eu
@@ -86,8 +86,8 @@ rule() {
 rule "10.10.32.0/20" "$PALETTE_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-palette-api'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-rule "10.10.32.0/20" "$SPECTROCLOUD_COM,$S3_AMAZONAWS_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-public-registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+rule "10.10.32.0/20" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-public-registries'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 rule "10.10.32.0/20" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-vcenter'
@@ -99,8 +99,8 @@ rule "10.10.1.0/28" "10.10.32.0/20" '-p tcp -m tcp --dport 6443' '-p tcp -m tcp 
 rule "10.10.1.0/28" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-infra-api'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-rule "10.10.1.0/28" "$SPECTROCLOUD_COM,$S3_AMAZONAWS_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+rule "10.10.1.0/28" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
 #
 # Already open, so not written here:
 #   [admin-palette-ui]

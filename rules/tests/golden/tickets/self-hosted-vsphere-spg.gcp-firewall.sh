@@ -10,8 +10,6 @@ PALETTE_EXAMPLE_COM_V4="${PALETTE_EXAMPLE_COM_V4-}"  # comma-separated IPv4 rang
 PALETTE_EXAMPLE_COM_V6="${PALETTE_EXAMPLE_COM_V6-}"  # comma-separated IPv6 ranges: addresses of palette.example.com (as the firewall's clients resolve it)
 SPECTROCLOUD_COM_V4="${SPECTROCLOUD_COM_V4-}"  # comma-separated IPv4 ranges: addresses of spectrocloud.com (as the firewall's clients resolve it)
 SPECTROCLOUD_COM_V6="${SPECTROCLOUD_COM_V6-}"  # comma-separated IPv6 ranges: addresses of spectrocloud.com (as the firewall's clients resolve it)
-S3_AMAZONAWS_COM_V4="${S3_AMAZONAWS_COM_V4-}"  # comma-separated IPv4 ranges: addresses of s3.amazonaws.com (as the firewall's clients resolve it)
-S3_AMAZONAWS_COM_V6="${S3_AMAZONAWS_COM_V6-}"  # comma-separated IPv6 ranges: addresses of s3.amazonaws.com (as the firewall's clients resolve it)
 GCR_IO_V4="${GCR_IO_V4-}"  # comma-separated IPv4 ranges: addresses of gcr.io (as the firewall's clients resolve it)
 GCR_IO_V6="${GCR_IO_V6-}"  # comma-separated IPv6 ranges: addresses of gcr.io (as the firewall's clients resolve it)
 GHCR_IO_V4="${GHCR_IO_V4-}"  # comma-separated IPv4 ranges: addresses of ghcr.io (as the firewall's clients resolve it)
@@ -38,6 +36,8 @@ REGISTRY_K8S_IO_V4="${REGISTRY_K8S_IO_V4-}"  # comma-separated IPv4 ranges: addr
 REGISTRY_K8S_IO_V6="${REGISTRY_K8S_IO_V6-}"  # comma-separated IPv6 ranges: addresses of registry.k8s.io (as the firewall's clients resolve it)
 DOCKER_PKG_DEV_V4="${DOCKER_PKG_DEV_V4-}"  # comma-separated IPv4 ranges: addresses of docker.pkg.dev (as the firewall's clients resolve it)
 DOCKER_PKG_DEV_V6="${DOCKER_PKG_DEV_V6-}"  # comma-separated IPv6 ranges: addresses of docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV_V4="${US_DOCKER_PKG_DEV_V4-}"  # comma-separated IPv4 ranges: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV_V6="${US_DOCKER_PKG_DEV_V6-}"  # comma-separated IPv6 ranges: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM_V4="${VCENTER_EXAMPLE_COM_V4-}"  # comma-separated IPv4 ranges: addresses of vcenter.example.com (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM_V6="${VCENTER_EXAMPLE_COM_V6-}"  # comma-separated IPv6 ranges: addresses of vcenter.example.com (as the firewall's clients resolve it)
 
@@ -51,12 +51,12 @@ fi
 gcloud compute firewall-rules create pp-workload-palette-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.32.0/20)" --target-tags=palette-palette --priority=1020 --description='workload-palette-api'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-if [ -n "$SPECTROCLOUD_COM_V4""$S3_AMAZONAWS_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4" ]; then
-  gcloud compute firewall-rules create pp-workload-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$S3_AMAZONAWS_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4")" --target-tags=palette-workload --priority=1030 --description='workload-public-registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4" ]; then
+  gcloud compute firewall-rules create pp-workload-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4")" --target-tags=palette-workload --priority=1030 --description='workload-public-registries'
 fi
-if [ -n "$SPECTROCLOUD_COM_V6""$S3_AMAZONAWS_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6" ]; then
-  gcloud compute firewall-rules create pp-workload-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$S3_AMAZONAWS_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6")" --target-tags=palette-workload --priority=1040 --description='workload-public-registries'
+if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6" ]; then
+  gcloud compute firewall-rules create pp-workload-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6")" --target-tags=palette-workload --priority=1040 --description='workload-public-registries'
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
@@ -82,12 +82,12 @@ fi
 gcloud compute firewall-rules create pp-mgmt-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-infra-api --priority=1120 --description='mgmt-infra-api'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-if [ -n "$SPECTROCLOUD_COM_V4""$S3_AMAZONAWS_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$S3_AMAZONAWS_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-public-registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4" ]; then
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-public-registries'
 fi
-if [ -n "$SPECTROCLOUD_COM_V6""$S3_AMAZONAWS_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$S3_AMAZONAWS_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6")" --target-tags=palette-management-plane --priority=1140 --description='mgmt-public-registries'
+if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6" ]; then
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6")" --target-tags=palette-management-plane --priority=1140 --description='mgmt-public-registries'
 fi
 #
 # Already open, so not written here:

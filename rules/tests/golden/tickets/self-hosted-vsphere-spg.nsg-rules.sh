@@ -11,7 +11,6 @@ set -euf
 : "${NSG_WORKLOAD_API:?set NSG_WORKLOAD_API to the NSG of Workload cluster Kubernetes API}"
 : "${PALETTE_EXAMPLE_COM:?set PALETTE_EXAMPLE_COM to space-separated addresses or CIDRs: addresses of palette.example.com (as the firewall's clients resolve it)}"
 : "${SPECTROCLOUD_COM:?set SPECTROCLOUD_COM to space-separated addresses or CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)}"
-: "${S3_AMAZONAWS_COM:?set S3_AMAZONAWS_COM to space-separated addresses or CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)}"
 : "${GCR_IO:?set GCR_IO to space-separated addresses or CIDRs: addresses of gcr.io (as the firewall's clients resolve it)}"
 : "${GHCR_IO:?set GHCR_IO to space-separated addresses or CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)}"
 : "${DOCKER_IO:?set DOCKER_IO to space-separated addresses or CIDRs: addresses of docker.io (as the firewall's clients resolve it)}"
@@ -25,6 +24,7 @@ set -euf
 : "${K8S_GCR_IO:?set K8S_GCR_IO to space-separated addresses or CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)}"
 : "${REGISTRY_K8S_IO:?set REGISTRY_K8S_IO to space-separated addresses or CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)}"
 : "${DOCKER_PKG_DEV:?set DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)}"
+: "${US_DOCKER_PKG_DEV:?set US_DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)}"
 : "${VCENTER_EXAMPLE_COM:?set VCENTER_EXAMPLE_COM to space-separated addresses or CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)}"
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
@@ -32,8 +32,8 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_W
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $S3_AMAZONAWS_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
@@ -48,8 +48,8 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_M
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $S3_AMAZONAWS_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 #
 # Already open, so not written here:
 #   [admin-palette-ui]

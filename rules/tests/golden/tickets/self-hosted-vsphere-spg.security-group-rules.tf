@@ -27,16 +27,6 @@ variable "spectrocloud_com_ipv6" {
   type        = list(string)
 }
 
-variable "s3_amazonaws_com_ipv4" {
-  description = "IPv4 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
-  type        = list(string)
-}
-
-variable "s3_amazonaws_com_ipv6" {
-  description = "IPv6 CIDRs: addresses of s3.amazonaws.com (as the firewall's clients resolve it)"
-  type        = list(string)
-}
-
 variable "gcr_io_ipv4" {
   description = "IPv4 CIDRs: addresses of gcr.io (as the firewall's clients resolve it)"
   type        = list(string)
@@ -167,6 +157,16 @@ variable "docker_pkg_dev_ipv6" {
   type        = list(string)
 }
 
+variable "us_docker_pkg_dev_ipv4" {
+  description = "IPv4 CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "us_docker_pkg_dev_ipv6" {
+  description = "IPv6 CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
 variable "vcenter_example_com_ipv4" {
   description = "IPv4 CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)"
   type        = list(string)
@@ -206,7 +206,7 @@ resource "aws_vpc_security_group_ingress_rule" "workload_palette_api_ingress_1_1
 }
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
 resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_1_1" {
   for_each          = toset(var.spectrocloud_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
@@ -226,24 +226,6 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   to_port           = 443
 }
 resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_3_1" {
-  for_each          = toset(var.s3_amazonaws_com_ipv4)
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-public-registries"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_4_1" {
-  for_each          = toset(var.s3_amazonaws_com_ipv6)
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-public-registries"
-  cidr_ipv6         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_5_1" {
   for_each          = toset(var.gcr_io_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -252,7 +234,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_6_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_4_1" {
   for_each          = toset(var.gcr_io_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -261,7 +243,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_7_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_5_1" {
   for_each          = toset(var.ghcr_io_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -270,7 +252,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_8_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_6_1" {
   for_each          = toset(var.ghcr_io_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -279,7 +261,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_9_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_7_1" {
   for_each          = toset(var.docker_io_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -288,7 +270,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_10_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_8_1" {
   for_each          = toset(var.docker_io_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -297,7 +279,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_11_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_9_1" {
   for_each          = toset(var.googleapis_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -306,7 +288,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_12_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_10_1" {
   for_each          = toset(var.googleapis_com_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -315,7 +297,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_13_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_11_1" {
   for_each          = toset(var.docker_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -324,7 +306,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_14_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_12_1" {
   for_each          = toset(var.docker_com_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -333,7 +315,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_15_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_13_1" {
   for_each          = toset(var.raw_githubusercontent_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -342,7 +324,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_16_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_14_1" {
   for_each          = toset(var.raw_githubusercontent_com_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -351,7 +333,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_17_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_15_1" {
   for_each          = toset(var.projectcalico_org_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -360,7 +342,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_18_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_16_1" {
   for_each          = toset(var.projectcalico_org_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -369,7 +351,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_19_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_17_1" {
   for_each          = toset(var.quay_io_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -378,7 +360,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_20_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_18_1" {
   for_each          = toset(var.quay_io_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -387,7 +369,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_21_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_19_1" {
   for_each          = toset(var.grafana_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -396,7 +378,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_22_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_20_1" {
   for_each          = toset(var.grafana_com_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -405,7 +387,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_23_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_21_1" {
   for_each          = toset(var.github_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -414,7 +396,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_24_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_22_1" {
   for_each          = toset(var.github_com_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -423,7 +405,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_25_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_23_1" {
   for_each          = toset(var.k8s_gcr_io_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -432,7 +414,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_26_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_24_1" {
   for_each          = toset(var.k8s_gcr_io_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -441,7 +423,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_27_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_25_1" {
   for_each          = toset(var.registry_k8s_io_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -450,7 +432,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_28_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_26_1" {
   for_each          = toset(var.registry_k8s_io_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -459,7 +441,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_29_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_27_1" {
   for_each          = toset(var.docker_pkg_dev_ipv4)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
@@ -468,8 +450,26 @@ resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_30_1" {
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_28_1" {
   for_each          = toset(var.docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_29_1" {
+  for_each          = toset(var.us_docker_pkg_dev_ipv4)
+  security_group_id = var.security_group_ids["workload"]
+  description       = "workload-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_public_registries_egress_30_1" {
+  for_each          = toset(var.us_docker_pkg_dev_ipv6)
   security_group_id = var.security_group_ids["workload"]
   description       = "workload-public-registries"
   cidr_ipv6         = each.value
@@ -553,7 +553,7 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_infra_api_ingress_1_1" {
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
 resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_1_1" {
   for_each          = toset(var.spectrocloud_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
@@ -573,24 +573,6 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_2_1
   to_port           = 443
 }
 resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_3_1" {
-  for_each          = toset(var.s3_amazonaws_com_ipv4)
-  security_group_id = var.security_group_ids["management-plane"]
-  description       = "mgmt-public-registries"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_4_1" {
-  for_each          = toset(var.s3_amazonaws_com_ipv6)
-  security_group_id = var.security_group_ids["management-plane"]
-  description       = "mgmt-public-registries"
-  cidr_ipv6         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1" {
   for_each          = toset(var.gcr_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -599,7 +581,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_4_1" {
   for_each          = toset(var.gcr_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -608,7 +590,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_5_1" {
   for_each          = toset(var.ghcr_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -617,7 +599,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_6_1" {
   for_each          = toset(var.ghcr_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -626,7 +608,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_7_1" {
   for_each          = toset(var.docker_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -635,7 +617,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_8_1" {
   for_each          = toset(var.docker_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -644,7 +626,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_9_1" {
   for_each          = toset(var.googleapis_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -653,7 +635,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_10_1" {
   for_each          = toset(var.googleapis_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -662,7 +644,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_11_1" {
   for_each          = toset(var.docker_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -671,7 +653,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_12_1" {
   for_each          = toset(var.docker_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -680,7 +662,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_13_1" {
   for_each          = toset(var.raw_githubusercontent_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -689,7 +671,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_14_1" {
   for_each          = toset(var.raw_githubusercontent_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -698,7 +680,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_15_1" {
   for_each          = toset(var.projectcalico_org_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -707,7 +689,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_16_1" {
   for_each          = toset(var.projectcalico_org_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -716,7 +698,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_17_1" {
   for_each          = toset(var.quay_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -725,7 +707,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_18_1" {
   for_each          = toset(var.quay_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -734,7 +716,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_19_1" {
   for_each          = toset(var.grafana_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -743,7 +725,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_20_1" {
   for_each          = toset(var.grafana_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -752,7 +734,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_21_1" {
   for_each          = toset(var.github_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -761,7 +743,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_22_1" {
   for_each          = toset(var.github_com_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -770,7 +752,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_23_1" {
   for_each          = toset(var.k8s_gcr_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -779,7 +761,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_24_1" {
   for_each          = toset(var.k8s_gcr_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -788,7 +770,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_25_1" {
   for_each          = toset(var.registry_k8s_io_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -797,7 +779,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_26_1" {
   for_each          = toset(var.registry_k8s_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -806,7 +788,7 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_27_1" {
   for_each          = toset(var.docker_pkg_dev_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
@@ -815,8 +797,26 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_
   from_port         = 443
   to_port           = 443
 }
-resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_28_1" {
   for_each          = toset(var.docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_1" {
+  for_each          = toset(var.us_docker_pkg_dev_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
+  for_each          = toset(var.us_docker_pkg_dev_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
   cidr_ipv6         = each.value
