@@ -92,14 +92,18 @@ fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> F
     } else {
         rule.ports.clone()
     };
-    let via_proxy = advice::goes_through_proxy(cx, rule.from, &to, &ports, &rule.protocol);
+    let protocol = match (&rule.protocol_over_http, endpoint_scheme(cx, rule.to)) {
+        (Some(plain), Some("http")) => plain.clone(),
+        _ => rule.protocol.clone(),
+    };
+    let via_proxy = advice::goes_through_proxy(cx, rule.from, &to, &ports, &protocol);
     Flow {
         id: rule.id.clone(),
         from,
         to,
         ports,
         transport: rule.transport,
-        protocol: rule.protocol.clone(),
+        protocol,
         level,
         purpose: rule.purpose.clone(),
         reasons,
@@ -158,6 +162,13 @@ fn dedup(mut hosts: Vec<End>) -> Vec<End> {
     let mut seen = std::collections::HashSet::new();
     hosts.retain(|h| seen.insert(h.clone()));
     hosts
+}
+
+/// The scheme the user wrote in the role's endpoint, if they wrote a URL.
+fn endpoint_scheme(cx: &Context, role: Role) -> Option<&str> {
+    role_endpoints(cx, role)
+        .into_iter()
+        .find_map(|e| e.scheme.as_deref())
 }
 
 /// The port the user wrote in the role's endpoint, if they wrote one.

@@ -42,6 +42,10 @@ pub struct Rule {
     pub transport: Transport,
     /// Application protocol spoken over the port, as the documentation names it.
     pub protocol: String,
+    /// The protocol to name instead when the user's endpoint for `to` is an `http://` URL (a
+    /// MAAS API is often plain HTTP on 5240): what the checklist says and the live check does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_over_http: Option<String>,
     pub purpose: String,
     pub level: Level,
     /// From this Palette version on the flow is no longer needed (shown as deprecated).

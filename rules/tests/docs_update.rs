@@ -138,3 +138,52 @@ fn remote_shell_opens_nothing_into_the_site() {
     );
     assert!(finding.decisions.iter().any(|d| d.contradiction == "C27"));
 }
+
+/// B5 / C28: agent-mode Edge hosts under local management need Palette 4.6.32 or later.
+#[test]
+fn local_management_of_agent_mode_hosts_before_4_6_32_is_warned_about() {
+    let edge = |version: &str| {
+        checklist(|a| {
+            a.palette_version = version.to_owned();
+            a.infrastructure = vec![Infrastructure::Edge];
+            a.edge.management = EdgeManagement::Local;
+            a.edge.agent_mode_firewalld = true;
+        })
+    };
+    let warned = |c: &Checklist| {
+        c.findings
+            .iter()
+            .any(|f| f.id == "edge-agent-local-management-version")
+    };
+    assert!(warned(&edge("4.6.12")));
+    assert!(!warned(&edge("4.6.32")));
+    assert!(!warned(&edge("4.10.0")));
+}
+
+/// B8: an infrastructure API the user gives as http:// is plain HTTP in the checklist, and the
+/// live check connects instead of expecting TLS.
+#[test]
+fn an_http_infrastructure_api_is_labelled_and_checked_as_http() {
+    let maas = |url: &str| {
+        let mut a = Answers::default();
+        a.infrastructure = vec![Infrastructure::Maas];
+        a.endpoints.infrastructure_api = url.to_owned();
+        let c = evaluate(&a).unwrap();
+        (a, c)
+    };
+    let (answers, c) = maas("http://10.1.1.1:5240/MAAS");
+    let flow = c.flow("pcg-infra-api").unwrap();
+    assert_eq!(
+        (flow.protocol.as_str(), flow.ports_text().as_str()),
+        ("HTTP", "5240/tcp")
+    );
+    let plan = portcheck_rules::plan::plan(&c, &answers, portcheck_rules::Role::Pcg);
+    let check = plan
+        .checks
+        .iter()
+        .find(|k| k.flow == "pcg-infra-api")
+        .unwrap();
+    assert_eq!(check.kind, portcheck_rules::plan::CheckKind::Tcp);
+    let (_, c) = maas("https://maas.example.com:5443/MAAS");
+    assert_eq!(c.flow("pcg-infra-api").unwrap().protocol, "HTTPS");
+}
