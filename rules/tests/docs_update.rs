@@ -165,9 +165,14 @@ fn local_management_of_agent_mode_hosts_before_4_6_32_is_warned_about() {
 #[test]
 fn an_http_infrastructure_api_is_labelled_and_checked_as_http() {
     let maas = |url: &str| {
-        let mut a = Answers::default();
-        a.infrastructure = vec![Infrastructure::Maas];
-        a.endpoints.infrastructure_api = url.to_owned();
+        let a = Answers {
+            infrastructure: vec![Infrastructure::Maas],
+            endpoints: Endpoints {
+                infrastructure_api: url.to_owned(),
+                ..Endpoints::default()
+            },
+            ..Answers::default()
+        };
         let c = evaluate(&a).unwrap();
         (a, c)
     };
