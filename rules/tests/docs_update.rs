@@ -192,3 +192,35 @@ fn an_http_infrastructure_api_is_labelled_and_checked_as_http() {
     let (_, c) = maas("https://maas.example.com:5443/MAAS");
     assert_eq!(c.flow("pcg-infra-api").unwrap().protocol, "HTTPS");
 }
+
+/// A8 / C30 and B5 / C31: admin browsers reach the primary registry on 30003 (optional), and a
+/// centrally managed cluster with one needs Palette 4.6.19.
+#[test]
+fn the_primary_registry_has_its_admin_flow_and_its_version_gate() {
+    let edge = |version: &str| {
+        checklist(|a| {
+            a.palette_version = version.to_owned();
+            a.infrastructure = vec![Infrastructure::Edge];
+            a.edge.local_registry = true;
+        })
+    };
+    let c = edge("4.6.12");
+    let admin = c
+        .flow("admin-edge-primary-registry")
+        .expect("the admin flow");
+    assert_eq!(
+        (admin.from.role, admin.ports_text(), admin.level),
+        (
+            portcheck_rules::Role::Admin,
+            "30003/tcp".to_owned(),
+            portcheck_rules::Level::Optional
+        )
+    );
+    let gated = |c: &Checklist| {
+        c.findings
+            .iter()
+            .any(|f| f.id == "edge-primary-registry-version")
+    };
+    assert!(gated(&c));
+    assert!(!gated(&edge("4.6.19")));
+}
