@@ -224,3 +224,22 @@ fn the_primary_registry_has_its_admin_flow_and_its_version_gate() {
     assert!(gated(&c));
     assert!(!gated(&edge("4.6.19")));
 }
+
+/// B7 / C32: the self-hosted advice cites what makes its claim and says that images still come
+/// from Spectro Cloud's registries, with an image pull secret from 4.9.22.
+#[test]
+fn self_hosted_advice_names_the_image_pull_secret() {
+    let c = checklist(|a| a.deployment = DeploymentModel::SelfHostedPalette);
+    let finding = c
+        .findings
+        .iter()
+        .find(|f| f.id == "self-hosted-no-saas")
+        .unwrap();
+    assert!(
+        finding.text.contains("image pull secret"),
+        "{}",
+        finding.text
+    );
+    let keys: Vec<&str> = finding.sources.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(keys, ["AO-1", "SEC-SH", "SH-PULL-SECRET"]);
+}
