@@ -208,4 +208,23 @@ fn unknown_formats_and_bad_info_files_are_refused_clearly() {
         err.contains("is not a valid ticket info file") && err.contains("unknown field"),
         "{err}"
     );
+
+    // The firewall choices: a mode or level that does not exist is refused with the ones that do.
+    for (args, expected) in [
+        (
+            ["--mode", "sideways"],
+            "unknown firewall mode 'sideways'; choose router or host",
+        ),
+        (["--include", "everything"], "possible values: optional"),
+    ] {
+        let out = portcheck()
+            .args(["ticket", "--format", "iptables", "--answers"])
+            .arg(example("saas-aws-defaults.json"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
 }
