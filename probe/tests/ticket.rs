@@ -169,6 +169,122 @@ fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
     }
 }
 
+/// The Azure script run for real against the Azure CLI (PyPI's azure-cli, installed by
+/// scripts/setup): every `az` command it holds is parsed by `az` itself, which checks each flag and
+/// each enumerated value (protocol, direction, access) before it asks for a login. A shim stands in
+/// for `az` on PATH and counts a command whose arguments were accepted, that is one that stops
+/// at the login, as passed.
+#[test]
+fn azure_script_commands_are_accepted_by_the_real_azure_cli() {
+    let python = std::path::PathBuf::from(std::env::var("PORTCHECK_PYTHON").unwrap_or_else(|_| {
+        format!(
+            "{}/.local/share/palette-portcheck/tools/venv/bin/python",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    }));
+    let az = python.with_file_name("az");
+    assert!(
+        az.exists(),
+        "{} is missing (scripts/setup installs it)",
+        az.display()
+    );
+    let dir = std::env::temp_dir().join(format!("portcheck-az-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("config")).unwrap();
+    let shim = dir.join("az");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\nout=$('{}' \"$@\" 2>&1)\ncase $out in *\"Please run 'az login'\"*) echo accepted >> '{}'; exit 0 ;; esac\nprintf 'az %s\\n%s\\n' \"$*\" \"$out\" >&2\nexit 1\n",
+            az.display(),
+            dir.join("accepted").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    for env in ["saas-vsphere-pcg.json", "edge-local-agent-firewalld.json"] {
+        let _ = std::fs::remove_file(dir.join("accepted"));
+        let out = portcheck()
+            .args([
+                "ticket",
+                "--format",
+                "azure",
+                "--include",
+                "optional",
+                "--answers",
+            ])
+            .arg(example(env))
+            .output()
+            .unwrap();
+        let script = String::from_utf8(out.stdout).unwrap();
+        let mut run = Command::new("sh");
+        run.arg("-c")
+            .arg(&script)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    dir.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("AZURE_CONFIG_DIR", dir.join("config"))
+            .env("AZURE_CORE_COLLECT_TELEMETRY", "false")
+            .env("RESOURCE_GROUP", "palette-rg");
+        // Every variable the script demands: NSG names, and address lists to fill in.
+        for line in script.lines().filter(|l| l.starts_with(": \"${")) {
+            let var: String = line[5..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let value = if var.starts_with("NSG_") {
+                "palette-nsg"
+            } else {
+                "192.0.2.0/24 2001:db8::/64"
+            };
+            run.env(var, value);
+        }
+        let result = run.output().unwrap();
+        assert!(
+            result.status.success(),
+            "{env}: az refused a command:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let accepted = std::fs::read_to_string(dir.join("accepted"))
+            .unwrap_or_default()
+            .lines()
+            .count();
+        assert_eq!(
+            accepted,
+            script.lines().filter(|l| l.starts_with("az ")).count(),
+            "{env}"
+        );
+    }
+    // The CLI is real: a wrong value is refused.
+    let out = Command::new(&shim)
+        .args([
+            "network",
+            "nsg",
+            "rule",
+            "create",
+            "--resource-group",
+            "rg",
+            "--nsg-name",
+            "n",
+            "--name",
+            "x",
+            "--priority",
+            "100",
+            "--protocol",
+            "Sctp",
+        ])
+        .env("AZURE_CONFIG_DIR", dir.join("config"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a valid value for '--protocol'"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn azure_script_stops_when_a_variable_is_unset() {
     let script = ticket("saas-vsphere-pcg.json", "azure");
