@@ -107,14 +107,19 @@ fn shell_outputs_are_valid_sh() {
     }
 }
 
+/// The Python of the validators' venv (`scripts/env.sh` exports it; scripts/setup makes it).
+fn validators_python() -> std::path::PathBuf {
+    std::env::var_os("PORTCHECK_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".local/share/palette-portcheck/tools/venv/bin/python")
+        })
+}
+
 /// The validators of tests/validate/outputs.py: the vendors' own request models and parsers.
 fn validate(format: &str, text: &str) -> (bool, String) {
-    let python = std::env::var("PORTCHECK_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.local/share/palette-portcheck/tools/venv/bin/python",
-            std::env::var("HOME").unwrap_or_default()
-        )
-    });
+    let python = validators_python();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/validate/outputs.py");
     let file = std::env::temp_dir().join(format!(
         "portcheck-validate-{}-{format}",
@@ -125,7 +130,12 @@ fn validate(format: &str, text: &str) -> (bool, String) {
         .args([script, format])
         .arg(&file)
         .output()
-        .unwrap_or_else(|e| panic!("{python}: {e} (scripts/setup installs the validators)"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (scripts/setup installs the validators)",
+                python.display()
+            )
+        });
     let _ = std::fs::remove_file(&file);
     (
         out.status.success(),
@@ -176,12 +186,7 @@ fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
 /// at the login, as passed.
 #[test]
 fn azure_script_commands_are_accepted_by_the_real_azure_cli() {
-    let python = std::path::PathBuf::from(std::env::var("PORTCHECK_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.local/share/palette-portcheck/tools/venv/bin/python",
-            std::env::var("HOME").unwrap_or_default()
-        )
-    }));
+    let python = validators_python();
     let az = python.with_file_name("az");
     assert!(
         az.exists(),

@@ -60,6 +60,18 @@ impl End {
         }
     }
 
+    /// An address or network in CIDR form (`/32` or `/128` for a single address), with whether
+    /// it is IPv6; `None` for names, patterns and placeholders. Every address-based firewall
+    /// syntax takes ends in this form.
+    pub fn cidr(&self) -> Option<(String, bool)> {
+        match self {
+            End::Ip(IpAddr::V4(ip)) => Some((format!("{ip}/32"), false)),
+            End::Ip(IpAddr::V6(ip)) => Some((format!("{ip}/128"), true)),
+            End::Net(net, bits) => Some((format!("{net}/{bits}"), net.is_ipv6())),
+            _ => None,
+        }
+    }
+
     pub fn is_placeholder(&self) -> bool {
         matches!(self, End::Placeholder(_))
     }
@@ -200,6 +212,18 @@ mod tests {
         assert!(
             serde_json::from_str::<End>(r#"{"kind":"wildcard","value":"*.10.0.0.1"}"#).is_err()
         );
+    }
+
+    #[test]
+    fn addresses_and_networks_are_cidrs_of_their_family_and_names_are_not() {
+        let cidr = |text: &str| End::parse(text).unwrap().cidr();
+        assert_eq!(cidr("10.0.0.5"), Some(("10.0.0.5/32".into(), false)));
+        assert_eq!(cidr("fd00::1"), Some(("fd00::1/128".into(), true)));
+        assert_eq!(cidr("fd00::/64"), Some(("fd00::/64".into(), true)));
+        assert_eq!(cidr("10.20.0.0/16"), Some(("10.20.0.0/16".into(), false)));
+        assert_eq!(cidr("api.spectrocloud.com"), None);
+        assert_eq!(cidr("*.amazonaws.com"), None);
+        assert_eq!(End::Placeholder("PCG nodes".into()).cidr(), None);
     }
 
     #[test]

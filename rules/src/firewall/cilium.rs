@@ -55,9 +55,7 @@ pub fn cilium(ticket: &Ticket) -> String {
             match end {
                 End::Name(name) => names.push(format!("matchName: \"{name}\"")),
                 End::Wildcard(pattern) => names.push(format!("matchPattern: \"{pattern}\"")),
-                End::Ip(ip) if ip.is_ipv4() => cidrs.push(format!("{ip}/32")),
-                End::Ip(ip) => cidrs.push(format!("{ip}/128")),
-                End::Net(..) => cidrs.push(end.to_string()),
+                End::Ip(_) | End::Net(..) => cidrs.extend(end.cidr().map(|(cidr, _)| cidr)),
                 End::Placeholder(label) => out.push_str(&format!(
                     "    #   note: {label}: not in the answers yet; add them to this rule\n"
                 )),

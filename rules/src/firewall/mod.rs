@@ -157,7 +157,7 @@ impl<'a> Model<'a> {
                 model.unwritten.push((
                     rule,
                     format!(
-                        "its destination {} is only names under a domain: no address covers them; the squid format (a proxy allowlist by name) carries it",
+                        "its destination {} is only names under a domain: no address covers them; the name-based formats (squid, aws-network-firewall, cilium) carry it",
                         dst.wildcards.join(", ")
                     ),
                 ));
@@ -171,7 +171,7 @@ impl<'a> Model<'a> {
                 }
                 if !ends.wildcards.is_empty() {
                     notes.push(format!(
-                        "{end} {} left out: names under a domain have no addresses; the squid format carries them",
+                        "{end} {} left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them",
                         ends.wildcards.join(", ")
                     ));
                 }
@@ -217,20 +217,18 @@ impl<'a> Model<'a> {
                 list.push(item);
             }
         }
+        let push_cidr = |ends: &mut Ends, end: &End| match end.cidr() {
+            Some((cidr, true)) => push(&mut ends.v6, cidr),
+            Some((cidr, false)) => push(&mut ends.v4, cidr),
+            None => {}
+        };
         for end in &side.hosts {
             match end {
-                End::Ip(IpAddr::V4(ip)) => push(&mut ends.v4, format!("{ip}/32")),
-                End::Ip(IpAddr::V6(ip)) => push(&mut ends.v6, format!("{ip}/128")),
-                End::Net(net @ IpAddr::V4(_), bits) => push(&mut ends.v4, format!("{net}/{bits}")),
-                End::Net(net, bits) => push(&mut ends.v6, format!("{net}/{bits}")),
+                End::Ip(_) | End::Net(..) => push_cidr(&mut ends, end),
                 End::Name(name) if saas.is_some_and(|s| s.serves(name)) => {
                     ends.saas = true;
                     for address in saas.iter().flat_map(|s| &s.addresses) {
-                        match address {
-                            End::Ip(IpAddr::V4(ip)) => push(&mut ends.v4, format!("{ip}/32")),
-                            End::Ip(IpAddr::V6(ip)) => push(&mut ends.v6, format!("{ip}/128")),
-                            other => push(&mut ends.v4, other.to_string()),
-                        }
+                        push_cidr(&mut ends, address);
                     }
                 }
                 End::Name(name) => {

@@ -30,7 +30,11 @@ pub fn network_firewall(ticket: &Ticket) -> String {
         };
         for source in &sources {
             match source {
-                End::Ip(_) | End::Net(..) => push(&mut home_net, cidr(source)),
+                End::Ip(_) | End::Net(..) => {
+                    if let Some((cidr, _)) = source.cidr() {
+                        push(&mut home_net, cidr);
+                    }
+                }
                 other => notes.push(format!(
                     "[{}] source {other}: add its CIDRs to HOME_NET (names and addresses not given yet cannot be written)",
                     rule.id
@@ -133,13 +137,5 @@ pub fn network_firewall(ticket: &Ticket) -> String {
 fn push(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
-    }
-}
-
-fn cidr(end: &End) -> String {
-    match end {
-        End::Ip(ip) if ip.is_ipv4() => format!("{ip}/32"),
-        End::Ip(ip) => format!("{ip}/128"),
-        other => other.to_string(),
     }
 }

@@ -83,7 +83,7 @@ rule() {
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 rule "$MANAGEMENT_PLANE_ADDRESSES" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)

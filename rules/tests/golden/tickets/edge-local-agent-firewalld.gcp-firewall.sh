@@ -42,7 +42,7 @@ ADMIN_ADDRESSES_V4="${ADMIN_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addr
 ADMIN_ADDRESSES_V6="${ADMIN_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Admin workstations (not in the answers yet)
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4")" --target-tags=palette-management-plane --priority=1000 --description='mgmt-public-registries'
 fi

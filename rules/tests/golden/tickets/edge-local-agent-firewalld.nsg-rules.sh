@@ -27,7 +27,7 @@ set -euf
 : "${ADMIN_ADDRESSES:?set ADMIN_ADDRESSES to space-separated addresses or CIDRs: addresses of Admin workstations (not in the answers yet)}"
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)

@@ -178,7 +178,7 @@ variable "admin_addresses_ipv6" {
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_1_1" {
   for_each          = toset(var.spectrocloud_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]

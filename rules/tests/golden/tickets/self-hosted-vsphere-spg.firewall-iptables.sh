@@ -86,7 +86,7 @@ rule() {
 rule "10.10.32.0/20" "$PALETTE_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-palette-api'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 rule "10.10.32.0/20" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-public-registries'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
@@ -99,7 +99,7 @@ rule "10.10.1.0/28" "10.10.32.0/20" '-p tcp -m tcp --dport 6443' '-p tcp -m tcp 
 rule "10.10.1.0/28" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-infra-api'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 rule "10.10.1.0/28" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
 #
 # Already open, so not written here:

@@ -51,7 +51,7 @@ fi
 gcloud compute firewall-rules create pp-workload-palette-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.32.0/20)" --target-tags=palette-palette --priority=1020 --description='workload-palette-api'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4" ]; then
   gcloud compute firewall-rules create pp-workload-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4")" --target-tags=palette-workload --priority=1030 --description='workload-public-registries'
 fi
@@ -82,7 +82,7 @@ fi
 gcloud compute firewall-rules create pp-mgmt-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-infra-api --priority=1120 --description='mgmt-infra-api'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-public-registries'
 fi

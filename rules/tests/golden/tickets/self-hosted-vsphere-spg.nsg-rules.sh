@@ -32,7 +32,7 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_W
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
@@ -48,7 +48,7 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_M
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
-#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the squid format carries them
+#   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 #
 # Already open, so not written here:
