@@ -214,7 +214,7 @@ fn plan(dir: &Path, port: u16, addresses: &[Ipv4Addr], kind: &str) -> PathBuf {
         .collect();
     let path = dir.join(format!("{kind}-{port}-{}.json", addresses.len()));
     let plan =
-        json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": checks});
+        json!({"schema": 2, "from": "workload", "palette-version": "4.7.9", "checks": checks});
     std::fs::write(&path, plan.to_string()).unwrap();
     path
 }

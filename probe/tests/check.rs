@@ -243,11 +243,11 @@ fn bad_plans_are_refused_before_any_connection() {
     assert_eq!(code, Some(2));
     assert!(err.contains("is not a valid plan file"), "{err}");
 
-    let (code, err) = run_plan(&json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": [], "extra": 1}).to_string(), &[]);
+    let (code, err) = run_plan(&json!({"schema": 2, "from": "workload", "palette-version": "4.7.9", "checks": [], "extra": 1}).to_string(), &[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("unknown field `extra`"), "{err}");
 
-    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
         "checks": [check("a", "127.0.0.1", 1, "tcp", false), check("b", "10.0.0.0/8", 443, "tcp", false)]});
     let (code, err) = run_plan(&plan.to_string(), &[]);
     assert_eq!(code, Some(2));
@@ -261,7 +261,7 @@ fn bad_plans_are_refused_before_any_connection() {
     assert_eq!(code, Some(2));
     assert!(err.contains("port 1"), "plan problems come first: {err}");
 
-    let good = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+    let good = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
         "checks": [check("a", "127.0.0.1", 443, "tcp", false)]})
     .to_string();
     let (code, err) = run_plan(&good, &["--ca", "/nonexistent/ca.pem"]);
@@ -281,7 +281,7 @@ fn bad_plans_are_refused_before_any_connection() {
 fn junit_and_text_reports() {
     let dir = temp_dir("formats");
     let port = stalling_server();
-    let plan = json!({"schema": 1, "from": "pcg", "palette-version": "4.7.9",
+    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9",
         "checks": [check("ok<&>", "127.0.0.1", port, "tcp", false)],
         "skipped": [{"flow": "pcg-dns", "reason": "UDP cannot be checked by opening a connection"}]});
     let path = dir.join("plan.json");
@@ -397,7 +397,7 @@ fn the_websocket_fallback_decides_when_http2_is_missing() {
 #[test]
 fn a_black_holed_host_and_an_unreachable_one_are_told_apart() {
     let dir = temp_dir("blackhole");
-    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": [
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9", "checks": [
         check("black-holed", "127.0.0.1", 443, "tls", false),
         check("no-route", "10.9.9.9", 443, "tcp", false),
     ]});

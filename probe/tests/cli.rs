@@ -116,7 +116,7 @@ fn checklist_json_is_the_documented_shape() {
     );
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["schema"], 2);
+    assert_eq!(json["schema"], 3);
     assert_eq!(json["era"], "grpc");
     let flow = json["flows"]
         .as_array()
@@ -125,6 +125,7 @@ fn checklist_json_is_the_documented_shape() {
         .find(|f| f["id"] == "mgmt-airgap-scar")
         .expect("SCAR flow");
     assert_eq!(flow["ports"], serde_json::json!(["8443"]));
+    assert_eq!((&flow["check"], &flow["proxiable"]), (&"tls".into(), &true.into()));
     assert_eq!(
         flow["to"]["hosts"],
         serde_json::json!([{"kind": "name", "value": "airgap.corp.internal"}])

@@ -21,13 +21,18 @@ struct Squid {
 
 impl Squid {
     fn start(dir: &Path, allowed_port: u16, auth: bool) -> Squid {
+        Squid::start_with(dir, allowed_port, auth, "")
+    }
+
+    /// `rules` go before the access rules (e.g. an ACL that denies one destination port).
+    fn start_with(dir: &Path, allowed_port: u16, auth: bool, rules: &str) -> Squid {
         let port = free_port();
         std::fs::create_dir_all(dir).unwrap();
         // Squid drops to the `proxy` user: it must be able to write its logs here.
         std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
         let d = dir.display();
         let mut conf = format!(
-            "http_port 127.0.0.1:{port}\npid_filename {d}/squid.pid\ncache_log {d}/cache.log\naccess_log none\ncache deny all\ncoredump_dir {d}\nshutdown_lifetime 0 seconds\npinger_enable off\nacl SSL_ports port {allowed_port}\nacl CONNECT method CONNECT\nhttp_access deny CONNECT !SSL_ports\n"
+            "http_port 127.0.0.1:{port}\npid_filename {d}/squid.pid\ncache_log {d}/cache.log\naccess_log none\ncache deny all\ncoredump_dir {d}\nshutdown_lifetime 0 seconds\npinger_enable off\nacl SSL_ports port {allowed_port}\nacl CONNECT method CONNECT\nhttp_access deny CONNECT !SSL_ports\n{rules}"
         );
         if auth {
             std::fs::write(dir.join("passwd"), PASSWD).unwrap();
@@ -219,7 +224,7 @@ fn a_stalling_proxy_times_out() {
         r["cause"]
             .as_str()
             .unwrap()
-            .contains("never answered the CONNECT request"),
+            .contains("never answered the request (CONNECT"),
         "{report:#}"
     );
 }
@@ -233,12 +238,12 @@ fn no_proxy_routing_is_evaluated_and_questioned() {
     let mut saas = check_with_proxy("saas", "api.spectrocloud.com", 443, "grpc");
     saas["public"] = serde_json::json!(true);
     let plan = serde_json::json!({
-        "schema": 1, "from": "pcg", "palette-version": "4.7.9", "proxy": proxy,
+        "schema": 2, "from": "pcg", "palette-version": "4.7.9", "proxy": proxy,
         "no-proxy": [".spectrocloud.com", "10.0.0.0/8"],
         "checks": [
             check_with_proxy("vcenter", "vcenter.corp.internal", 443, "tls"),
             check_with_proxy("registry", "10.1.2.3", 443, "tls"),
-            check_with_proxy("ssh", "10.1.2.4", 22, "tcp"),
+            common::check("ssh", "10.1.2.4", 22, "tcp", false),
             saas,
         ],
     });
@@ -374,5 +379,180 @@ fn a_redirecting_proxy_is_not_followed() {
     assert!(
         elsewhere.accept().is_err(),
         "the probe followed the redirect"
+    );
+}
+
+/// A plain HTTP server on loopback: answers every request head with `reply`, and records the
+/// request lines it was sent.
+fn http_server(reply: &'static str) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let record = record.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                record.lock().unwrap().push(first.trim_end().to_owned());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let _ = (&stream).write_all(reply.as_bytes());
+            });
+        }
+    });
+    (port, seen)
+}
+
+/// #15 point 7: a plain-HTTP flow through the proxy is a forwarded request, not a CONNECT
+/// tunnel. Squid's SSL_ports here does not hold the port (as Squid's default holds no port 80
+/// or 5240): a CONNECT is refused, the forwarded HEAD passes and reaches the server.
+#[test]
+fn plain_http_goes_through_squid_as_a_forwarded_request() {
+    let (port, seen) = http_server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    let squid = Squid::start(&dir("http").join("squid"), 1, false);
+    let (code, report, stderr) = run_plan(
+        &dir("http"),
+        Some(&squid.url()),
+        vec![check_with_proxy("maas", "127.0.0.1", port, "http")],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(0), "{report:#} {stderr}");
+    let r = &report["results"][0];
+    assert_eq!(r["verdict"], "pass", "{r:#}");
+    assert_eq!(r["summary"], "HTTP answered 200 through the proxy");
+    let proxy = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "proxy")
+        .unwrap();
+    assert!(
+        proxy["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("HEAD http://127.0.0.1:{port}/ via 127.0.0.1:")),
+        "{proxy:#}"
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["HEAD / HTTP/1.1"],
+        "Squid forwarded the request"
+    );
+
+    // The same target as a TLS check needs CONNECT, which this Squid refuses: the proof that the
+    // pass above did not tunnel.
+    let (code, report, _) = run_plan(
+        &dir("http"),
+        Some(&squid.url()),
+        vec![check_with_proxy("tunnel", "127.0.0.1", port, "tls")],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(report["results"][0]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("refuses CONNECT"));
+}
+
+/// Squid's own answers (access denied, destination down) fail the check and say why; the
+/// destination's own error statuses pass it, since the flow works.
+#[test]
+fn the_proxys_own_errors_fail_a_forwarded_check() {
+    let (open, _) = http_server("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    let (denied, seen) = http_server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    let down = common::refusing_port();
+    let squid = Squid::start_with(
+        &dir("http-deny").join("squid"),
+        1,
+        false,
+        &format!("acl blocked port {denied}\nhttp_access deny blocked\n"),
+    );
+    let (code, report, stderr) = run_plan(
+        &dir("http-deny"),
+        Some(&squid.url()),
+        vec![
+            check_with_proxy("open", "127.0.0.1", open, "http"),
+            check_with_proxy("denied", "127.0.0.1", denied, "http"),
+            check_with_proxy("down", "127.0.0.1", down, "http"),
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    let open = common::result(&report, "open");
+    assert_eq!(
+        (open["verdict"].as_str(), open["summary"].as_str()),
+        (Some("pass"), Some("HTTP answered 404 through the proxy")),
+        "{open:#}"
+    );
+    for id in ["denied", "down"] {
+        let r = common::result(&report, id);
+        assert_eq!(r["verdict"], "fail", "{r:#}");
+        assert!(
+            r["summary"]
+                .as_str()
+                .unwrap()
+                .starts_with("the proxy did not fetch http://127.0.0.1:"),
+            "{r:#}"
+        );
+        assert!(
+            r["cause"]
+                .as_str()
+                .unwrap()
+                .starts_with("the proxy answered "),
+            "{r:#}"
+        );
+    }
+    assert!(common::result(&report, "denied")["cause"]
+        .as_str()
+        .unwrap()
+        .contains("403"));
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "Squid denied it: nothing reached the server"
+    );
+}
+
+/// A direct HTTP check passes on any HTTP answer and fails, naming what came back, when the
+/// port speaks something else; the hostile text of that answer is escaped.
+#[test]
+fn a_direct_http_check_needs_an_http_answer() {
+    let (http, _) = http_server("HTTP/1.0 301 Moved\r\nLocation: /MAAS/\r\n\r\n");
+    let (ssh, _) = http_server("SSH-2.0-OpenSSH_9.6\x1b]0;owned\x07\r\n\r\n");
+    let (code, report, _) = run_plan(
+        &dir("http-direct"),
+        None,
+        vec![
+            common::check("http", "127.0.0.1", http, "http", false),
+            common::check("ssh", "127.0.0.1", ssh, "http", false),
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let ok = common::result(&report, "http");
+    assert_eq!(
+        (ok["verdict"].as_str(), ok["summary"].as_str()),
+        (Some("pass"), Some("HTTP answered 301"))
+    );
+    let bad = common::result(&report, "ssh");
+    assert_eq!(bad["verdict"], "fail");
+    assert_eq!(
+        bad["summary"],
+        "the connection was accepted, but the answer is not HTTP"
+    );
+    let cause = bad["cause"].as_str().unwrap();
+    assert!(cause.contains("SSH-2.0-OpenSSH_9.6"), "{cause}");
+    assert!(
+        !cause.contains('\x1b') && !cause.contains('\x07'),
+        "{cause:?}"
     );
 }

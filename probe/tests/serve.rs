@@ -279,7 +279,7 @@ fn abusive_messages_are_answered_or_closed_without_harm() {
 fn only_checks_of_the_plan_run_and_results_stream_back() {
     let target = stalling_server();
     let dir = temp_dir("serve-plan");
-    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
         "checks": [check("loopback", "127.0.0.1", target, "tcp", false)]});
     let plan_file = dir.join("plan.json");
     std::fs::write(&plan_file, plan.to_string()).unwrap();
@@ -337,7 +337,7 @@ fn only_checks_of_the_plan_run_and_results_stream_back() {
 fn a_plan_with_ports_outside_the_rule_base_is_refused_at_start() {
     let dir = temp_dir("serve-badplan");
     std::fs::write(dir.join("index.html"), "x").unwrap();
-    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": [check("smtp", "127.0.0.1", 25, "tcp", false)]});
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9", "checks": [check("smtp", "127.0.0.1", 25, "tcp", false)]});
     std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
         .args(["serve", "--port", "0", "--dir"])
@@ -520,7 +520,7 @@ fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
     let target = stalling_server();
     let port_arg = target.to_string();
     let proposal = |host: &str, port: u16| {
-        json!({"v": 1, "type": "propose", "plan": {"schema": 1, "from": "pcg",
+        json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "pcg",
             "palette-version": "4.7.9", "checks": [check("vcenter", host, port, "tcp", false)]}})
     };
     let mut asker = probe("propose", &["--allow-port", &port_arg]);
@@ -590,7 +590,7 @@ fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
 
     // A probe with its own plan does not take the page's.
     let dir = temp_dir("serve-own-plan");
-    let plan = json!({"schema": 1, "from": "workload", "palette-version": "4.7.9",
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
         "checks": [check("loopback", "127.0.0.1", target, "tcp", false)]});
     let plan_file = dir.join("plan.json");
     std::fs::write(&plan_file, plan.to_string()).unwrap();
@@ -741,7 +741,7 @@ fn page_supplied_text_never_reaches_a_target() {
         let protocols = asker.protocols();
         let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
         let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
-        let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 1, "from": "pcg",
+        let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "pcg",
             "palette-version": "4.7.9", "checks": [planned("tcp"), planned("tls")]}});
         s.send(Message::text(proposal.to_string())).await.unwrap();
         asker.read_until("[y/N]: ");

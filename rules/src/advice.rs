@@ -23,23 +23,10 @@ fn internal(cx: &Context, to: &Side) -> bool {
         && !to.role.outside(cx.deployment, cx.registry)
 }
 
-/// Proxies carry HTTP and what tunnels through CONNECT; SSH, DNS or VXLAN never go through one.
-fn proxiable(protocol: &str) -> bool {
-    let p = protocol.to_ascii_lowercase();
-    p.contains("http") || p.contains("grpc") || p.contains("oci") || p.contains("kubernetes")
-}
-
-/// Whether a flow leaves through the proxy under the user's NO_PROXY.
-pub(crate) fn goes_through_proxy(
-    cx: &Context,
-    from: Role,
-    to: &Side,
-    ports: &[PortRange],
-    protocol: &str,
-) -> bool {
+/// Whether a proxiable flow leaves through the proxy under the user's NO_PROXY.
+pub(crate) fn goes_through_proxy(cx: &Context, from: Role, to: &Side, ports: &[PortRange]) -> bool {
     if cx.proxy_endpoint.is_none()
         || !proxied_source(from)
-        || !proxiable(protocol)
         || matches!(to.role, Role::Proxy | Role::Dns | Role::Ntp)
     {
         return false;
@@ -72,7 +59,7 @@ fn no_proxy_missing(cx: &Context, flows: &[Flow]) -> Option<Finding> {
     let mut unknown: Vec<String> = Vec::new();
     for f in flows
         .iter()
-        .filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol))
+        .filter(|f| proxied_source(f.from.role) && f.proxiable)
     {
         if !internal(cx, &f.to) {
             continue;
@@ -116,7 +103,7 @@ fn no_proxy_skips_proxy(cx: &Context, flows: &[Flow]) -> Option<Finding> {
     let mut direct: Vec<String> = Vec::new();
     for f in flows
         .iter()
-        .filter(|f| proxied_source(f.from.role) && proxiable(&f.protocol))
+        .filter(|f| proxied_source(f.from.role) && f.proxiable)
     {
         if !internal(cx, &f.to)
             && f.to.role != Role::Proxy

@@ -87,6 +87,17 @@ fn load() -> Result<Catalog, CatalogError> {
         let part: Vec<Rule> = crate::json::parse(text).map_err(|e| parse_err(file, e))?;
         rules.extend(part);
     }
+    let problems: Vec<String> = rules
+        .iter()
+        .flat_map(|r| {
+            r.problems()
+                .into_iter()
+                .map(move |p| format!("{}: {p}", r.id))
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(CatalogError(problems.join("; ")));
+    }
     let mut findings: Vec<FindingRule> = findings;
     for r in &mut rules {
         r.resolved_sources = resolve_sources(&documents, &r.sources).into();

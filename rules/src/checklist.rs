@@ -1,6 +1,7 @@
 //! The engine's output: concrete flows and findings. Its JSON form is stable and documented in
 //! `rules/CHECKLIST.md`; the app, tickets and the probe plan all read it.
 
+use crate::check_kind::CheckKind;
 use crate::context::Gateway;
 use crate::end::End;
 use crate::rule::{Decision, Level, PortRange, Role, Transport};
@@ -9,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Checklist JSON schema version. 2: a side's `hosts` are typed ends (`{"kind", "value"}`)
-/// and its `placeholder` flag is a kind of end.
-pub const CHECKLIST_SCHEMA: u32 = 2;
+/// and its `placeholder` flag is a kind of end. 3: each flow's `check` kind and `proxiable`.
+pub const CHECKLIST_SCHEMA: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -42,6 +43,11 @@ pub struct Flow {
     pub ports: Vec<PortRange>,
     pub transport: Transport,
     pub protocol: String,
+    /// How a probe proves it by connecting; absent for flows that are not TCP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckKind>,
+    /// Whether Palette's software sends it through an outbound proxy, when there is one.
+    pub proxiable: bool,
     pub level: Level,
     pub purpose: String,
     /// The answers that selected this flow, in words.

@@ -92,11 +92,12 @@ fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> F
     } else {
         rule.ports.clone()
     };
-    let protocol = match (&rule.protocol_over_http, endpoint_scheme(cx, rule.to)) {
+    let scheme = endpoint_scheme(cx, rule.to);
+    let protocol = match (&rule.protocol_over_http, scheme) {
         (Some(plain), Some("http")) => plain.clone(),
         _ => rule.protocol.clone(),
     };
-    let via_proxy = advice::goes_through_proxy(cx, rule.from, &to, &ports, &protocol);
+    let via_proxy = rule.proxiable && advice::goes_through_proxy(cx, rule.from, &to, &ports);
     Flow {
         id: rule.id.clone(),
         from,
@@ -104,6 +105,8 @@ fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> F
         ports,
         transport: rule.transport,
         protocol,
+        check: rule.check_for(scheme, cx.era),
+        proxiable: rule.proxiable,
         level,
         purpose: rule.purpose.clone(),
         reasons,

@@ -10,6 +10,7 @@
 mod advice;
 pub mod answers;
 mod catalog;
+pub mod check_kind;
 pub mod checklist;
 pub mod condition;
 pub mod context;

@@ -4,14 +4,16 @@
 //! a probe only ever connects to targets its plan names.
 
 use crate::answers::{Answers, ProxyKind};
+pub use crate::check_kind::CheckKind;
 use crate::checklist::{Checklist, Flow};
 use crate::end::End;
 use crate::endpoint::{parse_host, Host};
-use crate::rule::{Role, Transport};
+use crate::rule::Role;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
-pub const PLAN_SCHEMA: u32 = 1;
+/// Plan schema version. 2: the `http` check kind.
+pub const PLAN_SCHEMA: u32 = 2;
 
 /// Plans beyond this many checks are refused: a real deployment has a few dozen.
 pub const MAX_CHECKS: usize = 1000;
@@ -51,29 +53,6 @@ pub struct Check {
     #[serde(default)]
     pub public: bool,
     pub purpose: String,
-}
-
-/// How far a check goes. Each includes the ones before it: DNS (for names), TCP connect, TLS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CheckKind {
-    /// A TCP connection is accepted.
-    Tcp,
-    /// A TLS handshake completes; the chain is reported and checked for inspection.
-    Tls,
-    /// TLS with ALPN `h2` for gRPC, and the WebSocket-over-HTTP/1.1 fallback.
-    Grpc,
-}
-
-impl CheckKind {
-    /// The plan file's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckKind::Tcp => "tcp",
-            CheckKind::Tls => "tls",
-            CheckKind::Grpc => "grpc",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +102,12 @@ pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
             )),
             Err(e) => problems.push(format!("{at}: host: {e}")),
         }
+        if check.via_proxy && !check.kind.proxiable() {
+            problems.push(format!(
+                "{at}: a {} check cannot go through a proxy",
+                check.kind.as_str()
+            ));
+        }
         if check.port == 0 {
             problems.push(format!("{at}: port 0 is not a usable port"));
         } else if !known.contains(&check.port) && !allowed_ports.contains(&check.port) {
@@ -170,17 +155,17 @@ pub struct Route {
     pub concern: Option<String>,
 }
 
-/// Which of the plan's TLS and gRPC checks go through the proxy under `no_proxy` (Go's rules,
-/// as Palette's agents apply them), and which of those look wrong: an internal destination sent
-/// to the proxy, or an internet one sent around it. Plain TCP checks are never proxied. Empty
-/// when the plan has no proxy.
+/// Which of the plan's checks a proxy can carry (TLS, gRPC, HTTP) go through it under
+/// `no_proxy` (Go's rules, as Palette's agents apply them), and which of those look wrong: an
+/// internal destination sent to the proxy, or an internet one sent around it. Plain TCP checks
+/// are never proxied (`validate` refuses one marked so). Empty when the plan has no proxy.
 pub fn routes(plan: &Plan, no_proxy: &crate::no_proxy::NoProxy) -> Vec<Route> {
     if plan.proxy.is_none() {
         return Vec::new();
     }
     plan.checks
         .iter()
-        .filter(|c| c.kind != CheckKind::Tcp)
+        .filter(|c| c.kind.proxiable())
         .map(|c| {
             let via_proxy = parse_host(&c.host).map_or(true, |h| !no_proxy.bypasses(&h, c.port));
             let concern = match (via_proxy, c.public) {
@@ -226,14 +211,14 @@ pub fn plan(checklist: &Checklist, answers: &Answers, from: Role) -> Plan {
         .filter(|f| f.from.role == from && f.level != crate::Level::Deprecated);
     for flow in flows {
         match targets(flow) {
-            Ok(targets) => {
+            Ok((kind, targets)) => {
                 for (host, port) in targets {
                     checks.push(Check {
                         id: format!("{}@{}", flow.id, authority(&host, port)),
                         flow: flow.id.clone(),
                         host,
                         port,
-                        kind: kind(flow),
+                        kind,
                         via_proxy: flow.via_proxy,
                         public: flow.to.role.outside(answers.deployment, answers.registry),
                         purpose: flow.purpose.clone(),
@@ -274,25 +259,14 @@ impl Check {
     }
 }
 
-fn kind(flow: &Flow) -> CheckKind {
-    let p = flow.protocol.to_ascii_lowercase();
-    if p.contains("grpc") {
-        CheckKind::Grpc
-    } else if p.contains("https") || p.contains("tls") || p.contains("oci") {
-        CheckKind::Tls
-    } else {
-        CheckKind::Tcp
-    }
-}
-
-/// Hosts and ports a probe can connect to, or why the flow cannot be checked that way.
-fn targets(flow: &Flow) -> Result<Vec<(String, u16)>, String> {
-    if flow.transport != Transport::Tcp {
+/// How and where a probe can connect, or why the flow cannot be checked that way.
+fn targets(flow: &Flow) -> Result<(CheckKind, Vec<(String, u16)>), String> {
+    let Some(kind) = flow.check else {
         return Err(format!(
             "{} cannot be checked by opening a connection",
             flow.transport.as_str().to_uppercase()
         ));
-    }
+    };
     if flow.to.is_placeholder() {
         return Err(format!("no addresses entered for {}", flow.to.label));
     }
@@ -322,7 +296,7 @@ fn targets(flow: &Flow) -> Result<Vec<(String, u16)>, String> {
             unusable.join(", ")
         ));
     }
-    Ok(out)
+    Ok((kind, out))
 }
 
 #[cfg(test)]
@@ -398,7 +372,12 @@ mod tests {
 
     #[test]
     fn check_kinds_print_as_plan_files_spell_them() {
-        for kind in [CheckKind::Tcp, CheckKind::Tls, CheckKind::Grpc] {
+        for kind in [
+            CheckKind::Tcp,
+            CheckKind::Tls,
+            CheckKind::Grpc,
+            CheckKind::Http,
+        ] {
             assert_eq!(
                 serde_json::to_string(&kind).unwrap(),
                 format!("\"{}\"", kind.as_str())
@@ -421,8 +400,14 @@ mod tests {
         p.checks[1].port = 0;
         p.checks[2].id = p.checks[3].id.clone();
         p.checks[3].host = "bad_host".into();
+        p.checks[4].kind = CheckKind::Tcp;
+        p.checks[4].via_proxy = true;
         let problems = validate(&p, &[9443]).unwrap_err();
-        assert_eq!(problems.len(), 5, "{problems:#?}");
+        assert_eq!(problems.len(), 6, "{problems:#?}");
+        assert!(
+            problems[5].ends_with("a tcp check cannot go through a proxy"),
+            "{problems:#?}"
+        );
         assert!(problems[0].contains("schema 9"));
     }
 

@@ -1,5 +1,6 @@
 //! The rule base's vocabulary: what one documented flow says.
 
+use crate::check_kind::CheckKind;
 use crate::checklist::Source;
 use crate::condition::Condition;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -46,6 +47,12 @@ pub struct Rule {
     /// MAAS API is often plain HTTP on 5240): what the checklist says and the live check does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_over_http: Option<String>,
+    /// How a probe proves the flow by connecting: present exactly when the transport is TCP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckKind>,
+    /// Whether Palette's software sends this flow through the outbound proxy when one is set
+    /// (HTTP and what tunnels through CONNECT); stated for every rule, never guessed.
+    pub proxiable: bool,
     pub purpose: String,
     pub level: Level,
     /// From this Palette version on the flow is no longer needed (shown as deprecated).
@@ -66,6 +73,51 @@ pub struct Rule {
     /// Anything a network engineer should know that is not the purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl Rule {
+    /// What the data must say consistently, checked when the rule base loads: a check kind for
+    /// exactly the TCP flows, proxiable flows only where a proxy can carry the check, the
+    /// plain-HTTP protocol only for TLS checks (it replaces them), and at least one source.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        match (self.transport, self.check) {
+            (Transport::Tcp, None) => problems.push("a TCP flow needs a check kind".to_owned()),
+            (other, Some(kind)) if other != Transport::Tcp => problems.push(format!(
+                "a {} flow cannot be checked by a {} connection",
+                other.as_str(),
+                kind.as_str()
+            )),
+            _ => {}
+        }
+        if self.proxiable && !self.check.is_some_and(CheckKind::proxiable) {
+            problems.push(format!(
+                "proxiable, but a proxy cannot carry a {} check",
+                self.check
+                    .map_or(self.transport.as_str(), CheckKind::as_str)
+            ));
+        }
+        if self.protocol_over_http.is_some() && self.check != Some(CheckKind::Tls) {
+            problems.push("protocol-over-http replaces a TLS check; this rule has none".to_owned());
+        }
+        if self.sources.is_empty() {
+            problems.push("no source".to_owned());
+        }
+        problems
+    }
+
+    /// The check kind for the user's endpoint scheme and the Palette era: a TLS check becomes
+    /// plain HTTP where the rule allows it and the user wrote `http://`, and gRPC is spoken only
+    /// from 4.0.0 (before, the same port carries HTTPS).
+    pub fn check_for(&self, scheme: Option<&str>, era: crate::version::Era) -> Option<CheckKind> {
+        match self.check? {
+            CheckKind::Tls if self.protocol_over_http.is_some() && scheme == Some("http") => {
+                Some(CheckKind::Http)
+            }
+            CheckKind::Grpc if era == crate::version::Era::Nats => Some(CheckKind::Tls),
+            kind => Some(kind),
+        }
+    }
 }
 
 /// Advice that is not a flow, as data: shown when its condition holds.
@@ -364,6 +416,82 @@ pub struct Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule(fields: serde_json::Value) -> Rule {
+        let mut base = serde_json::json!({
+            "id": "r", "from": "workload", "to": "infra-api", "ports": ["443"],
+            "transport": "tcp", "protocol": "HTTPS", "check": "tls", "proxiable": true,
+            "purpose": "p", "level": "required",
+            "sources": [{"ref": "NP-F2", "section": "s", "versions": "v", "fact": "f"}]
+        });
+        for (k, v) in fields.as_object().unwrap() {
+            if v.is_null() {
+                base.as_object_mut().unwrap().remove(k);
+            } else {
+                base[k] = v.clone();
+            }
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn inconsistent_rule_data_is_named() {
+        use serde_json::json;
+        assert!(rule(json!({})).problems().is_empty());
+        let cases = [
+            (
+                json!({"check": null, "proxiable": false}),
+                "a TCP flow needs a check kind",
+            ),
+            (
+                json!({"transport": "udp", "proxiable": false}),
+                "a udp flow cannot be checked by a tls connection",
+            ),
+            (
+                json!({"check": "tcp"}),
+                "proxiable, but a proxy cannot carry a tcp check",
+            ),
+            (
+                json!({"check": "grpc", "protocol-over-http": "HTTP"}),
+                "protocol-over-http replaces a TLS check; this rule has none",
+            ),
+            (json!({"sources": []}), "no source"),
+        ];
+        for (fields, problem) in cases {
+            assert_eq!(rule(fields.clone()).problems(), vec![problem], "{fields}");
+        }
+        // Every rule must state whether it may be proxied: no default is guessed.
+        let mut missing = serde_json::to_value(rule(json!({}))).unwrap();
+        missing.as_object_mut().unwrap().remove("proxiable");
+        let err = serde_json::from_value::<Rule>(missing).unwrap_err();
+        assert!(err.to_string().contains("proxiable"), "{err}");
+    }
+
+    #[test]
+    fn the_check_follows_the_endpoint_scheme_and_the_era() {
+        use crate::version::Era;
+        use serde_json::json;
+        let tls = rule(json!({"protocol-over-http": "HTTP"}));
+        assert_eq!(
+            tls.check_for(Some("http"), Era::Grpc),
+            Some(CheckKind::Http)
+        );
+        assert_eq!(
+            tls.check_for(Some("https"), Era::Grpc),
+            Some(CheckKind::Tls)
+        );
+        assert_eq!(tls.check_for(None, Era::Grpc), Some(CheckKind::Tls));
+        // Without protocol-over-http an http:// endpoint does not change what is documented.
+        assert_eq!(
+            rule(json!({})).check_for(Some("http"), Era::Grpc),
+            Some(CheckKind::Tls)
+        );
+        let grpc = rule(json!({"check": "grpc"}));
+        assert_eq!(grpc.check_for(None, Era::Grpc), Some(CheckKind::Grpc));
+        assert_eq!(grpc.check_for(None, Era::Nats), Some(CheckKind::Tls));
+        let udp = rule(json!({"transport": "udp", "check": null, "proxiable": false}));
+        assert_eq!(udp.check_for(None, Era::Grpc), None);
+    }
 
     #[test]
     fn port_ranges_parse_and_print() {

@@ -188,9 +188,14 @@ fn an_http_infrastructure_api_is_labelled_and_checked_as_http() {
         .iter()
         .find(|k| k.flow == "pcg-infra-api")
         .unwrap();
-    assert_eq!(check.kind, portcheck_rules::plan::CheckKind::Tcp);
+    // A plain HTTP request proves it (a TCP connect would not show the API answers).
+    assert_eq!(check.kind, portcheck_rules::plan::CheckKind::Http);
     let (_, c) = maas("https://maas.example.com:5443/MAAS");
-    assert_eq!(c.flow("pcg-infra-api").unwrap().protocol, "HTTPS");
+    let flow = c.flow("pcg-infra-api").unwrap();
+    assert_eq!(
+        (flow.protocol.as_str(), flow.check),
+        ("HTTPS", Some(portcheck_rules::plan::CheckKind::Tls))
+    );
 }
 
 /// A8 / C30 and B5 / C31: admin browsers reach the primary registry on 30003 (optional), and a

@@ -3,6 +3,7 @@
 
 mod connect;
 mod dns;
+mod http;
 mod proxy;
 pub mod report;
 pub mod routing;
@@ -125,7 +126,7 @@ fn timed_out(limit: Duration, tunnelled: bool, steps: &[Step]) -> Failure {
     if connected && tunnelled && !proxied {
         Failure {
             summary,
-            cause: "the proxy accepted the connection but never answered the CONNECT request"
+            cause: "the proxy accepted the connection but never answered the request (CONNECT, or the forwarded HTTP request)"
                 .into(),
             remediation: "check that the address is an HTTP proxy and that it is healthy".into(),
         }
@@ -187,9 +188,15 @@ async fn run_one(
     options: &Options,
     steps: &mut Vec<Step>,
 ) -> Result<(Verdict, String), Failure> {
+    if check.kind == CheckKind::Http {
+        if let Some(proxy) = proxy.filter(|_| check.via_proxy) {
+            return http::via_proxy(check, proxy, options.proxy_auth.as_deref(), steps).await;
+        }
+    }
     let stream = open(check, proxy, options, steps).await?;
     let outcome = match check.kind {
         CheckKind::Tcp => return Ok((Verdict::Pass, "connection accepted".into())),
+        CheckKind::Http => return http::direct(check, stream, steps).await,
         CheckKind::Tls | CheckKind::Grpc => {
             tls::handshake(check, stream, &options.trust, steps).await?
         }

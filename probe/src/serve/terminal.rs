@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn the_question_lists_every_target_and_escapes_what_the_page_wrote() {
         let plan: Plan = serde_json::from_value(serde_json::json!({
-            "schema": 1, "from": "pcg", "palette-version": "4.7.9",
+            "schema": 2, "from": "pcg", "palette-version": "4.7.9",
             "checks": [{"id": "a", "flow": "a", "host": "vcenter.corp", "port": 443,
                         "kind": "tls", "via-proxy": false, "purpose": "vCenter\u{1b}[2J"}]
         }))

@@ -202,7 +202,7 @@ pub fn run_plan(
     env: &[(&str, String)],
 ) -> (Option<i32>, Value, String) {
     let mut plan =
-        json!({"schema": 1, "from": "workload", "palette-version": "4.7.9", "checks": checks});
+        json!({"schema": 2, "from": "workload", "palette-version": "4.7.9", "checks": checks});
     if let Some(proxy) = proxy {
         plan["proxy"] = json!(proxy);
     }

@@ -100,7 +100,7 @@ mod tests {
             parse(&"[".repeat(10_000)).is_err(),
             "deep nesting is refused, not a crash"
         );
-        let plan = r#"{"schema":1,"from":"pcg","palette-version":"4.7.9","checks":[]}"#;
+        let plan = r#"{"schema":2,"from":"pcg","palette-version":"4.7.9","checks":[]}"#;
         assert!(matches!(
             parse(&format!(r#"{{"v":1,"type":"propose","plan":{plan}}}"#)),
             Ok(Request::Propose(p)) if p.from == crate::Role::Pcg
