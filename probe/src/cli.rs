@@ -42,6 +42,21 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Parses the command line; `--version` also names the documentation snapshot the built-in
+    /// rule base was checked against.
+    pub fn parse_with_provenance() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let snapshot = rules::catalog().map_or_else(
+            |e| e.to_string(),
+            |c| rules::checklist::provenance(&c.snapshot),
+        );
+        // clap keeps the text for the process's life; it is built once.
+        let version: &'static str =
+            Box::leak(format!("{}\n{snapshot}", env!("CARGO_PKG_VERSION")).into_boxed_str());
+        let matches = Cli::command().version(version).get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
     pub fn log_level(&self) -> tracing::Level {
         match self.verbose {
             0 => tracing::Level::INFO,
@@ -68,6 +83,47 @@ pub enum Command {
     /// Run a plan's checks from this machine: DNS, TCP, TLS, HTTP/2, through the proxy.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Compare Palette documentation pages (Markdown sources) with the rule base's tables.
+    #[command(name = "docs-drift", after_help = DOCS_DRIFT_EXAMPLES)]
+    DocsDrift(DocsDriftArgs),
+}
+
+const DOCS_DRIFT_EXAMPLES: &str = "\
+Reads the Markdown sources of Palette's documentation pages the rule base is built from (the
+ports page, the IP addresses and domains page, the self-hosted required-domains partial, the PCG
+architecture page), finds each file's page by its name (networking-ports.md,
+networking-ports@99bc9d08.md, _required-domains.mdx ...), extracts every table row and reports:
+  not covered  a row no rule covers, with the closest rule;
+  disagrees    a covered row whose port, direction or domain the rules do not carry;
+  moved        a covered row now under another heading;
+  removed      a covered row the page no longer has (its rules may be obsolete).
+
+Exit status: 0 no drift; 1 drift; 2 a file is unreadable or not a mapped page.
+
+Examples (librarium is a checkout of github.com/spectrocloud/librarium):
+  portcheck docs-drift librarium/docs/docs-content/architecture/networking-ports.md
+  portcheck docs-drift --format markdown librarium/docs/docs-content/architecture/palette-public-ips.md \\
+      librarium/_partials/self-hosted/_required-domains.mdx > drift.md";
+
+#[derive(Debug, Args)]
+pub struct DocsDriftArgs {
+    /// Markdown files of the documentation pages; `-` is not accepted (the name says the page).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
+    pub format: DriftFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DriftFormat {
+    /// Plain text: one block per drifting row, with file and line.
+    Text,
+    /// A Markdown report: the files read, then one table row per drifting row.
+    Markdown,
+    /// JSON: `files` (file, page, path, rows) and `drift` (kind, file, page, line, heading, row,
+    /// rules, detail).
+    Json,
 }
 
 const SERVE_EXAMPLES: &str = "\

@@ -5,16 +5,16 @@ mod check;
 mod check_command;
 mod checklist;
 mod cli;
+mod docs_drift;
 mod output;
 mod plan;
 mod serve;
 mod ticket;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_with_provenance();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         // Colour codes only for people: a log file or a pipe gets plain lines.
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Ticket(args) => ticket::run(args),
         cli::Command::Plan(args) => plan::run(args),
         cli::Command::Check(args) => check_command::run(args),
+        cli::Command::DocsDrift(args) => docs_drift::run(args),
     }
 }
 

@@ -117,6 +117,10 @@ fn checklist_json_is_the_documented_shape() {
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["schema"], 3);
+    assert_eq!(
+        json["documentation"][0]["path"],
+        "docs/docs-content/architecture/networking-ports.md"
+    );
     assert_eq!(json["era"], "grpc");
     let flow = json["flows"]
         .as_array()
@@ -125,7 +129,10 @@ fn checklist_json_is_the_documented_shape() {
         .find(|f| f["id"] == "mgmt-airgap-scar")
         .expect("SCAR flow");
     assert_eq!(flow["ports"], serde_json::json!(["8443"]));
-    assert_eq!((&flow["check"], &flow["proxiable"]), (&"tls".into(), &true.into()));
+    assert_eq!(
+        (&flow["check"], &flow["proxiable"]),
+        (&"tls".into(), &true.into())
+    );
     assert_eq!(
         flow["to"]["hosts"],
         serde_json::json!([{"kind": "name", "value": "airgap.corp.internal"}])
@@ -280,4 +287,98 @@ fn a_closed_output_pipe_is_not_a_crash() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+/// `portcheck docs-drift`: 0 on the pages as they are, 1 with the drift in JSON when a page
+/// changed, 2 naming a file that is not a mapped page.
+#[test]
+fn docs_drift_exits_by_what_it_found() {
+    let shared =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/docs/librarium");
+    let shared = std::env::var_os("PORTCHECK_SHARED").map_or(shared, |s| {
+        std::path::PathBuf::from(s).join("docs/librarium")
+    });
+    let ports = shared.join("networking-ports@99bc9d08.md");
+    let out = portcheck().arg("docs-drift").arg(&ports).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("docs-drift: 1 file, 10 table rows: every row covered, no drift"),
+        "{text}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("portcheck-drift-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let edited = dir.join("networking-ports.md");
+    let page = std::fs::read_to_string(&ports).unwrap();
+    std::fs::write(
+        &edited,
+        page.replacen(
+            "HTTPS (tcp/6443) | OUTBOUND",
+            "HTTPS (tcp/6444) | OUTBOUND",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = portcheck()
+        .args(["docs-drift", "--format", "json"])
+        .arg(&edited)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["drift"][0]["kind"], "disagrees", "{json:#}");
+    assert_eq!(
+        json["drift"][0]["detail"],
+        "port 6444: saas-palette-workload-api open 6443"
+    );
+    assert_eq!(json["drift"][0]["line"], 43);
+
+    std::fs::write(dir.join("notes.md"), "| a |\n|---|\n| b |\n").unwrap();
+    for (file, error) in [
+        (
+            "notes.md",
+            "notes.md: not a page the rule base is mapped against",
+        ),
+        ("missing.md", "missing.md: No such file or directory"),
+    ] {
+        let out = portcheck()
+            .args(["docs-drift", "--format", "markdown"])
+            .arg(&ports)
+            .arg(dir.join(file))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(error), "{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "nothing is reported when a file cannot be read"
+        );
+    }
+}
+
+/// `--version` names the documentation snapshot the rule base was checked against, as the
+/// checklist does.
+#[test]
+fn version_and_checklist_say_which_documentation_the_rules_follow() {
+    let out = portcheck().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(concat!("portcheck ", env!("CARGO_PKG_VERSION")))
+    );
+    let provenance = lines.next().unwrap();
+    assert!(
+        provenance.starts_with("Rules checked against Palette's documentation (spectrocloud/librarium): architecture/networking-ports.md @99bc9d08 (checked 2026-11-29); "),
+        "{provenance}"
+    );
+    assert!(
+        provenance.contains("clusters/pcg/architecture.md @4ba0040e"),
+        "{provenance}"
+    );
+    let out = with_answers(&["checklist", "--answers"], "saas-vsphere-pcg.json");
+    assert!(String::from_utf8(out.stdout).unwrap().lines().nth(1) == Some(provenance));
 }

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 const SOURCES: &str = include_str!("../data/sources.json");
 const FINDINGS: &str = include_str!("../data/findings.json");
 const SAAS_IPS: &str = include_str!("../data/saas-ips.json");
+const SNAPSHOT: &str = include_str!("../data/docs-snapshot.json");
 /// One file per documentation area; their order is the checklist's order.
 const RULE_FILES: [(&str, &str); 7] = [
     (
@@ -34,6 +35,43 @@ pub struct Catalog {
     pub rules: Vec<Rule>,
     pub findings: Vec<FindingRule>,
     pub saas_ips: SaasIps,
+    /// The documentation pages the rule base was last checked against, with no drift.
+    pub snapshot: Vec<DocPage>,
+}
+
+/// A documentation page whose tables the rule base covers (`data/docs-snapshot.json`); files
+/// given to `portcheck docs-drift` are matched to it by name (`networking-ports.md`,
+/// `networking-ports@99bc9d08.md`; a partial's leading `_` does not count).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DocPage {
+    pub id: String,
+    /// Path in Palette's documentation repository (`spectrocloud/librarium`).
+    pub path: String,
+    pub commit: String,
+    /// When the rule base was checked against that commit (YYYY-MM-DD).
+    pub checked: String,
+}
+
+impl DocPage {
+    /// `architecture/networking-ports.md @99bc9d08 (checked 2026-11-29)`: the path below the
+    /// documentation root, which tells the PCG's `architecture.md` from others.
+    pub fn label(&self) -> String {
+        let file = self
+            .path
+            .strip_prefix("docs/docs-content/")
+            .unwrap_or(&self.path);
+        let commit = self.commit.get(..8).unwrap_or(&self.commit);
+        format!("{file} @{commit} (checked {})", self.checked)
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Snapshot {
+    #[serde(rename = "about")]
+    _about: String,
+    pages: Vec<DocPage>,
 }
 
 /// The documented addresses of multi-tenant Palette SaaS ("Palette IPs and Domains"). They stand
@@ -82,6 +120,8 @@ fn load() -> Result<Catalog, CatalogError> {
     let documents = crate::json::parse(SOURCES).map_err(|e| parse_err("sources.json", e))?;
     let findings = crate::json::parse(FINDINGS).map_err(|e| parse_err("findings.json", e))?;
     let saas_ips = crate::json::parse(SAAS_IPS).map_err(|e| parse_err("saas-ips.json", e))?;
+    let snapshot: Snapshot =
+        crate::json::parse(SNAPSHOT).map_err(|e| parse_err("docs-snapshot.json", e))?;
     let mut rules: Vec<Rule> = Vec::new();
     for (file, text) in RULE_FILES {
         let part: Vec<Rule> = crate::json::parse(text).map_err(|e| parse_err(file, e))?;
@@ -110,6 +150,7 @@ fn load() -> Result<Catalog, CatalogError> {
         rules,
         findings,
         saas_ips,
+        snapshot: snapshot.pages,
     })
 }
 

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Checklist JSON schema version. 2: a side's `hosts` are typed ends (`{"kind", "value"}`)
-/// and its `placeholder` flag is a kind of end. 3: each flow's `check` kind and `proxiable`.
+/// and its `placeholder` flag is a kind of end. 3: each flow's `check` kind and `proxiable`,
+/// and the checklist's `documentation` snapshot.
 pub const CHECKLIST_SCHEMA: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,25 @@ pub struct Checklist {
     pub proxy: Option<ProxyHop>,
     pub flows: Vec<Flow>,
     pub findings: Vec<Finding>,
+    /// The documentation snapshot the rule base was checked against: page, commit, date.
+    pub documentation: Vec<crate::catalog::DocPage>,
+}
+
+impl Checklist {
+    /// `Rules checked against Palette's documentation: networking-ports.md @99bc9d08 (checked
+    /// 2026-11-29); ...`: the provenance line every rendering carries.
+    pub fn provenance(&self) -> String {
+        provenance(&self.documentation)
+    }
+}
+
+/// The provenance line for a documentation snapshot (also `portcheck --version`).
+pub fn provenance(pages: &[crate::catalog::DocPage]) -> String {
+    let pages: Vec<String> = pages.iter().map(crate::catalog::DocPage::label).collect();
+    format!(
+        "Rules checked against Palette's documentation (spectrocloud/librarium): {}",
+        pages.join("; ")
+    )
 }
 
 impl Checklist {

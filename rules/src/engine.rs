@@ -63,6 +63,7 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
         }),
         flows,
         findings,
+        documentation: catalog.snapshot.clone(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod check_kind;
 pub mod checklist;
 pub mod condition;
 pub mod context;
+pub mod drift;
 pub mod end;
 pub mod endpoint;
 mod engine;
@@ -31,7 +32,7 @@ pub mod ticket;
 pub mod version;
 
 pub use answers::{Answers, DeploymentModel, Infrastructure};
-pub use catalog::{catalog, Catalog, CatalogError, SaasIps};
+pub use catalog::{catalog, Catalog, CatalogError, DocPage, SaasIps};
 pub use checklist::{Checklist, Finding, Flow, ProxyHop, Severity, Side, Source};
 pub use context::{FieldError, Gateway};
 pub use end::End;

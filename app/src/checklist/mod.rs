@@ -39,6 +39,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
         checklist.era.label(),
         checklist.gateway.label()
     );
+    let provenance = checklist.provenance();
     let groups: Vec<_> = render::groups(&checklist)
         .into_iter()
         .map(|(role, flows)| (role, flows.into_iter().cloned().collect::<Vec<_>>()))
@@ -70,6 +71,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            <p id="checklist-provenance" class="text-xs text-slate-600 dark:text-slate-300">{provenance}</p>
         </section>
     }
 }

@@ -6,10 +6,11 @@ pub fn markdown(checklist: &Checklist) -> String {
     let mut out = String::new();
     out.push_str("# Palette network checklist\n\n");
     out.push_str(&format!(
-        "Palette {} ({}), gateway: {}.\n\n",
+        "Palette {} ({}), gateway: {}.\n\n{}.\n\n",
         checklist.palette_version,
         checklist.era.label(),
-        checklist.gateway.label()
+        checklist.gateway.label(),
+        cell(&checklist.provenance())
     ));
     if !checklist.findings.is_empty() {
         out.push_str("## Findings\n\n");

@@ -4,10 +4,11 @@ use crate::checklist::Checklist;
 /// Plain text for terminals and e-mail.
 pub fn text(checklist: &Checklist) -> String {
     let mut out = format!(
-        "Palette {} ({}), gateway: {}\n",
+        "Palette {} ({}), gateway: {}\n{}\n",
         checklist.palette_version,
         checklist.era.label(),
-        checklist.gateway.label()
+        checklist.gateway.label(),
+        checklist.provenance()
     );
     for f in &checklist.findings {
         out.push_str(&format!(

@@ -62,7 +62,7 @@ impl Markup for Markdown {
 
 /// Text from the rule base or the requester, made inert: Markdown and HTML syntax is escaped,
 /// a leading list marker is escaped, and line breaks cannot end a table row.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     if text.starts_with(['-', '+']) || (digits > 0 && text[digits..].starts_with(['.', ')'])) {

@@ -4,7 +4,7 @@
 mod csv;
 mod document;
 mod jira;
-mod markdown;
+pub(crate) mod markdown;
 mod text;
 
 use crate::answers::{Answers, ProxyKind};
