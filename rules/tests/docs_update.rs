@@ -40,13 +40,16 @@ fn saas_opens_message_names_on_443_in_the_grpc_era() {
     assert!(msg.decisions.iter().any(|d| d.contradiction == "C23"));
 }
 
-/// A2 / C24: the self-hosted required domains of the newest partial (17 rows).
+/// A2 / C24: the self-hosted required domains of the newest partial (17 rows), and A3 / C34
+/// the two default Helm repositories.
 #[test]
 fn self_hosted_public_registries_follow_the_newest_required_domains() {
     let c = checklist(|a| a.deployment = DeploymentModel::SelfHostedPalette);
     for id in ["mgmt-public-registries", "workload-public-registries"] {
         let hosts = names(&c, id);
-        assert_eq!(hosts.len(), 17, "{id}: {hosts:?}");
+        assert_eq!(hosts.len(), 17 + 2, "{id}: {hosts:?}");
+        assert!(hosts.contains(&"charts.bitnami.com".to_owned()), "{id}");
+        assert!(hosts.contains(&"spectrocloud.github.io".to_owned()), "{id}");
         assert!(hosts.contains(&"*.amazonaws.com".to_owned()), "{id}");
         assert!(hosts.contains(&"us-docker.pkg.dev".to_owned()), "{id}");
         assert!(!hosts.contains(&"s3.amazonaws.com".to_owned()), "{id}");
@@ -247,4 +250,119 @@ fn self_hosted_advice_names_the_image_pull_secret() {
     );
     let keys: Vec<&str> = finding.sources.iter().map(|s| s.key.as_str()).collect();
     assert_eq!(keys, ["AO-1", "SEC-SH", "SH-PULL-SECRET"]);
+}
+
+/// A4 / C33: dedicated SaaS pulls from Spectro Cloud's registries like multi-tenant SaaS, from
+/// workload clusters and from the PCG; A3 / C34: with the default Helm repositories.
+#[test]
+fn dedicated_saas_gets_registry_flows() {
+    let c = checklist(|a| {
+        a.deployment = DeploymentModel::DedicatedSaas;
+        a.infrastructure = vec![Infrastructure::Openstack];
+    });
+    for id in ["workload-saas-registries", "pcg-saas-registries"] {
+        let flow = c.flow(id).unwrap_or_else(|| panic!("{id}"));
+        assert!(names(&c, id).contains(&"registry.spectrocloud.com".to_owned()));
+        assert!(
+            flow.decisions.iter().any(|d| d.contradiction == "C33"),
+            "{id}"
+        );
+    }
+    assert!(names(&c, "workload-saas-registries").contains(&"charts.bitnami.com".to_owned()));
+}
+
+/// A5 / C35: a self-hosted instance's PCG with public registries pulls from the same domains.
+#[test]
+fn a_self_hosted_pcg_pulls_from_the_public_registries() {
+    let c = checklist(|a| {
+        a.deployment = DeploymentModel::SelfHostedVertex;
+        a.infrastructure = vec![Infrastructure::Maas];
+        a.firewall_between = true;
+    });
+    let flow = c
+        .flow("pcg-public-registries")
+        .expect("PCG registry egress");
+    assert_eq!(flow.ports_text(), "443/tcp");
+    assert_eq!(
+        names(&c, "pcg-public-registries"),
+        names(&c, "mgmt-public-registries")
+    );
+    let air_gapped = checklist(|a| {
+        a.deployment = DeploymentModel::SelfHostedVertex;
+        a.infrastructure = vec![Infrastructure::Maas];
+        a.firewall_between = true;
+        a.air_gapped = true;
+        a.registry = RegistrySource::AirgapSupportVm;
+    });
+    assert!(air_gapped.flow("pcg-public-registries").is_none());
+}
+
+/// A7 / C36 and A9 / C37: image hosts the domains page omits and self-hosted integrations are
+/// findings that name them, not flows.
+#[test]
+fn image_hosts_and_optional_integrations_are_findings() {
+    let saas = checklist(|_| {});
+    let images = saas
+        .findings
+        .iter()
+        .find(|f| f.id == "palette-image-hosts")
+        .expect("image hosts");
+    assert!(images.text.contains("us-docker.pkg.dev/palette-images"));
+    assert!(images.text.contains("gcr.io/spectro-images-public"));
+    assert!(saas
+        .findings
+        .iter()
+        .all(|f| f.id != "self-hosted-optional-integrations"));
+    let hosted = checklist(|a| a.deployment = DeploymentModel::SelfHostedPalette);
+    let integrations = hosted
+        .findings
+        .iter()
+        .find(|f| f.id == "self-hosted-optional-integrations")
+        .expect("integrations");
+    assert!(integrations.text.contains("587"));
+    assert!(hosted
+        .findings
+        .iter()
+        .all(|f| f.id != "palette-image-hosts"));
+}
+
+/// Changes 1 and 2 / C38: the proxy CA advice names pod-level trust through podMount.
+#[test]
+fn proxy_ca_advice_names_pod_level_trust() {
+    let c = checklist(|a| {
+        a.proxy.kind = ProxyKind::SslBump;
+        a.proxy.url = "http://proxy.example.com:3128".into();
+    });
+    let advice = c
+        .findings
+        .iter()
+        .find(|f| f.id == "proxy-ca-distribution")
+        .unwrap();
+    assert!(advice.text.contains("podMount"), "{}", advice.text);
+    assert!(advice.sources.iter().any(|s| s.key == "PCG-CA-CERTS"));
+}
+
+/// Change 6 / C40: remote shell's version pairing, on either side of Palette 4.6.23.
+#[test]
+fn remote_shell_names_its_version_pairing() {
+    let edge = |version: &str| {
+        checklist(|a| {
+            a.infrastructure = vec![Infrastructure::Edge];
+            a.edge.remote_shell = true;
+            a.palette_version = version.into();
+        })
+    };
+    let ids = |c: &Checklist| -> Vec<String> { c.findings.iter().map(|f| f.id.clone()).collect() };
+    let old = ids(&edge("4.6.20"));
+    assert!(
+        old.contains(&"edge-remote-shell-before-4-6-23".to_owned()),
+        "{old:?}"
+    );
+    assert!(!old.contains(&"edge-remote-shell-agent-version".to_owned()));
+    let new = ids(&edge("4.6.23"));
+    assert!(
+        new.contains(&"edge-remote-shell-agent-version".to_owned()),
+        "{new:?}"
+    );
+    assert!(!new.contains(&"edge-remote-shell-before-4-6-23".to_owned()));
 }

@@ -35,6 +35,8 @@ K8S_GCR_IO="${K8S_GCR_IO-}"  # addresses of k8s.gcr.io (as the firewall's client
 REGISTRY_K8S_IO="${REGISTRY_K8S_IO-}"  # addresses of registry.k8s.io (as the firewall's clients resolve it)
 DOCKER_PKG_DEV="${DOCKER_PKG_DEV-}"  # addresses of docker.pkg.dev (as the firewall's clients resolve it)
 US_DOCKER_PKG_DEV="${US_DOCKER_PKG_DEV-}"  # addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM="${CHARTS_BITNAMI_COM-}"  # addresses of charts.bitnami.com (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO="${SPECTROCLOUD_GITHUB_IO-}"  # addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 ADMIN_ADDRESSES="${ADMIN_ADDRESSES-}"  # addresses of Admin workstations (not in the answers yet)
 
 set -eu
@@ -84,7 +86,7 @@ rule() {
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-rule "$MANAGEMENT_PLANE_ADDRESSES" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
+rule "$MANAGEMENT_PLANE_ADDRESSES" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV,$CHARTS_BITNAMI_COM,$SPECTROCLOUD_GITHUB_IO" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
 rule "$ADMIN_ADDRESSES" "10.50.0.11/32,10.50.0.12/32,10.50.0.13/32" '-p tcp -m tcp --dport 5080' '-p tcp -m tcp --dport 5080' 'admin-edge-local-ui'

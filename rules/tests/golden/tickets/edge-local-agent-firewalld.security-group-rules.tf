@@ -167,6 +167,26 @@ variable "us_docker_pkg_dev_ipv6" {
   type        = list(string)
 }
 
+variable "charts_bitnami_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "charts_bitnami_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_github_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_github_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
 variable "admin_addresses_ipv4" {
   description = "IPv4 CIDRs: addresses of Admin workstations (not in the answers yet)"
   type        = list(string)
@@ -442,6 +462,42 @@ resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_29_
 }
 resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_30_1" {
   for_each          = toset(var.us_docker_pkg_dev_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_31_1" {
+  for_each          = toset(var.charts_bitnami_com_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_32_1" {
+  for_each          = toset(var.charts_bitnami_com_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_33_1" {
+  for_each          = toset(var.spectrocloud_github_io_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-public-registries"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_public_registries_egress_34_1" {
+  for_each          = toset(var.spectrocloud_github_io_ipv6)
   security_group_id = var.security_group_ids["management-plane"]
   description       = "mgmt-public-registries"
   cidr_ipv6         = each.value

@@ -22,6 +22,8 @@
 SQUID_EXAMPLE_COM="${SQUID_EXAMPLE_COM-}"  # addresses of squid.example.com (as the firewall's clients resolve it)
 N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM="${N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM-}"  # addresses of 415789037893.dkr.ecr.us-east-1.amazonaws.com (as the firewall's clients resolve it)
 N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM="${N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM-}"  # addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM="${CHARTS_BITNAMI_COM-}"  # addresses of charts.bitnami.com (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO="${SPECTROCLOUD_GITHUB_IO-}"  # addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_DC1_EXAMPLE_COM="${VCENTER_DC1_EXAMPLE_COM-}"  # addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)
 PCG_ADDRESSES="${PCG_ADDRESSES-}"  # addresses of Private Cloud Gateway nodes (not in the answers yet)
 VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM="${VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM-}"  # addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)
@@ -84,7 +86,7 @@ rule "10.20.0.0/16" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.6
 # [workload-saas-registries (from the proxy)] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Workload cluster nodes reach it by [workload-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-rule "$SQUID_EXAMPLE_COM" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.68.206/32,18.144.153.171/32,52.6.49.233/32,54.158.209.13/32,54.80.29.137/32,$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM,$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-saas-registries (from the proxy)'
+rule "$SQUID_EXAMPLE_COM" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.68.206/32,18.144.153.171/32,52.6.49.233/32,54.158.209.13/32,54.80.29.137/32,$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM,$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM,$CHARTS_BITNAMI_COM,$SPECTROCLOUD_GITHUB_IO" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-saas-registries (from the proxy)'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 rule "10.20.0.0/16" "$VCENTER_DC1_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-vcenter'

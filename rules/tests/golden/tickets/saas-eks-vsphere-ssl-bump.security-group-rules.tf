@@ -37,6 +37,26 @@ variable "n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6" {
   type        = list(string)
 }
 
+variable "charts_bitnami_com_ipv4" {
+  description = "IPv4 CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "charts_bitnami_com_ipv6" {
+  description = "IPv6 CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_github_io_ipv4" {
+  description = "IPv4 CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
+variable "spectrocloud_github_io_ipv6" {
+  description = "IPv6 CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)"
+  type        = list(string)
+}
+
 variable "vcenter_dc1_example_com_ipv4" {
   description = "IPv4 CIDRs: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)"
   type        = list(string)
@@ -317,6 +337,42 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_12_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_13_1" {
+  for_each          = toset(var.charts_bitnami_com_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_14_1" {
+  for_each          = toset(var.charts_bitnami_com_ipv6)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_15_1" {
+  for_each          = toset(var.spectrocloud_github_io_ipv4)
+  security_group_id = var.security_group_ids["proxy"]
+  description       = "workload-saas-registries (from the proxy)"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_16_1" {
+  for_each          = toset(var.spectrocloud_github_io_ipv6)
   security_group_id = var.security_group_ids["proxy"]
   description       = "workload-saas-registries (from the proxy)"
   cidr_ipv6         = each.value

@@ -10,6 +10,10 @@ N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4="${N415789037893_DKR_ECR_US_EAS
 N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6="${N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6-}"  # comma-separated IPv6 ranges: addresses of 415789037893.dkr.ecr.us-east-1.amazonaws.com (as the firewall's clients resolve it)
 N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4="${N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4-}"  # comma-separated IPv4 ranges: addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)
 N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6="${N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6-}"  # comma-separated IPv6 ranges: addresses of 415789037893.dkr.ecr.us-west-2.amazonaws.com (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM_V4="${CHARTS_BITNAMI_COM_V4-}"  # comma-separated IPv4 ranges: addresses of charts.bitnami.com (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM_V6="${CHARTS_BITNAMI_COM_V6-}"  # comma-separated IPv6 ranges: addresses of charts.bitnami.com (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO_V4="${SPECTROCLOUD_GITHUB_IO_V4-}"  # comma-separated IPv4 ranges: addresses of spectrocloud.github.io (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO_V6="${SPECTROCLOUD_GITHUB_IO_V6-}"  # comma-separated IPv6 ranges: addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_DC1_EXAMPLE_COM_V4="${VCENTER_DC1_EXAMPLE_COM_V4-}"  # comma-separated IPv4 ranges: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)
 VCENTER_DC1_EXAMPLE_COM_V6="${VCENTER_DC1_EXAMPLE_COM_V6-}"  # comma-separated IPv6 ranges: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)
 VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4="${VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4-}"  # comma-separated IPv4 ranges: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)
@@ -25,9 +29,9 @@ gcloud compute firewall-rules create pp-workload-palette-msg-egress-v4 --network
 
 # [workload-saas-registries] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-gcloud compute firewall-rules create pp-workload-saas-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4")" --target-tags=palette-workload --priority=1020 --description='workload-saas-registries'
-if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
-  gcloud compute firewall-rules create pp-workload-saas-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6")" --target-tags=palette-workload --priority=1030 --description='workload-saas-registries'
+gcloud compute firewall-rules create pp-workload-saas-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-workload --priority=1020 --description='workload-saas-registries'
+if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
+  gcloud compute firewall-rules create pp-workload-saas-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-workload --priority=1030 --description='workload-saas-registries'
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)

@@ -35,6 +35,8 @@ K8S_GCR_IO="${K8S_GCR_IO-}"  # addresses of k8s.gcr.io (as the firewall's client
 REGISTRY_K8S_IO="${REGISTRY_K8S_IO-}"  # addresses of registry.k8s.io (as the firewall's clients resolve it)
 DOCKER_PKG_DEV="${DOCKER_PKG_DEV-}"  # addresses of docker.pkg.dev (as the firewall's clients resolve it)
 US_DOCKER_PKG_DEV="${US_DOCKER_PKG_DEV-}"  # addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM="${CHARTS_BITNAMI_COM-}"  # addresses of charts.bitnami.com (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO="${SPECTROCLOUD_GITHUB_IO-}"  # addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM="${VCENTER_EXAMPLE_COM-}"  # addresses of vcenter.example.com (as the firewall's clients resolve it)
 
 set -eu
@@ -87,7 +89,7 @@ rule "10.10.32.0/20" "$PALETTE_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp 
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-rule "10.10.32.0/20" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-public-registries'
+rule "10.10.32.0/20" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV,$CHARTS_BITNAMI_COM,$SPECTROCLOUD_GITHUB_IO" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-public-registries'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 rule "10.10.32.0/20" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'workload-vcenter'
@@ -100,7 +102,7 @@ rule "10.10.1.0/28" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-rule "10.10.1.0/28" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
+rule "10.10.1.0/28" "$SPECTROCLOUD_COM,$GCR_IO,$GHCR_IO,$DOCKER_IO,$GOOGLEAPIS_COM,$DOCKER_COM,$RAW_GITHUBUSERCONTENT_COM,$PROJECTCALICO_ORG,$QUAY_IO,$GRAFANA_COM,$GITHUB_COM,$K8S_GCR_IO,$REGISTRY_K8S_IO,$DOCKER_PKG_DEV,$US_DOCKER_PKG_DEV,$CHARTS_BITNAMI_COM,$SPECTROCLOUD_GITHUB_IO" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-public-registries'
 #
 # Already open, so not written here:
 #   [admin-palette-ui]

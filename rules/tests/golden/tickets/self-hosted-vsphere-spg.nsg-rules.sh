@@ -25,6 +25,8 @@ set -euf
 : "${REGISTRY_K8S_IO:?set REGISTRY_K8S_IO to space-separated addresses or CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)}"
 : "${DOCKER_PKG_DEV:?set DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)}"
 : "${US_DOCKER_PKG_DEV:?set US_DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)}"
+: "${CHARTS_BITNAMI_COM:?set CHARTS_BITNAMI_COM to space-separated addresses or CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)}"
+: "${SPECTROCLOUD_GITHUB_IO:?set SPECTROCLOUD_GITHUB_IO to space-separated addresses or CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)}"
 : "${VCENTER_EXAMPLE_COM:?set VCENTER_EXAMPLE_COM to space-separated addresses or CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)}"
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
@@ -33,7 +35,7 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_P
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV $CHARTS_BITNAMI_COM $SPECTROCLOUD_GITHUB_IO --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
@@ -49,7 +51,7 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_I
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV $CHARTS_BITNAMI_COM $SPECTROCLOUD_GITHUB_IO --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 #
 # Already open, so not written here:
 #   [admin-palette-ui]
