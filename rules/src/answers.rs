@@ -2,10 +2,16 @@
 //! share links, so every change here is a schema change: bump [`SCHEMA`] and keep old files
 //! readable.
 
+use crate::context::Gateway;
 use serde::{Deserialize, Serialize};
 
-/// Current answer-file schema version.
-pub const SCHEMA: u32 = 1;
+/// Current answer-file schema version. 2 added `pcg-install`, the `cloudstack` and `nutanix`
+/// infrastructures and the `palette-vcenter` and `installer` endpoints; a schema 1 file is read
+/// as it is (its answers mean the same), so old files and share links still open.
+pub const SCHEMA: u32 = 2;
+
+/// The oldest answer-file schema this version reads.
+pub const OLDEST_SCHEMA: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -20,6 +26,8 @@ pub struct Answers {
     /// scenario table decides between a PCG and the System Private Gateway from this).
     pub firewall_between: bool,
     pub gateway: GatewayChoice,
+    /// How the PCG is installed, when there is one.
+    pub pcg_install: PcgInstall,
     pub proxy: Proxy,
     /// Self-hosted only: no internet access at all.
     pub air_gapped: bool,
@@ -41,6 +49,7 @@ impl Default for Answers {
             infrastructure: vec![Infrastructure::Aws],
             firewall_between: false,
             gateway: GatewayChoice::Auto,
+            pcg_install: PcgInstall::Auto,
             proxy: Proxy::default(),
             air_gapped: false,
             self_hosted_install: SelfHostedInstall::PaletteCli,
@@ -129,12 +138,14 @@ pub enum Infrastructure {
     Openstack,
     Maas,
     BareMetal,
+    Cloudstack,
+    Nutanix,
     Edge,
     ExistingKubernetes,
 }
 
 impl Infrastructure {
-    pub const ALL: [Infrastructure; 12] = [
+    pub const ALL: [Infrastructure; 14] = [
         Infrastructure::Aws,
         Infrastructure::Azure,
         Infrastructure::Gcp,
@@ -145,6 +156,8 @@ impl Infrastructure {
         Infrastructure::Openstack,
         Infrastructure::Maas,
         Infrastructure::BareMetal,
+        Infrastructure::Cloudstack,
+        Infrastructure::Nutanix,
         Infrastructure::Edge,
         Infrastructure::ExistingKubernetes,
     ];
@@ -161,6 +174,8 @@ impl Infrastructure {
             Infrastructure::Openstack => "OpenStack",
             Infrastructure::Maas => "Canonical MAAS",
             Infrastructure::BareMetal => "Bare metal (through MAAS)",
+            Infrastructure::Cloudstack => "Apache CloudStack",
+            Infrastructure::Nutanix => "Nutanix",
             Infrastructure::Edge => "Edge hosts",
             Infrastructure::ExistingKubernetes => "Existing Kubernetes clusters (imported)",
         }
@@ -179,6 +194,8 @@ impl Infrastructure {
             Infrastructure::Openstack => "openstack",
             Infrastructure::Maas => "maas",
             Infrastructure::BareMetal => "bare-metal",
+            Infrastructure::Cloudstack => "cloudstack",
+            Infrastructure::Nutanix => "nutanix",
             Infrastructure::Edge => "edge",
             Infrastructure::ExistingKubernetes => "existing-kubernetes",
         }
@@ -193,7 +210,83 @@ impl Infrastructure {
                 | Infrastructure::Openstack
                 | Infrastructure::Maas
                 | Infrastructure::BareMetal
+                | Infrastructure::Cloudstack
+                | Infrastructure::Nutanix
         )
+    }
+}
+
+/// How the PCG is installed: the Palette CLI builds gateway VMs from an installer host, or the
+/// PCG's agent is applied to an existing Kubernetes cluster (the only way for Nutanix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PcgInstall {
+    /// The Palette CLI, except for Nutanix, whose PCG runs on an existing Kubernetes cluster.
+    #[default]
+    Auto,
+    PaletteCli,
+    ExistingKubernetes,
+}
+
+impl PcgInstall {
+    pub fn label(self) -> &'static str {
+        match self {
+            PcgInstall::Auto => "decide for me",
+            PcgInstall::PaletteCli => "Palette CLI (gateway VMs)",
+            PcgInstall::ExistingKubernetes => "an existing Kubernetes cluster",
+        }
+    }
+}
+
+impl Answers {
+    /// The gateway these answers lead to, decided from the discrete answers alone so the
+    /// questionnaire can show the gateway's questions while an address is still being typed.
+    /// The PCG page's scenario table: SaaS always needs a PCG; self-hosted Palette uses its
+    /// System Private Gateway unless a firewall or NAT is in the way. A System Private Gateway
+    /// asked for where it cannot work counts as a PCG (and `Context` names the field).
+    pub fn gateway(&self) -> Gateway {
+        if !self.infrastructure.iter().any(|i| i.needs_gateway()) {
+            return Gateway::None;
+        }
+        let possible = self.deployment.is_self_hosted() && !self.firewall_between;
+        match self.gateway {
+            GatewayChoice::Pcg => Gateway::Pcg,
+            // Self-hosted Palette ships the System Private Gateway; without a firewall in the
+            // way it saves deploying and opening flows for separate gateway VMs.
+            GatewayChoice::Auto | GatewayChoice::SystemPrivateGateway if possible => {
+                Gateway::SystemPrivateGateway
+            }
+            GatewayChoice::Auto | GatewayChoice::SystemPrivateGateway => Gateway::Pcg,
+        }
+    }
+
+    /// Whether there is a PCG that the Palette CLI builds from an installer host.
+    pub fn pcg_from_installer(&self) -> bool {
+        self.gateway() == Gateway::Pcg && self.pcg_install() == PcgInstall::PaletteCli
+    }
+
+    /// Whether self-hosted Palette is installed into a vCenter of its own (the Palette CLI
+    /// route), whose address the questionnaire asks apart from the workload infrastructure's.
+    pub fn palette_in_vcenter(&self) -> bool {
+        self.deployment.is_self_hosted()
+            && self.self_hosted_install == SelfHostedInstall::PaletteCli
+    }
+
+    /// Whether some machine runs a Palette CLI install the checklist has flows for.
+    pub fn has_installer(&self) -> bool {
+        self.palette_in_vcenter() || self.pcg_from_installer()
+    }
+
+    /// How the PCG is installed once `Auto` is decided: on an existing Kubernetes cluster for
+    /// Nutanix (its PCG pages offer no other way), with the Palette CLI otherwise.
+    pub fn pcg_install(&self) -> PcgInstall {
+        match self.pcg_install {
+            PcgInstall::Auto if self.infrastructure.contains(&Infrastructure::Nutanix) => {
+                PcgInstall::ExistingKubernetes
+            }
+            PcgInstall::Auto => PcgInstall::PaletteCli,
+            chosen => chosen,
+        }
     }
 }
 
@@ -282,6 +375,10 @@ pub struct Endpoints {
     /// The Palette endpoint (self-hosted or dedicated SaaS FQDN or URL).
     pub palette: String,
     pub infrastructure_api: String,
+    /// Self-hosted Palette installed with the Palette CLI: the vCenter it runs in.
+    pub palette_vcenter: String,
+    /// Machines that run the Palette CLI installs.
+    pub installer: Vec<String>,
     pub admin: Vec<String>,
     pub workload_nodes: Vec<String>,
     pub pcg_nodes: Vec<String>,
@@ -306,6 +403,36 @@ mod tests {
             );
             assert_eq!(json, format!("\"{}\"", model.slug()));
         }
+    }
+
+    /// The gateway is decided from the discrete answers alone: a half-typed address elsewhere
+    /// does not change which questions apply.
+    #[test]
+    fn the_gateway_follows_the_scenario_table_whatever_the_addresses() {
+        let mut a = Answers {
+            infrastructure: vec![Infrastructure::Vsphere],
+            ..Answers::default()
+        };
+        a.endpoints.pcg_nodes = vec!["1".into()];
+        assert_eq!(a.gateway(), Gateway::Pcg);
+        assert!(a.pcg_from_installer() && a.has_installer() && !a.palette_in_vcenter());
+        a.deployment = DeploymentModel::SelfHostedPalette;
+        assert_eq!(a.gateway(), Gateway::SystemPrivateGateway);
+        assert!(a.palette_in_vcenter() && a.has_installer() && !a.pcg_from_installer());
+        a.firewall_between = true;
+        a.gateway = GatewayChoice::SystemPrivateGateway;
+        assert_eq!(
+            a.gateway(),
+            Gateway::Pcg,
+            "refused by Context, a PCG meanwhile"
+        );
+        a.infrastructure = vec![Infrastructure::Nutanix];
+        assert_eq!(a.pcg_install(), PcgInstall::ExistingKubernetes);
+        assert!(!a.pcg_from_installer());
+        a.self_hosted_install = SelfHostedInstall::Helm;
+        assert!(!a.has_installer());
+        a.infrastructure = vec![Infrastructure::Aws];
+        assert_eq!(a.gateway(), Gateway::None);
     }
 
     #[test]

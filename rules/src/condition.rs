@@ -2,7 +2,8 @@
 //! Each leaf names an answer, so an unknown answer in the data fails to parse.
 
 use crate::answers::{
-    DeploymentModel, EdgeManagement, Infrastructure, ProxyKind, RegistrySource, SelfHostedInstall,
+    DeploymentModel, EdgeManagement, Infrastructure, PcgInstall, ProxyKind, RegistrySource,
+    SelfHostedInstall,
 };
 use crate::context::{Context, Gateway};
 use crate::version::Era;
@@ -24,6 +25,8 @@ pub enum Condition {
     Infrastructure(Vec<Infrastructure>),
     /// The gateway the engine settled on.
     Gateway(Vec<Gateway>),
+    /// There is a PCG, installed one of these ways (`auto` never appears: it is decided).
+    PcgInstall(Vec<PcgInstall>),
     Proxy(Vec<ProxyKind>),
     AirGapped(bool),
     FirewallBetween(bool),
@@ -73,6 +76,9 @@ impl Condition {
             }
             Condition::Infrastructure(any) => any.iter().any(|i| cx.has_infrastructure(*i)),
             Condition::Gateway(gateways) => gateways.contains(&cx.gateway),
+            Condition::PcgInstall(ways) => {
+                cx.gateway == Gateway::Pcg && ways.contains(&cx.pcg_install)
+            }
             Condition::Proxy(kinds) => kinds.contains(&cx.proxy),
             Condition::AirGapped(want) => cx.air_gapped == *want,
             Condition::FirewallBetween(want) => cx.firewall_between == *want,
@@ -109,6 +115,7 @@ impl Condition {
                 format!("infrastructure: {}", matched.join(", "))
             }
             Condition::Gateway(_) => format!("gateway: {}", cx.gateway.label()),
+            Condition::PcgInstall(_) => format!("PCG installed with {}", cx.pcg_install.label()),
             Condition::Proxy(_) => format!("proxy: {}", proxy_label(cx.proxy)),
             _ => self.describe(),
         }
@@ -146,6 +153,10 @@ impl Condition {
             Condition::Gateway(g) => {
                 format!("gateway is {}", list(g.iter().map(|x| x.label()).collect()))
             }
+            Condition::PcgInstall(w) => format!(
+                "PCG installed with {}",
+                list(w.iter().map(|x| x.label()).collect())
+            ),
             Condition::Proxy(p) => {
                 format!(
                     "proxy: {}",

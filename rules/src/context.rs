@@ -3,8 +3,8 @@
 //! ever sees an unchecked answer.
 
 use crate::answers::{
-    Answers, DeploymentModel, EdgeOptions, GatewayChoice, Infrastructure, ProxyKind,
-    RegistrySource, SelfHostedInstall, SCHEMA,
+    Answers, DeploymentModel, EdgeOptions, GatewayChoice, Infrastructure, PcgInstall, ProxyKind,
+    RegistrySource, SelfHostedInstall, OLDEST_SCHEMA, SCHEMA,
 };
 use crate::endpoint::{parse_endpoint, Endpoint, Host};
 use crate::no_proxy::NoProxy;
@@ -62,6 +62,8 @@ pub struct Context {
     pub era: Era,
     pub infrastructure: Vec<Infrastructure>,
     pub gateway: Gateway,
+    /// How the PCG is installed (decided; meaningful when `gateway` is a PCG).
+    pub pcg_install: PcgInstall,
     pub firewall_between: bool,
     pub proxy: ProxyKind,
     pub proxy_endpoint: Option<Endpoint>,
@@ -79,11 +81,11 @@ impl Context {
     pub fn new(answers: &Answers) -> Result<Context, Vec<FieldError>> {
         let mut errors = Vec::new();
 
-        if answers.schema != SCHEMA {
+        if !(OLDEST_SCHEMA..=SCHEMA).contains(&answers.schema) {
             errors.push(FieldError::new(
                 "schema",
                 format!(
-                    "answer schema {} is not supported; this version reads schema {SCHEMA}",
+                    "answer schema {} is not supported; this version reads schemas {OLDEST_SCHEMA} to {SCHEMA}",
                     answers.schema
                 ),
             ));
@@ -103,32 +105,28 @@ impl Context {
         }
 
         let self_hosted = answers.deployment.is_self_hosted();
-        let needs_gateway = answers.infrastructure.iter().any(|i| i.needs_gateway());
-        let gateway = match (needs_gateway, answers.gateway) {
-            (false, _) => Gateway::None,
-            (true, GatewayChoice::SystemPrivateGateway) if !self_hosted => {
-                errors.push(FieldError::new(
-                    "gateway",
-                    "the System Private Gateway exists only in self-hosted Palette and VerteX; Palette SaaS reaches data-centre infrastructure through a PCG",
-                ));
-                Gateway::Pcg
-            }
-            (true, GatewayChoice::SystemPrivateGateway) if answers.firewall_between => {
-                errors.push(FieldError::new(
-                    "gateway",
-                    "the System Private Gateway needs direct connectivity to the infrastructure; with a firewall or NAT in between, use a PCG",
-                ));
-                Gateway::Pcg
-            }
-            (true, GatewayChoice::SystemPrivateGateway) => Gateway::SystemPrivateGateway,
-            (true, GatewayChoice::Pcg) => Gateway::Pcg,
-            // Self-hosted Palette ships the System Private Gateway; without a firewall in the
-            // way it saves deploying and opening flows for separate gateway VMs.
-            (true, GatewayChoice::Auto) if self_hosted && !answers.firewall_between => {
-                Gateway::SystemPrivateGateway
-            }
-            (true, GatewayChoice::Auto) => Gateway::Pcg,
-        };
+        let gateway = answers.gateway();
+        if answers.gateway == GatewayChoice::SystemPrivateGateway && gateway == Gateway::Pcg {
+            errors.push(FieldError::new(
+                "gateway",
+                if self_hosted {
+                    "the System Private Gateway needs direct connectivity to the infrastructure; with a firewall or NAT in between, use a PCG"
+                } else {
+                    "the System Private Gateway exists only in self-hosted Palette and VerteX; Palette SaaS reaches data-centre infrastructure through a PCG"
+                },
+            ));
+        }
+
+        let pcg_install = answers.pcg_install();
+        if gateway == Gateway::Pcg
+            && pcg_install == PcgInstall::PaletteCli
+            && answers.infrastructure.contains(&Infrastructure::Nutanix)
+        {
+            errors.push(FieldError::new(
+                "pcg-install",
+                "a Nutanix PCG is installed on an existing Kubernetes cluster that reaches Prism Central; the Palette CLI does not build one",
+            ));
+        }
 
         if answers.air_gapped && !self_hosted {
             errors.push(FieldError::new(
@@ -154,6 +152,7 @@ impl Context {
                 version,
                 infrastructure: answers.infrastructure.clone(),
                 gateway,
+                pcg_install,
                 firewall_between: answers.firewall_between,
                 proxy: answers.proxy.kind,
                 proxy_endpoint,
@@ -251,13 +250,25 @@ fn check_endpoints(answers: &Answers, errors: &mut Vec<FieldError>) -> Vec<(Role
             vec![s.clone()]
         }
     };
-    let lists: [(Role, &str, Vec<String>, bool); 10] = [
+    let lists: [(Role, &str, Vec<String>, bool); 12] = [
         (Role::Palette, "endpoints.palette", single(&e.palette), true),
         (
             Role::InfraApi,
             "endpoints.infrastructure-api",
             single(&e.infrastructure_api),
             true,
+        ),
+        (
+            Role::PaletteVcenter,
+            "endpoints.palette-vcenter",
+            single(&e.palette_vcenter),
+            true,
+        ),
+        (
+            Role::Installer,
+            "endpoints.installer",
+            e.installer.clone(),
+            false,
         ),
         (Role::Admin, "endpoints.admin", e.admin.clone(), false),
         (

@@ -152,6 +152,10 @@ pub enum Role {
     WorkloadApi,
     Pcg,
     InfraApi,
+    /// The vCenter that hosts self-hosted Palette, apart from the one workload clusters use.
+    PaletteVcenter,
+    /// The machine that runs the Palette CLI to install self-hosted Palette or a PCG.
+    Installer,
     Registry,
     AirgapVm,
     EdgeHost,
@@ -163,7 +167,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 15] = [
+    pub const ALL: [Role; 17] = [
         Role::Admin,
         Role::Palette,
         Role::ManagementPlane,
@@ -171,6 +175,8 @@ impl Role {
         Role::WorkloadApi,
         Role::Pcg,
         Role::InfraApi,
+        Role::PaletteVcenter,
+        Role::Installer,
         Role::Registry,
         Role::AirgapVm,
         Role::EdgeHost,
@@ -190,6 +196,8 @@ impl Role {
             Role::WorkloadApi => "Workload cluster Kubernetes API",
             Role::Pcg => "Private Cloud Gateway nodes",
             Role::InfraApi => "Infrastructure API (vCenter, MAAS, OpenStack)",
+            Role::PaletteVcenter => "vCenter hosting self-hosted Palette",
+            Role::Installer => "Installer host (Palette CLI)",
             Role::Registry => "Registries",
             Role::AirgapVm => "Air-gap support VM",
             Role::EdgeHost => "Edge hosts",
@@ -210,6 +218,8 @@ impl Role {
             Role::WorkloadApi => "workload-api",
             Role::Pcg => "pcg",
             Role::InfraApi => "infra-api",
+            Role::PaletteVcenter => "palette-vcenter",
+            Role::Installer => "installer",
             Role::Registry => "registry",
             Role::AirgapVm => "airgap-vm",
             Role::EdgeHost => "edge-host",

@@ -91,7 +91,12 @@ pub fn from_value_lenient(input: Value) -> (Answers, Vec<FieldError>) {
             message: format!("expected an object of answers, found {}", kind(&other)),
         }),
     }
-    let answers = serde_json::from_value(base).unwrap_or_default();
+    let mut answers: Answers = serde_json::from_value(base).unwrap_or_default();
+    // An older schema's answers mean the same today: carried forward, they are saved and shared
+    // as the current schema. A newer one is left for `Context` to name.
+    if (crate::answers::OLDEST_SCHEMA..crate::answers::SCHEMA).contains(&answers.schema) {
+        answers.schema = crate::answers::SCHEMA;
+    }
     (answers, errors)
 }
 
@@ -176,6 +181,22 @@ mod tests {
         assert!(link.len() < 300, "{} chars: {link}", link.len());
         assert_eq!(decode(&link).unwrap(), (a, Vec::new()));
         assert_eq!(encode(&Answers::default()), "v1.e30");
+    }
+
+    /// Links and saved state of schema 1 (before the PCG install, CloudStack, Nutanix and the
+    /// installer and Palette-vCenter addresses) open unchanged and continue as schema 2.
+    #[test]
+    fn older_links_still_open() {
+        let json = r#"{"schema":1,"deployment":"self-hosted-palette","infrastructure":["vsphere"],
+            "endpoints":{"infrastructure-api":"vcenter.example.com"}}"#;
+        let (a, errors) = decode(&format!("v1.{}", URL_SAFE_NO_PAD.encode(json))).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a.schema, crate::answers::SCHEMA);
+        assert_eq!(a.endpoints.infrastructure_api, "vcenter.example.com");
+        assert!(crate::evaluate(&a).is_ok());
+        let newer = format!("v1.{}", URL_SAFE_NO_PAD.encode(r#"{"schema":9}"#));
+        let (a, _) = decode(&newer).unwrap();
+        assert_eq!(a.schema, 9, "a newer file is not silently read as ours");
     }
 
     #[test]

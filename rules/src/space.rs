@@ -53,11 +53,18 @@ fn with_gateway(a: Answers) -> Vec<Answers> {
             GatewayChoice::Pcg,
             GatewayChoice::SystemPrivateGateway,
         ] {
-            out.push(Answers {
-                firewall_between,
-                gateway,
-                ..a.clone()
-            });
+            for pcg_install in [
+                PcgInstall::Auto,
+                PcgInstall::PaletteCli,
+                PcgInstall::ExistingKubernetes,
+            ] {
+                out.push(Answers {
+                    firewall_between,
+                    gateway,
+                    pcg_install,
+                    ..a.clone()
+                });
+            }
         }
     }
     out

@@ -366,3 +366,171 @@ fn remote_shell_names_its_version_pairing() {
     );
     assert!(!new.contains(&"edge-remote-shell-before-4-6-23".to_owned()));
 }
+
+/// B3 / C43: with a firewall between self-hosted Palette and the infrastructure, the PCG reaches
+/// the workload vCenter, not the management plane; without one, the System Private Gateway in
+/// the management plane does.
+#[test]
+fn the_management_plane_reaches_the_workload_vcenter_only_through_its_own_gateway() {
+    let hosted = |firewall_between: bool| {
+        checklist(|a| {
+            a.deployment = DeploymentModel::SelfHostedPalette;
+            a.infrastructure = vec![Infrastructure::Vsphere];
+            a.firewall_between = firewall_between;
+            a.endpoints.infrastructure_api = "vcenter-workloads.corp.example".into();
+            a.endpoints.palette_vcenter = "vcenter-mgmt.corp.example".into();
+        })
+    };
+    let behind_firewall = hosted(true);
+    assert!(behind_firewall.flow("mgmt-infra-api").is_none());
+    assert_eq!(
+        names(&behind_firewall, "pcg-infra-api"),
+        ["vcenter-workloads.corp.example"]
+    );
+    assert_eq!(
+        names(&behind_firewall, "mgmt-palette-vcenter"),
+        ["vcenter-mgmt.corp.example"]
+    );
+    let direct = hosted(false);
+    assert_eq!(
+        names(&direct, "mgmt-infra-api"),
+        ["vcenter-workloads.corp.example"]
+    );
+    assert!(direct.flow("pcg-infra-api").is_none());
+    let flow = direct.flow("mgmt-infra-api").unwrap();
+    assert!(flow.decisions.iter().any(|d| d.contradiction == "C43"));
+}
+
+/// A6 / C44: self-hosted Palette installed with the Palette CLI reaches the vCenter it runs in,
+/// from its nodes and from the installer host, even when it manages only public-cloud clusters.
+#[test]
+fn palette_cli_installs_reach_their_own_vcenter() {
+    let c = checklist(|a| {
+        a.deployment = DeploymentModel::SelfHostedPalette;
+        a.infrastructure = vec![Infrastructure::Aws];
+        a.endpoints.palette_vcenter = "https://vcenter-mgmt.corp.example:8443".into();
+        a.endpoints.installer = vec!["10.9.0.5".into()];
+    });
+    let own = c
+        .flow("mgmt-palette-vcenter")
+        .expect("the management plane's vCenter");
+    assert_eq!(own.ports_text(), "8443/tcp");
+    assert_eq!(own.to.label, "vCenter hosting self-hosted Palette");
+    let install = c
+        .flow("installer-palette-vcenter")
+        .expect("the installer's vCenter");
+    assert_eq!(install.from.hosts_text(), "10.9.0.5");
+    assert!(c.flow("mgmt-infra-api").is_none() && c.flow("pcg-infra-api").is_none());
+    let helm = checklist(|a| {
+        a.deployment = DeploymentModel::SelfHostedPalette;
+        a.infrastructure = vec![Infrastructure::Aws];
+        a.self_hosted_install = SelfHostedInstall::Helm;
+    });
+    assert!(helm.flow("mgmt-palette-vcenter").is_none());
+    assert!(helm.flow("installer-palette-vcenter").is_none());
+}
+
+/// C45: the Palette CLI host that installs a PCG reaches Palette and the vSphere or CloudStack
+/// endpoint; a PCG on an existing Kubernetes cluster has no such host (C46).
+#[test]
+fn the_pcg_installer_host_is_a_role_of_its_own() {
+    let vsphere = checklist(|a| {
+        a.infrastructure = vec![Infrastructure::Vsphere];
+        a.endpoints.installer = vec!["10.9.0.5".into()];
+        a.endpoints.infrastructure_api = "vcenter.corp.example".into();
+    });
+    assert_eq!(
+        names(&vsphere, "installer-pcg-palette")[0],
+        "api.spectrocloud.com"
+    );
+    assert_eq!(
+        names(&vsphere, "installer-pcg-infra-api"),
+        ["vcenter.corp.example"]
+    );
+    let plan = portcheck_rules::plan::plan(
+        &vsphere,
+        &Answers {
+            infrastructure: vec![Infrastructure::Vsphere],
+            ..Answers::default()
+        },
+        portcheck_rules::Role::Installer,
+    );
+    assert!(plan
+        .checks
+        .iter()
+        .any(|c| c.flow == "installer-pcg-infra-api"));
+    let on_kubernetes = checklist(|a| {
+        a.infrastructure = vec![Infrastructure::Vsphere];
+        a.pcg_install = PcgInstall::ExistingKubernetes;
+    });
+    assert!(on_kubernetes.flow("installer-pcg-palette").is_none());
+    assert!(on_kubernetes
+        .findings
+        .iter()
+        .any(|f| f.id == "pcg-on-existing-kubernetes"));
+    let maas = checklist(|a| a.infrastructure = vec![Infrastructure::Maas]);
+    assert!(maas.flow("installer-pcg-palette").is_some());
+    assert!(
+        maas.flow("installer-pcg-infra-api").is_none(),
+        "not documented for MAAS"
+    );
+}
+
+/// C46 / C47: Nutanix's PCG runs on an existing Kubernetes cluster (the Palette CLI is refused
+/// for it), and CloudStack and Nutanix ask for their API's port.
+#[test]
+fn cloudstack_and_nutanix_are_pcg_infrastructures() {
+    let nutanix = checklist(|a| a.infrastructure = vec![Infrastructure::Nutanix]);
+    assert!(nutanix.flow("pcg-infra-api").is_some());
+    assert!(nutanix.flow("installer-pcg-palette").is_none());
+    let ids: Vec<&str> = nutanix.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(ids.contains(&"pcg-on-existing-kubernetes"), "{ids:?}");
+    assert!(
+        ids.contains(&"infra-api-port-cloudstack-nutanix"),
+        "{ids:?}"
+    );
+    let refused = evaluate(&Answers {
+        infrastructure: vec![Infrastructure::Nutanix],
+        pcg_install: PcgInstall::PaletteCli,
+        ..Answers::default()
+    })
+    .unwrap_err();
+    assert_eq!(refused[0].field, "pcg-install");
+    let cloudstack = checklist(|a| {
+        a.infrastructure = vec![Infrastructure::Cloudstack];
+        a.endpoints.infrastructure_api = "https://cloudstack.corp.example:8443/client/api".into();
+    });
+    assert_eq!(
+        cloudstack.flow("pcg-infra-api").unwrap().ports_text(),
+        "8443/tcp"
+    );
+    assert_eq!(
+        cloudstack
+            .flow("installer-pcg-infra-api")
+            .unwrap()
+            .ports_text(),
+        "8443/tcp"
+    );
+}
+
+/// Answer files and share links of schema 1 still open: their answers mean the same.
+#[test]
+fn schema_1_answers_are_still_read() {
+    let old = r#"{"schema": 1, "deployment": "self-hosted-palette", "infrastructure": ["vsphere"],
+        "endpoints": {"infrastructure-api": "vcenter.corp.example"}}"#;
+    let answers: Answers = portcheck_rules::json::parse(old).unwrap();
+    assert_eq!(answers.pcg_install, PcgInstall::Auto);
+    let c = evaluate(&answers).unwrap();
+    assert!(c.flow("mgmt-infra-api").is_some());
+    let future = Answers {
+        schema: SCHEMA + 1,
+        ..Answers::default()
+    };
+    let err = evaluate(&future).unwrap_err();
+    assert_eq!(err[0].field, "schema");
+    assert!(
+        err[0].message.contains("schemas 1 to 2"),
+        "{}",
+        err[0].message
+    );
+}

@@ -168,6 +168,85 @@ describe('three environments through the UI', () => {
   });
 });
 
+describe('answers the documentation distinguishes (#14)', () => {
+  test('self-hosted Palette behind a firewall: two vCenters, the installer host and PCG nodes, typed key by key', async () => {
+    await withBrowserLog(session, 'env-two-vcenters', async () => {
+      const { page, log } = session;
+      await fresh(page);
+      await page.check('#deployment-self-hosted-palette');
+      await step(page, 'Infrastructure');
+      await page.uncheck('#infrastructure-aws');
+      await page.check('#infrastructure-vsphere');
+      await step(page, 'Gateway');
+      await page.check('#firewall-between');
+      // A firewall means a PCG, which the Palette CLI builds: the install question is asked.
+      await page.locator('#pcg-install-palette-cli').waitFor();
+      await step(page, 'Addresses');
+      // Typed as people type: every field must stay on the page while a value is half-written.
+      for (const [id, value] of [
+        ['#endpoint-pcg', '10.30.0.10'],
+        ['#endpoint-infrastructure', 'vcenter-workloads.corp.example'],
+        ['#endpoint-palette-vcenter', 'vcenter-mgmt.corp.example'],
+        ['#endpoint-installer', '10.9.0.5'],
+        ['#endpoint-management', '10.10.1.0/28'],
+      ]) {
+        await page.locator(id).pressSequentially(value);
+        assert.equal(await page.inputValue(id), value, `${id} kept every key`);
+      }
+      await step(page, 'Checklist');
+      const checklist = await assertChecklistMatches(page, {
+        deployment: 'self-hosted-palette',
+        infrastructure: ['vsphere'],
+        'firewall-between': true,
+        endpoints: {
+          'pcg-nodes': ['10.30.0.10'],
+          'infrastructure-api': 'vcenter-workloads.corp.example',
+          'palette-vcenter': 'vcenter-mgmt.corp.example',
+          installer: ['10.9.0.5'],
+          'management-plane': ['10.10.1.0/28'],
+        },
+      });
+      const ids = checklist.flows.map((f) => f.id);
+      for (const id of ['mgmt-palette-vcenter', 'installer-palette-vcenter', 'installer-pcg-palette', 'installer-pcg-infra-api', 'pcg-infra-api']) {
+        assert.ok(ids.includes(id), `${id} in ${ids}`);
+      }
+      assert.ok(!ids.includes('mgmt-infra-api'), 'the PCG, not the management plane, reaches the workload vCenter');
+      assert.deepEqual(consoleErrors(log), []);
+    });
+  });
+
+  test('Nutanix: the PCG runs on an existing Kubernetes cluster; the Palette CLI is refused for it', async () => {
+    await withBrowserLog(session, 'env-nutanix', async () => {
+      const { page } = session;
+      await fresh(page);
+      await step(page, 'Infrastructure');
+      await page.uncheck('#infrastructure-aws');
+      await page.check('#infrastructure-nutanix');
+      await step(page, 'Gateway');
+      await page.locator('#pcg-install-auto').waitFor();
+      await step(page, 'Checklist');
+      await assertChecklistMatches(page, { infrastructure: ['nutanix'] });
+      await page.locator('[data-finding-id="pcg-on-existing-kubernetes"]').waitFor();
+      await step(page, 'Gateway');
+      await page.check('#pcg-install-palette-cli');
+      await page.locator('#pcg-install-error').getByText('a Nutanix PCG is installed on an existing Kubernetes cluster').waitFor();
+    });
+  });
+
+  test('a share link made before schema 2 still opens', async () => {
+    await withBrowserLog(session, 'old-share-link', async () => {
+      const { page } = session;
+      const old = { schema: 1, deployment: 'self-hosted-palette', infrastructure: ['vsphere'], endpoints: { 'infrastructure-api': 'vcenter.example.com' } };
+      const link = `${probe.url.split('#')[0]}#a=v1.${Buffer.from(JSON.stringify(old)).toString('base64url')}`;
+      await page.goto(probe.url);
+      await page.evaluate(() => localStorage.clear());
+      await page.goto(link);
+      await page.locator('#checklist-title').waitFor();
+      await assertChecklistMatches(page, old);
+    });
+  });
+});
+
 describe('validation, persistence and sharing', () => {
   test('an invalid address shows its error and blocks the checklist; reload keeps everything typed', async () => {
     await withBrowserLog(session, 'invalid-and-reload', async () => {

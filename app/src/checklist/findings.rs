@@ -20,7 +20,7 @@ pub fn Findings(findings: Vec<Finding>) -> impl IntoView {
                                 <span class="mr-2 rounded bg-slate-200 px-1.5 text-xs uppercase dark:bg-slate-700">{badge}</span>
                                 {f.title}
                             </p>
-                            <p class="text-sm">{f.text}</p>
+                            <p class="text-sm break-words">{f.text}</p>
                             {source.and_then(|s| {
                                 let url = s.url()?;
                                 Some(view! {

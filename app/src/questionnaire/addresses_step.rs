@@ -9,11 +9,11 @@ use rules::{Gateway, Infrastructure};
 #[component]
 pub fn AddressesStep(state: AppState) -> impl IntoView {
     let answers = state.answers;
-    let gateway = move || {
-        state
-            .checked
-            .with(|r| r.as_ref().map_or(Gateway::None, |(_, gateway)| *gateway))
-    };
+    // From the discrete answers, never from the validated ones: a half-typed address must not
+    // take the fields away (`Answers::gateway`).
+    let gateway = move || answers.with(|a| a.gateway());
+    let palette_in_vcenter = move || answers.with(|a| a.palette_in_vcenter());
+    let has_installer = move || answers.with(|a| a.has_installer());
     let self_hosted = move || answers.with(|a| a.deployment.is_self_hosted());
     let edge = move || answers.with(|a| a.infrastructure.contains(&Infrastructure::Edge));
     let private_registry = move || answers.with(|a| a.registry != RegistrySource::Public);
@@ -31,6 +31,7 @@ pub fn AddressesStep(state: AppState) -> impl IntoView {
     let (registries, set_registries) = list(|e| &e.registries, |e, v| e.registries = v);
     let (dns, set_dns) = list(|e| &e.dns_servers, |e, v| e.dns_servers = v);
     let (ntp, set_ntp) = list(|e| &e.ntp_servers, |e, v| e.ntp_servers = v);
+    let (installer, set_installer) = list(|e| &e.installer, |e, v| e.installer = v);
     const ONE_PER_LINE: &str = "One per line: host name, IP address or CIDR network.";
     view! {
         <div class="space-y-4">
@@ -75,6 +76,21 @@ pub fn AddressesStep(state: AppState) -> impl IntoView {
                     value=dns on_input=set_dns error=state.error("endpoints.dns-servers") />
                 <ListField id="endpoint-ntp" label="NTP servers used by the PCG" hint=ONE_PER_LINE placeholder="10.1.0.123"
                     value=ntp on_input=set_ntp error=state.error("endpoints.ntp-servers") />
+            </Show>
+            <Show when=palette_in_vcenter>
+                <TextField
+                    id="endpoint-palette-vcenter"
+                    label="vCenter that hosts Palette"
+                    hint="The vCenter the Palette CLI installs Palette into, if it is not the one workload clusters use. Host or URL with its port."
+                    placeholder="vcenter-mgmt.example.com"
+                    value=Signal::derive(move || answers.with(|a| a.endpoints.palette_vcenter.clone()))
+                    on_input=Callback::new(move |v| state.edit(|a| a.endpoints.palette_vcenter = v))
+                    error=state.error("endpoints.palette-vcenter")
+                />
+            </Show>
+            <Show when=has_installer>
+                <ListField id="endpoint-installer" label="Installer host (runs the Palette CLI)" hint=ONE_PER_LINE placeholder="10.1.0.20"
+                    value=installer on_input=set_installer error=state.error("endpoints.installer") />
             </Show>
             <Show when=self_hosted>
                 <ListField id="endpoint-management" label="Self-hosted management cluster nodes" hint=ONE_PER_LINE placeholder="10.10.1.0/28"

@@ -1,9 +1,11 @@
 use super::fields::{Choice, Toggle};
 use crate::state::AppState;
 use leptos::prelude::*;
-use rules::answers::GatewayChoice;
+use rules::answers::{GatewayChoice, PcgInstall};
+use rules::Gateway;
 
 const PCG_DOC: &str = "https://docs.spectrocloud.com/clusters/pcg/architecture/";
+const PCG_DEPLOY_DOC: &str = "https://docs.spectrocloud.com/clusters/pcg/deploy-pcg/";
 
 /// Asked only for data-centre infrastructure. The PCG page's scenario table decides: SaaS always
 /// needs a PCG; self-hosted can use its built-in System Private Gateway unless a firewall or NAT
@@ -62,6 +64,22 @@ pub fn GatewayStep(state: AppState) -> impl IntoView {
             <p class="text-sm" hidden=self_hosted>
                 "The System Private Gateway exists only in self-hosted Palette, so it is not offered for SaaS."
             </p>
+            <Show when=move || state.answers.with(|a| a.gateway() == Gateway::Pcg)>
+                <Choice
+                    name="pcg-install"
+                    legend="How is the PCG installed?"
+                    why="The Palette CLI builds gateway VMs from an installer host; a PCG on a Kubernetes cluster you run has no installer host and inherits that cluster's proxy."
+                    doc=PCG_DEPLOY_DOC
+                    options=vec![
+                        (PcgInstall::Auto, "auto", "Decide for me", "The Palette CLI, or an existing Kubernetes cluster for Nutanix."),
+                        (PcgInstall::PaletteCli, "palette-cli", "Palette CLI", "Gateway VMs in vSphere, MAAS, OpenStack or CloudStack."),
+                        (PcgInstall::ExistingKubernetes, "existing-kubernetes", "An existing Kubernetes cluster", "The PCG's agent applied with kubectl (the way for Nutanix)."),
+                    ]
+                    value=Signal::derive(move || state.answers.with(|a| a.pcg_install))
+                    on_change=Callback::new(move |p| state.edit(|a| a.pcg_install = p))
+                    error=state.error("pcg-install")
+                />
+            </Show>
         </div>
     }
 }

@@ -103,7 +103,7 @@ impl EdgeStatus {
 /// egress on the right: arrows then mostly run left to right, as connections are opened.
 fn column(role: Role) -> usize {
     match role {
-        Role::Admin | Role::EdgePeers | Role::EdgeHost => 0,
+        Role::Admin | Role::Installer | Role::EdgePeers | Role::EdgeHost => 0,
         Role::Proxy | Role::Palette | Role::Registry | Role::Internet => 2,
         _ => 1,
     }
@@ -118,6 +118,8 @@ fn short_label(role: Role) -> &'static str {
         Role::WorkloadApi => "Workload K8s API",
         Role::Pcg => "PCG",
         Role::InfraApi => "Infrastructure API",
+        Role::PaletteVcenter => "Palette's vCenter",
+        Role::Installer => "Installer host",
         Role::Registry => "Registries",
         Role::AirgapVm => "Air-gap support VM",
         Role::EdgeHost => "Edge hosts",

@@ -50,19 +50,24 @@ pub fn docs_update_register() -> serde_json::Value {
 
 /// Decision ids beyond the fact base's C01-C22: those the register gives its changed items.
 pub fn registered_decisions() -> Vec<String> {
-    docs_update_register()["items"]
-        .as_array()
-        .unwrap()
+    register_entries()
         .iter()
         .filter_map(|i| i["decision"].as_str().map(str::to_owned))
         .collect()
 }
 
+/// The audit's items and the new answers its section 5 led to: every entry of the register.
+pub fn register_entries() -> Vec<serde_json::Value> {
+    let register = docs_update_register();
+    ["items", "answers"]
+        .iter()
+        .flat_map(|list| register[list].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
 /// Fact ids for sources that rest on an audit item: `DU-A1` for item A1.
 pub fn registered_facts() -> Vec<String> {
-    docs_update_register()["items"]
-        .as_array()
-        .unwrap()
+    register_entries()
         .iter()
         .map(|i| format!("DU-{}", i["item"].as_str().unwrap()))
         .collect()

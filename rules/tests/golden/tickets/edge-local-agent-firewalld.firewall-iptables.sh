@@ -20,6 +20,8 @@
 # commas, between the quotes (or set in the environment). Rules that need an empty list
 # are not written, and the run says which.
 MANAGEMENT_PLANE_ADDRESSES="${MANAGEMENT_PLANE_ADDRESSES-}"  # addresses of Self-hosted management cluster nodes (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES="${PALETTE_VCENTER_ADDRESSES-}"  # addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES="${INSTALLER_ADDRESSES-}"  # addresses of Installer host (Palette CLI) (not in the answers yet)
 SPECTROCLOUD_COM="${SPECTROCLOUD_COM-}"  # addresses of spectrocloud.com (as the firewall's clients resolve it)
 GCR_IO="${GCR_IO-}"  # addresses of gcr.io (as the firewall's clients resolve it)
 GHCR_IO="${GHCR_IO-}"  # addresses of ghcr.io (as the firewall's clients resolve it)
@@ -83,6 +85,12 @@ rule() {
   fi
   if [ -z "$written" ]; then skipped="$skipped [$5]"; fi
 }
+
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+rule "$MANAGEMENT_PLANE_ADDRESSES" "$PALETTE_VCENTER_ADDRESSES" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-palette-vcenter'
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+rule "$INSTALLER_ADDRESSES" "$PALETTE_VCENTER_ADDRESSES" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'installer-palette-vcenter'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them

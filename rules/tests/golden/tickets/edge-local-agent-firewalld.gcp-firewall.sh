@@ -8,6 +8,10 @@ set -eu
 joined() { list=''; for r in "$@"; do [ -z "$r" ] || list="$list${list:+,}$r"; done; printf '%s' "$list"; }
 MANAGEMENT_PLANE_ADDRESSES_V4="${MANAGEMENT_PLANE_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Self-hosted management cluster nodes (not in the answers yet)
 MANAGEMENT_PLANE_ADDRESSES_V6="${MANAGEMENT_PLANE_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Self-hosted management cluster nodes (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES_V4="${PALETTE_VCENTER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES_V6="${PALETTE_VCENTER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES_V4="${INSTALLER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
+INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
 SPECTROCLOUD_COM_V4="${SPECTROCLOUD_COM_V4-}"  # comma-separated IPv4 ranges: addresses of spectrocloud.com (as the firewall's clients resolve it)
 SPECTROCLOUD_COM_V6="${SPECTROCLOUD_COM_V6-}"  # comma-separated IPv6 ranges: addresses of spectrocloud.com (as the firewall's clients resolve it)
 GCR_IO_V4="${GCR_IO_V4-}"  # comma-separated IPv4 ranges: addresses of gcr.io (as the firewall's clients resolve it)
@@ -45,75 +49,103 @@ SPECTROCLOUD_GITHUB_IO_V6="${SPECTROCLOUD_GITHUB_IO_V6-}"  # comma-separated IPv
 ADMIN_ADDRESSES_V4="${ADMIN_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Admin workstations (not in the answers yet)
 ADMIN_ADDRESSES_V6="${ADMIN_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Admin workstations (not in the answers yet)
 
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1000 --description='mgmt-palette-vcenter'
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1010 --description='mgmt-palette-vcenter'
+fi
+if [ -n "$MANAGEMENT_PLANE_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$MANAGEMENT_PLANE_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1020 --description='mgmt-palette-vcenter'
+fi
+if [ -n "$MANAGEMENT_PLANE_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$MANAGEMENT_PLANE_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1030 --description='mgmt-palette-vcenter'
+fi
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-installer --priority=1040 --description='installer-palette-vcenter'
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-installer --priority=1050 --description='installer-palette-vcenter'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1060 --description='installer-palette-vcenter'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1070 --description='installer-palette-vcenter'
+fi
+
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4""$CHARTS_BITNAMI_COM_V4""$SPECTROCLOUD_GITHUB_IO_V4" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-management-plane --priority=1000 --description='mgmt-public-registries'
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-management-plane --priority=1080 --description='mgmt-public-registries'
 fi
 if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-management-plane --priority=1010 --description='mgmt-public-registries'
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-management-plane --priority=1090 --description='mgmt-public-registries'
 fi
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
-gcloud compute firewall-rules create pp-admin-edge-local-ui-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:5080 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-admin --priority=1020 --description='admin-edge-local-ui'
+gcloud compute firewall-rules create pp-admin-edge-local-ui-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:5080 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-admin --priority=1100 --description='admin-edge-local-ui'
 if [ -n "$ADMIN_ADDRESSES_V4" ]; then
-  gcloud compute firewall-rules create pp-admin-edge-local-ui-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:5080 --source-ranges="$(joined "$ADMIN_ADDRESSES_V4")" --target-tags=palette-edge-host --priority=1030 --description='admin-edge-local-ui'
+  gcloud compute firewall-rules create pp-admin-edge-local-ui-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:5080 --source-ranges="$(joined "$ADMIN_ADDRESSES_V4")" --target-tags=palette-edge-host --priority=1110 --description='admin-edge-local-ui'
 fi
 if [ -n "$ADMIN_ADDRESSES_V6" ]; then
-  gcloud compute firewall-rules create pp-admin-edge-local-ui-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:5080 --source-ranges="$(joined "$ADMIN_ADDRESSES_V6")" --target-tags=palette-edge-host --priority=1040 --description='admin-edge-local-ui'
+  gcloud compute firewall-rules create pp-admin-edge-local-ui-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:5080 --source-ranges="$(joined "$ADMIN_ADDRESSES_V6")" --target-tags=palette-edge-host --priority=1120 --description='admin-edge-local-ui'
 fi
 
 # [edge-fw-kube-api] Host firewall (firewalld) on agent-mode Edge hosts: Kubernetes API server (required)
-gcloud compute firewall-rules create pp-edge-fw-kube-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1050 --description='edge-fw-kube-api'
-gcloud compute firewall-rules create pp-edge-fw-kube-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1060 --description='edge-fw-kube-api'
+gcloud compute firewall-rules create pp-edge-fw-kube-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1130 --description='edge-fw-kube-api'
+gcloud compute firewall-rules create pp-edge-fw-kube-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1140 --description='edge-fw-kube-api'
 
 # [edge-fw-etcd] Host firewall (firewalld) on agent-mode Edge hosts: etcd (required)
-gcloud compute firewall-rules create pp-edge-fw-etcd-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:2379-2380 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1070 --description='edge-fw-etcd'
-gcloud compute firewall-rules create pp-edge-fw-etcd-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:2379-2380 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1080 --description='edge-fw-etcd'
+gcloud compute firewall-rules create pp-edge-fw-etcd-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:2379-2380 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1150 --description='edge-fw-etcd'
+gcloud compute firewall-rules create pp-edge-fw-etcd-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:2379-2380 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1160 --description='edge-fw-etcd'
 
 # [edge-fw-kubelet] Host firewall (firewalld) on agent-mode Edge hosts: Kubelet API (required)
-gcloud compute firewall-rules create pp-edge-fw-kubelet-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:10250 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1090 --description='edge-fw-kubelet'
-gcloud compute firewall-rules create pp-edge-fw-kubelet-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:10250 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1100 --description='edge-fw-kubelet'
+gcloud compute firewall-rules create pp-edge-fw-kubelet-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:10250 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1170 --description='edge-fw-kubelet'
+gcloud compute firewall-rules create pp-edge-fw-kubelet-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:10250 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1180 --description='edge-fw-kubelet'
 
 # [edge-fw-control-plane] Host firewall (firewalld) on agent-mode Edge hosts: Scheduler and controller manager (required)
-gcloud compute firewall-rules create pp-edge-fw-control-plane-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:10257-10259 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1110 --description='edge-fw-control-plane'
-gcloud compute firewall-rules create pp-edge-fw-control-plane-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:10257-10259 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1120 --description='edge-fw-control-plane'
+gcloud compute firewall-rules create pp-edge-fw-control-plane-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:10257-10259 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1190 --description='edge-fw-control-plane'
+gcloud compute firewall-rules create pp-edge-fw-control-plane-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:10257-10259 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1200 --description='edge-fw-control-plane'
 
 # [edge-fw-kube-proxy-health] Host firewall (firewalld) on agent-mode Edge hosts: kube proxy health check (required)
-gcloud compute firewall-rules create pp-edge-fw-kube-proxy-health-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:10255 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1130 --description='edge-fw-kube-proxy-health'
-gcloud compute firewall-rules create pp-edge-fw-kube-proxy-health-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:10255 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1140 --description='edge-fw-kube-proxy-health'
+gcloud compute firewall-rules create pp-edge-fw-kube-proxy-health-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:10255 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1210 --description='edge-fw-kube-proxy-health'
+gcloud compute firewall-rules create pp-edge-fw-kube-proxy-health-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:10255 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1220 --description='edge-fw-kube-proxy-health'
 
 # [edge-fw-nodeports] Host firewall (firewalld) on agent-mode Edge hosts: NodePort range (required)
-gcloud compute firewall-rules create pp-edge-fw-nodeports-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:30000-32767 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1150 --description='edge-fw-nodeports'
-gcloud compute firewall-rules create pp-edge-fw-nodeports-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:30000-32767 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1160 --description='edge-fw-nodeports'
+gcloud compute firewall-rules create pp-edge-fw-nodeports-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:30000-32767 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1230 --description='edge-fw-nodeports'
+gcloud compute firewall-rules create pp-edge-fw-nodeports-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:30000-32767 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1240 --description='edge-fw-nodeports'
 
 # [edge-fw-cilium-vxlan] Host firewall (firewalld) on agent-mode Edge hosts: Cilium VXLAN overlay (required)
-gcloud compute firewall-rules create pp-edge-fw-cilium-vxlan-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:8472 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1170 --description='edge-fw-cilium-vxlan'
-gcloud compute firewall-rules create pp-edge-fw-cilium-vxlan-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:8472 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1180 --description='edge-fw-cilium-vxlan'
+gcloud compute firewall-rules create pp-edge-fw-cilium-vxlan-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:8472 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1250 --description='edge-fw-cilium-vxlan'
+gcloud compute firewall-rules create pp-edge-fw-cilium-vxlan-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:8472 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1260 --description='edge-fw-cilium-vxlan'
 
 # [edge-fw-cilium-health] Host firewall (firewalld) on agent-mode Edge hosts: Cilium health checks (required)
-gcloud compute firewall-rules create pp-edge-fw-cilium-health-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:4240 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1190 --description='edge-fw-cilium-health'
-gcloud compute firewall-rules create pp-edge-fw-cilium-health-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:4240 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1200 --description='edge-fw-cilium-health'
+gcloud compute firewall-rules create pp-edge-fw-cilium-health-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:4240 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1270 --description='edge-fw-cilium-health'
+gcloud compute firewall-rules create pp-edge-fw-cilium-health-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:4240 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1280 --description='edge-fw-cilium-health'
 
 # [edge-fw-cilium-metrics] Host firewall (firewalld) on agent-mode Edge hosts: Cilium Prometheus metrics (required)
-gcloud compute firewall-rules create pp-edge-fw-cilium-metrics-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:9962-9963 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1210 --description='edge-fw-cilium-metrics'
-gcloud compute firewall-rules create pp-edge-fw-cilium-metrics-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:9962-9963 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1220 --description='edge-fw-cilium-metrics'
+gcloud compute firewall-rules create pp-edge-fw-cilium-metrics-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:9962-9963 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1290 --description='edge-fw-cilium-metrics'
+gcloud compute firewall-rules create pp-edge-fw-cilium-metrics-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:9962-9963 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1300 --description='edge-fw-cilium-metrics'
 
 # [edge-fw-icmp] Host firewall (firewalld) on agent-mode Edge hosts: ICMP echo request and reply for Cilium (required)
-gcloud compute firewall-rules create pp-edge-fw-icmp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=icmp --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1230 --description='edge-fw-icmp'
-gcloud compute firewall-rules create pp-edge-fw-icmp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=icmp --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1240 --description='edge-fw-icmp'
+gcloud compute firewall-rules create pp-edge-fw-icmp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=icmp --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1310 --description='edge-fw-icmp'
+gcloud compute firewall-rules create pp-edge-fw-icmp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=icmp --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1320 --description='edge-fw-icmp'
 
 # [edge-fw-dns] Host firewall (firewalld) on agent-mode Edge hosts: DNS (CoreDNS) (required)
-gcloud compute firewall-rules create pp-edge-fw-dns-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:53 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1250 --description='edge-fw-dns'
-gcloud compute firewall-rules create pp-edge-fw-dns-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:53 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1260 --description='edge-fw-dns'
+gcloud compute firewall-rules create pp-edge-fw-dns-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:53 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1330 --description='edge-fw-dns'
+gcloud compute firewall-rules create pp-edge-fw-dns-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:53 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1340 --description='edge-fw-dns'
 
 # [edge-fw-dns-tcp] Host firewall (firewalld) on agent-mode Edge hosts: DNS (CoreDNS) over TCP (required)
-gcloud compute firewall-rules create pp-edge-fw-dns-tcp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:53 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1270 --description='edge-fw-dns-tcp'
-gcloud compute firewall-rules create pp-edge-fw-dns-tcp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:53 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1280 --description='edge-fw-dns-tcp'
+gcloud compute firewall-rules create pp-edge-fw-dns-tcp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:53 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1350 --description='edge-fw-dns-tcp'
+gcloud compute firewall-rules create pp-edge-fw-dns-tcp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:53 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1360 --description='edge-fw-dns-tcp'
 
 # [edge-fw-https] Host firewall (firewalld) on agent-mode Edge hosts: HTTPS (required)
-gcloud compute firewall-rules create pp-edge-fw-https-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1290 --description='edge-fw-https'
-gcloud compute firewall-rules create pp-edge-fw-https-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1300 --description='edge-fw-https'
+gcloud compute firewall-rules create pp-edge-fw-https-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-peers --priority=1370 --description='edge-fw-https'
+gcloud compute firewall-rules create pp-edge-fw-https-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-edge-host --priority=1380 --description='edge-fw-https'
 #
 # Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
 #   [edge-fw-cilium-geneve] 10.50.0.11, 10.50.0.12, 10.50.0.13 -> 10.50.0.11, 10.50.0.12, 10.50.0.13 6081/udp: Host firewall (firewalld) on agent-mode Edge hosts: Cilium Geneve overlay (if enabled)

@@ -7,8 +7,12 @@ set -euf
 : "${NSG_ADMIN:?set NSG_ADMIN to the NSG of Admin workstations}"
 : "${NSG_EDGE_HOST:?set NSG_EDGE_HOST to the NSG of Edge hosts}"
 : "${NSG_EDGE_PEERS:?set NSG_EDGE_PEERS to the NSG of Other Edge cluster nodes}"
+: "${NSG_INSTALLER:?set NSG_INSTALLER to the NSG of Installer host (Palette CLI)}"
 : "${NSG_MANAGEMENT_PLANE:?set NSG_MANAGEMENT_PLANE to the NSG of Self-hosted management cluster nodes}"
+: "${NSG_PALETTE_VCENTER:?set NSG_PALETTE_VCENTER to the NSG of vCenter hosting self-hosted Palette}"
 : "${MANAGEMENT_PLANE_ADDRESSES:?set MANAGEMENT_PLANE_ADDRESSES to space-separated addresses or CIDRs: addresses of Self-hosted management cluster nodes (not in the answers yet)}"
+: "${PALETTE_VCENTER_ADDRESSES:?set PALETTE_VCENTER_ADDRESSES to space-separated addresses or CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)}"
+: "${INSTALLER_ADDRESSES:?set INSTALLER_ADDRESSES to space-separated addresses or CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)}"
 : "${SPECTROCLOUD_COM:?set SPECTROCLOUD_COM to space-separated addresses or CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)}"
 : "${GCR_IO:?set GCR_IO to space-separated addresses or CIDRs: addresses of gcr.io (as the firewall's clients resolve it)}"
 : "${GHCR_IO:?set GHCR_IO to space-separated addresses or CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)}"
@@ -28,9 +32,17 @@ set -euf
 : "${SPECTROCLOUD_GITHUB_IO:?set SPECTROCLOUD_GITHUB_IO to space-separated addresses or CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)}"
 : "${ADMIN_ADDRESSES:?set ADMIN_ADDRESSES to space-separated addresses or CIDRs: addresses of Admin workstations (not in the answers yet)}"
 
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV $CHARTS_BITNAMI_COM $SPECTROCLOUD_GITHUB_IO --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $MANAGEMENT_PLANE_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV $CHARTS_BITNAMI_COM $SPECTROCLOUD_GITHUB_IO --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_ADMIN" --name admin-edge-local-ui-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $ADMIN_ADDRESSES --source-port-ranges '*' --destination-address-prefixes 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32 --destination-port-ranges 5080 --description 'Local UI and local API of Edge hosts'

@@ -17,6 +17,26 @@ variable "management_plane_addresses_ipv6" {
   type        = list(string)
 }
 
+variable "palette_vcenter_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "palette_vcenter_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "installer_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "installer_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)"
+  type        = list(string)
+}
+
 variable "spectrocloud_com_ipv4" {
   description = "IPv4 CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)"
   type        = list(string)
@@ -195,6 +215,82 @@ variable "admin_addresses_ipv4" {
 variable "admin_addresses_ipv6" {
   description = "IPv6 CIDRs: addresses of Admin workstations (not in the answers yet)"
   type        = list(string)
+}
+
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+resource "aws_vpc_security_group_egress_rule" "mgmt_palette_vcenter_egress_1_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_palette_vcenter_egress_2_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "mgmt_palette_vcenter_ingress_1_1" {
+  for_each          = toset(var.management_plane_addresses_ipv4)
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "mgmt_palette_vcenter_ingress_2_1" {
+  for_each          = toset(var.management_plane_addresses_ipv6)
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+resource "aws_vpc_security_group_egress_rule" "installer_palette_vcenter_egress_1_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv4)
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_palette_vcenter_egress_2_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv6)
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "installer_palette_vcenter_ingress_1_1" {
+  for_each          = toset(var.installer_addresses_ipv4)
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "installer_palette_vcenter_ingress_2_1" {
+  for_each          = toset(var.installer_addresses_ipv6)
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
 }
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)

@@ -26,6 +26,7 @@ CHARTS_BITNAMI_COM="${CHARTS_BITNAMI_COM-}"  # addresses of charts.bitnami.com (
 SPECTROCLOUD_GITHUB_IO="${SPECTROCLOUD_GITHUB_IO-}"  # addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_DC1_EXAMPLE_COM="${VCENTER_DC1_EXAMPLE_COM-}"  # addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)
 PCG_ADDRESSES="${PCG_ADDRESSES-}"  # addresses of Private Cloud Gateway nodes (not in the answers yet)
+INSTALLER_ADDRESSES="${INSTALLER_ADDRESSES-}"  # addresses of Installer host (Palette CLI) (not in the answers yet)
 VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM="${VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM-}"  # addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)
 DNS_ADDRESSES="${DNS_ADDRESSES-}"  # addresses of DNS servers (not in the answers yet)
 NTP_ADDRESSES="${NTP_ADDRESSES-}"  # addresses of NTP servers (not in the answers yet)
@@ -95,8 +96,15 @@ rule "10.20.0.0/16" "$VCENTER_DC1_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p t
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 rule "$PCG_ADDRESSES" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.68.206/32,18.144.153.171/32,52.6.49.233/32,54.158.209.13/32,54.80.29.137/32" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'pcg-palette'
 
-# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint) (required)
+# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
 rule "$PCG_ADDRESSES" "$VCENTER_DC1_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'pcg-infra-api'
+
+# [installer-pcg-palette] The Palette CLI host registers the PCG with Palette (during installation) (required)
+#   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
+rule "$INSTALLER_ADDRESSES" "44.232.106.120/32,44.233.247.65/32,52.35.163.177/32,13.52.68.206/32,18.144.153.171/32,52.6.49.233/32,54.158.209.13/32,54.80.29.137/32" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'installer-pcg-palette'
+
+# [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
+rule "$INSTALLER_ADDRESSES" "$VCENTER_DC1_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'installer-pcg-infra-api'
 
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
 rule "$PCG_ADDRESSES" "10.20.0.0/16" '-p tcp -m tcp --dport 6443' '-p tcp -m tcp --dport 6443' 'pcg-workload-api'

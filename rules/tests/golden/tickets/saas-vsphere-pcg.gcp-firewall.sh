@@ -16,6 +16,8 @@ SPECTROCLOUD_GITHUB_IO_V4="${SPECTROCLOUD_GITHUB_IO_V4-}"  # comma-separated IPv
 SPECTROCLOUD_GITHUB_IO_V6="${SPECTROCLOUD_GITHUB_IO_V6-}"  # comma-separated IPv6 ranges: addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_DC1_EXAMPLE_COM_V4="${VCENTER_DC1_EXAMPLE_COM_V4-}"  # comma-separated IPv4 ranges: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)
 VCENTER_DC1_EXAMPLE_COM_V6="${VCENTER_DC1_EXAMPLE_COM_V6-}"  # comma-separated IPv6 ranges: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)
+INSTALLER_ADDRESSES_V4="${INSTALLER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
+INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
 VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4="${VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4-}"  # comma-separated IPv4 ranges: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)
 VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6="${VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6-}"  # comma-separated IPv6 ranges: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)
 
@@ -47,7 +49,7 @@ gcloud compute firewall-rules create pp-workload-vcenter-ingress-v4 --network="$
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-pcg-palette-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32)" --target-tags=palette-pcg --priority=1070 --description='pcg-palette'
 
-# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint) (required)
+# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-pcg --priority=1080 --description='pcg-infra-api'
 fi
@@ -56,32 +58,50 @@ if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
 fi
 gcloud compute firewall-rules create pp-pcg-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-infra-api --priority=1100 --description='pcg-infra-api'
 
+# [installer-pcg-palette] The Palette CLI host registers the PCG with Palette (during installation) (required)
+#   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
+gcloud compute firewall-rules create pp-installer-pcg-palette-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32)" --target-tags=palette-installer --priority=1110 --description='installer-pcg-palette'
+
+# [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
+if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-pcg-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-installer --priority=1120 --description='installer-pcg-infra-api'
+fi
+if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-pcg-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-installer --priority=1130 --description='installer-pcg-infra-api'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-pcg-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-infra-api --priority=1140 --description='installer-pcg-infra-api'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-pcg-infra-api-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-infra-api --priority=1150 --description='installer-pcg-infra-api'
+fi
+
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
-gcloud compute firewall-rules create pp-pcg-workload-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined 10.20.0.0/16)" --target-tags=palette-pcg --priority=1110 --description='pcg-workload-api'
-gcloud compute firewall-rules create pp-pcg-workload-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-workload-api --priority=1120 --description='pcg-workload-api'
+gcloud compute firewall-rules create pp-pcg-workload-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined 10.20.0.0/16)" --target-tags=palette-pcg --priority=1160 --description='pcg-workload-api'
+gcloud compute firewall-rules create pp-pcg-workload-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-workload-api --priority=1170 --description='pcg-workload-api'
 
 # [pcg-saas-registries] PCG images and packs from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-gcloud compute firewall-rules create pp-pcg-saas-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4")" --target-tags=palette-pcg --priority=1130 --description='pcg-saas-registries'
+gcloud compute firewall-rules create pp-pcg-saas-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4")" --target-tags=palette-pcg --priority=1180 --description='pcg-saas-registries'
 if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
-  gcloud compute firewall-rules create pp-pcg-saas-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6")" --target-tags=palette-pcg --priority=1140 --description='pcg-saas-registries'
+  gcloud compute firewall-rules create pp-pcg-saas-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6")" --target-tags=palette-pcg --priority=1190 --description='pcg-saas-registries'
 fi
 
 # [pcg-golden-images-vsphere] Golden OS and Kubernetes images for this infrastructure (required)
 if [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4" ]; then
-  gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4")" --target-tags=palette-pcg --priority=1150 --description='pcg-golden-images-vsphere'
+  gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4")" --target-tags=palette-pcg --priority=1200 --description='pcg-golden-images-vsphere'
 fi
 if [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6" ]; then
-  gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6")" --target-tags=palette-pcg --priority=1160 --description='pcg-golden-images-vsphere'
+  gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6")" --target-tags=palette-pcg --priority=1210 --description='pcg-golden-images-vsphere'
 fi
 
 # [pcg-dns] Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain) (required)
-gcloud compute firewall-rules create pp-pcg-dns-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:53 --destination-ranges="$(joined 10.1.0.53/32)" --target-tags=palette-pcg --priority=1170 --description='pcg-dns'
-gcloud compute firewall-rules create pp-pcg-dns-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:53 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-dns --priority=1180 --description='pcg-dns'
+gcloud compute firewall-rules create pp-pcg-dns-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:53 --destination-ranges="$(joined 10.1.0.53/32)" --target-tags=palette-pcg --priority=1220 --description='pcg-dns'
+gcloud compute firewall-rules create pp-pcg-dns-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:53 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-dns --priority=1230 --description='pcg-dns'
 
 # [pcg-ntp] Time synchronisation for PCG nodes on vSphere (required)
-gcloud compute firewall-rules create pp-pcg-ntp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:123 --destination-ranges="$(joined 10.1.0.123/32)" --target-tags=palette-pcg --priority=1190 --description='pcg-ntp'
-gcloud compute firewall-rules create pp-pcg-ntp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:123 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-ntp --priority=1200 --description='pcg-ntp'
+gcloud compute firewall-rules create pp-pcg-ntp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:123 --destination-ranges="$(joined 10.1.0.123/32)" --target-tags=palette-pcg --priority=1240 --description='pcg-ntp'
+gcloud compute firewall-rules create pp-pcg-ntp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:123 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-ntp --priority=1250 --description='pcg-ntp'
 #
 # Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
 #   [saas-palette-workload-api] 44.232.106.120, 44.233.247.65, 52.35.163.177, 13.52.68.206, 18.144.153.171, 52.6.49.233, 54.158.209.13, 54.80.29.137 -> 10.20.0.0/16 6443/tcp: Palette SaaS to the workload cluster API server, as listed in one version of the ports page

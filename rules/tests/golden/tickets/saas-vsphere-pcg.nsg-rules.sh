@@ -6,6 +6,7 @@ set -euf
 : "${RESOURCE_GROUP:?set RESOURCE_GROUP}"
 : "${NSG_DNS:?set NSG_DNS to the NSG of DNS servers}"
 : "${NSG_INFRA_API:?set NSG_INFRA_API to the NSG of Infrastructure API (vCenter, MAAS, OpenStack)}"
+: "${NSG_INSTALLER:?set NSG_INSTALLER to the NSG of Installer host (Palette CLI)}"
 : "${NSG_NTP:?set NSG_NTP to the NSG of NTP servers}"
 : "${NSG_PCG:?set NSG_PCG to the NSG of Private Cloud Gateway nodes}"
 : "${NSG_WORKLOAD:?set NSG_WORKLOAD to the NSG of Workload cluster nodes}"
@@ -15,6 +16,7 @@ set -euf
 : "${CHARTS_BITNAMI_COM:?set CHARTS_BITNAMI_COM to space-separated addresses or CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)}"
 : "${SPECTROCLOUD_GITHUB_IO:?set SPECTROCLOUD_GITHUB_IO to space-separated addresses or CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)}"
 : "${VCENTER_DC1_EXAMPLE_COM:?set VCENTER_DC1_EXAMPLE_COM to space-separated addresses or CIDRs: addresses of vcenter.dc1.example.com (as the firewall's clients resolve it)}"
+: "${INSTALLER_ADDRESSES:?set INSTALLER_ADDRESSES to space-separated addresses or CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)}"
 : "${VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM:?set VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM to space-separated addresses or CIDRs: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)}"
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
@@ -37,9 +39,17 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_I
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-palette-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.5.0/28 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'Secure channel from the PCG to Palette: it polls Palette for cluster deployment requests'
 
-# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint) (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-infra-api-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.5.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint)'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name pcg-infra-api-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.20.5.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint)'
+# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-infra-api-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.5.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name pcg-infra-api-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.20.5.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
+
+# [installer-pcg-palette] The Palette CLI host registers the PCG with Palette (during installation) (required)
+#   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-palette-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'The Palette CLI host registers the PCG with Palette (during installation)'
+
+# [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-infra-api-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name installer-pcg-infra-api-inbound --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
 
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
 az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-workload-api-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.5.0/28 --source-port-ranges '*' --destination-address-prefixes 10.20.0.0/16 --destination-port-ranges 6443 --description 'PCG to the API server of clusters it creates or deletes'

@@ -57,6 +57,16 @@ variable "vcenter_dc1_example_com_ipv6" {
   type        = list(string)
 }
 
+variable "installer_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "installer_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)"
+  type        = list(string)
+}
+
 variable "vmwaregoldenimage_console_s3_amazonaws_com_ipv4" {
   description = "IPv4 CIDRs: addresses of vmwaregoldenimage-console.s3.amazonaws.com (as the firewall's clients resolve it)"
   type        = list(string)
@@ -435,7 +445,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_8_1" {
   to_port           = 443
 }
 
-# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack endpoint) (required)
+# [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
 resource "aws_vpc_security_group_egress_rule" "pcg_infra_api_egress_1_1" {
   for_each          = toset(var.vcenter_dc1_example_com_ipv4)
   security_group_id = var.security_group_ids["pcg"]
@@ -458,6 +468,111 @@ resource "aws_vpc_security_group_ingress_rule" "pcg_infra_api_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "pcg-infra-api"
   cidr_ipv4         = "10.20.5.0/28"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# [installer-pcg-palette] The Palette CLI host registers the PCG with Palette (during installation) (required)
+#   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_1_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "44.232.106.120/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_2_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "44.233.247.65/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_3_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "52.35.163.177/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_4_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "13.52.68.206/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_5_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "18.144.153.171/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_6_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "52.6.49.233/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_7_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "54.158.209.13/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_palette_egress_8_1" {
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-palette"
+  cidr_ipv4         = "54.80.29.137/32"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_infra_api_egress_1_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv4)
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_pcg_infra_api_egress_2_1" {
+  for_each          = toset(var.vcenter_dc1_example_com_ipv6)
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-pcg-infra-api"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "installer_pcg_infra_api_ingress_1_1" {
+  for_each          = toset(var.installer_addresses_ipv4)
+  security_group_id = var.security_group_ids["infra-api"]
+  description       = "installer-pcg-infra-api"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "installer_pcg_infra_api_ingress_2_1" {
+  for_each          = toset(var.installer_addresses_ipv6)
+  security_group_id = var.security_group_ids["infra-api"]
+  description       = "installer-pcg-infra-api"
+  cidr_ipv6         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443

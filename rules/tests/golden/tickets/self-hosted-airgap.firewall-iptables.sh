@@ -24,6 +24,8 @@ PALETTE_CORP_INTERNAL="${PALETTE_CORP_INTERNAL-}"  # addresses of palette.corp.i
 AIRGAP_CORP_INTERNAL="${AIRGAP_CORP_INTERNAL-}"  # addresses of airgap.corp.internal (as the firewall's clients resolve it)
 VCENTER_CORP_INTERNAL="${VCENTER_CORP_INTERNAL-}"  # addresses of vcenter.corp.internal (as the firewall's clients resolve it)
 WORKLOAD_API_ADDRESSES="${WORKLOAD_API_ADDRESSES-}"  # addresses of Workload cluster Kubernetes API (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES="${PALETTE_VCENTER_ADDRESSES-}"  # addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES="${INSTALLER_ADDRESSES-}"  # addresses of Installer host (Palette CLI) (not in the answers yet)
 
 set -eu
 set -f
@@ -82,8 +84,14 @@ rule "$WORKLOAD_ADDRESSES" "$VCENTER_CORP_INTERNAL" '-p tcp -m tcp --dport 443' 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
 rule "10.10.1.0/28" "$WORKLOAD_API_ADDRESSES" '-p tcp -m tcp --dport 6443' '-p tcp -m tcp --dport 6443' 'mgmt-workload-api'
 
-# [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
+# [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 rule "10.10.1.0/28" "$VCENTER_CORP_INTERNAL" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-infra-api'
+
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+rule "10.10.1.0/28" "$PALETTE_VCENTER_ADDRESSES" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-palette-vcenter'
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+rule "$INSTALLER_ADDRESSES" "$PALETTE_VCENTER_ADDRESSES" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'installer-palette-vcenter'
 
 # [mgmt-private-registry] Pack and image registries of the air-gap support VM or your own registry (required)
 rule "10.10.1.0/28" "$AIRGAP_CORP_INTERNAL" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-private-registry'

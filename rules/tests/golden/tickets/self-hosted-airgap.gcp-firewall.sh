@@ -16,6 +16,10 @@ VCENTER_CORP_INTERNAL_V4="${VCENTER_CORP_INTERNAL_V4-}"  # comma-separated IPv4 
 VCENTER_CORP_INTERNAL_V6="${VCENTER_CORP_INTERNAL_V6-}"  # comma-separated IPv6 ranges: addresses of vcenter.corp.internal (as the firewall's clients resolve it)
 WORKLOAD_API_ADDRESSES_V4="${WORKLOAD_API_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Workload cluster Kubernetes API (not in the answers yet)
 WORKLOAD_API_ADDRESSES_V6="${WORKLOAD_API_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Workload cluster Kubernetes API (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES_V4="${PALETTE_VCENTER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES_V6="${PALETTE_VCENTER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES_V4="${INSTALLER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
+INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
 if [ -n "$PALETTE_CORP_INTERNAL_V4" ]; then
@@ -68,7 +72,7 @@ if [ -n "$WORKLOAD_API_ADDRESSES_V6" ]; then
 fi
 gcloud compute firewall-rules create pp-mgmt-workload-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-workload-api --priority=1140 --description='mgmt-workload-api'
 
-# [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
+# [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 if [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1150 --description='mgmt-infra-api'
 fi
@@ -77,23 +81,46 @@ if [ -n "$VCENTER_CORP_INTERNAL_V6" ]; then
 fi
 gcloud compute firewall-rules create pp-mgmt-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-infra-api --priority=1170 --description='mgmt-infra-api'
 
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1180 --description='mgmt-palette-vcenter'
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1190 --description='mgmt-palette-vcenter'
+fi
+gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-palette-vcenter --priority=1200 --description='mgmt-palette-vcenter'
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-installer --priority=1210 --description='installer-palette-vcenter'
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-installer --priority=1220 --description='installer-palette-vcenter'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1230 --description='installer-palette-vcenter'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1240 --description='installer-palette-vcenter'
+fi
+
 # [mgmt-private-registry] Pack and image registries of the air-gap support VM or your own registry (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  gcloud compute firewall-rules create pp-mgmt-private-registry-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1180 --description='mgmt-private-registry'
+  gcloud compute firewall-rules create pp-mgmt-private-registry-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1250 --description='mgmt-private-registry'
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
-  gcloud compute firewall-rules create pp-mgmt-private-registry-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1190 --description='mgmt-private-registry'
+  gcloud compute firewall-rules create pp-mgmt-private-registry-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1260 --description='mgmt-private-registry'
 fi
-gcloud compute firewall-rules create pp-mgmt-private-registry-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-registry --priority=1200 --description='mgmt-private-registry'
+gcloud compute firewall-rules create pp-mgmt-private-registry-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-registry --priority=1270 --description='mgmt-private-registry'
 
 # [mgmt-airgap-scar] Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  gcloud compute firewall-rules create pp-mgmt-airgap-scar-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:8443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1210 --description='mgmt-airgap-scar'
+  gcloud compute firewall-rules create pp-mgmt-airgap-scar-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:8443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1280 --description='mgmt-airgap-scar'
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
-  gcloud compute firewall-rules create pp-mgmt-airgap-scar-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:8443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1220 --description='mgmt-airgap-scar'
+  gcloud compute firewall-rules create pp-mgmt-airgap-scar-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:8443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1290 --description='mgmt-airgap-scar'
 fi
-gcloud compute firewall-rules create pp-mgmt-airgap-scar-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:8443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-airgap-vm --priority=1230 --description='mgmt-airgap-scar'
+gcloud compute firewall-rules create pp-mgmt-airgap-scar-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:8443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-airgap-vm --priority=1300 --description='mgmt-airgap-scar'
 #
 # Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):
 #   [mgmt-airgap-httpd-http] 10.10.1.0/28 -> airgap.corp.internal 8080/tcp: File server (Apache httpd) on a RHEL air-gap VM

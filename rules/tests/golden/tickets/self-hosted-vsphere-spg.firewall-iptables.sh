@@ -38,6 +38,8 @@ US_DOCKER_PKG_DEV="${US_DOCKER_PKG_DEV-}"  # addresses of us-docker.pkg.dev (as 
 CHARTS_BITNAMI_COM="${CHARTS_BITNAMI_COM-}"  # addresses of charts.bitnami.com (as the firewall's clients resolve it)
 SPECTROCLOUD_GITHUB_IO="${SPECTROCLOUD_GITHUB_IO-}"  # addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM="${VCENTER_EXAMPLE_COM-}"  # addresses of vcenter.example.com (as the firewall's clients resolve it)
+PALETTE_VCENTER_ADDRESSES="${PALETTE_VCENTER_ADDRESSES-}"  # addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES="${INSTALLER_ADDRESSES-}"  # addresses of Installer host (Palette CLI) (not in the answers yet)
 
 set -eu
 set -f
@@ -97,8 +99,14 @@ rule "10.10.32.0/20" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
 rule "10.10.1.0/28" "10.10.32.0/20" '-p tcp -m tcp --dport 6443' '-p tcp -m tcp --dport 6443' 'mgmt-workload-api'
 
-# [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
+# [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 rule "10.10.1.0/28" "$VCENTER_EXAMPLE_COM" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-infra-api'
+
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+rule "10.10.1.0/28" "$PALETTE_VCENTER_ADDRESSES" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'mgmt-palette-vcenter'
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+rule "$INSTALLER_ADDRESSES" "$PALETTE_VCENTER_ADDRESSES" '-p tcp -m tcp --dport 443' '-p tcp -m tcp --dport 443' 'installer-palette-vcenter'
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them

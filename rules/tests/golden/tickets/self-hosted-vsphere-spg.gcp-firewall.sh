@@ -44,6 +44,10 @@ SPECTROCLOUD_GITHUB_IO_V4="${SPECTROCLOUD_GITHUB_IO_V4-}"  # comma-separated IPv
 SPECTROCLOUD_GITHUB_IO_V6="${SPECTROCLOUD_GITHUB_IO_V6-}"  # comma-separated IPv6 ranges: addresses of spectrocloud.github.io (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM_V4="${VCENTER_EXAMPLE_COM_V4-}"  # comma-separated IPv4 ranges: addresses of vcenter.example.com (as the firewall's clients resolve it)
 VCENTER_EXAMPLE_COM_V6="${VCENTER_EXAMPLE_COM_V6-}"  # comma-separated IPv6 ranges: addresses of vcenter.example.com (as the firewall's clients resolve it)
+PALETTE_VCENTER_ADDRESSES_V4="${PALETTE_VCENTER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES_V6="${PALETTE_VCENTER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES_V4="${INSTALLER_ADDRESSES_V4-}"  # comma-separated IPv4 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
+INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addresses of Installer host (Palette CLI) (not in the answers yet)
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
 if [ -n "$PALETTE_EXAMPLE_COM_V4" ]; then
@@ -76,7 +80,7 @@ gcloud compute firewall-rules create pp-workload-vcenter-ingress-v4 --network="$
 gcloud compute firewall-rules create pp-mgmt-workload-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined 10.10.32.0/20)" --target-tags=palette-management-plane --priority=1080 --description='mgmt-workload-api'
 gcloud compute firewall-rules create pp-mgmt-workload-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-workload-api --priority=1090 --description='mgmt-workload-api'
 
-# [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
+# [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_EXAMPLE_COM_V4")" --target-tags=palette-management-plane --priority=1100 --description='mgmt-infra-api'
 fi
@@ -85,13 +89,36 @@ if [ -n "$VCENTER_EXAMPLE_COM_V6" ]; then
 fi
 gcloud compute firewall-rules create pp-mgmt-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-infra-api --priority=1120 --description='mgmt-infra-api'
 
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-palette-vcenter'
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1140 --description='mgmt-palette-vcenter'
+fi
+gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-palette-vcenter --priority=1150 --description='mgmt-palette-vcenter'
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-installer --priority=1160 --description='installer-palette-vcenter'
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-installer --priority=1170 --description='installer-palette-vcenter'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1180 --description='installer-palette-vcenter'
+fi
+if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
+  gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1190 --description='installer-palette-vcenter'
+fi
+
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4""$CHARTS_BITNAMI_COM_V4""$SPECTROCLOUD_GITHUB_IO_V4" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-public-registries'
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-management-plane --priority=1200 --description='mgmt-public-registries'
 fi
 if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
-  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-management-plane --priority=1140 --description='mgmt-public-registries'
+  gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-management-plane --priority=1210 --description='mgmt-public-registries'
 fi
 #
 # Already open, so not written here:

@@ -197,6 +197,26 @@ variable "vcenter_example_com_ipv6" {
   type        = list(string)
 }
 
+variable "palette_vcenter_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "palette_vcenter_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "installer_addresses_ipv4" {
+  description = "IPv4 CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)"
+  type        = list(string)
+}
+
+variable "installer_addresses_ipv6" {
+  description = "IPv6 CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)"
+  type        = list(string)
+}
+
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" {
   for_each          = toset(var.palette_example_com_ipv4)
@@ -580,7 +600,7 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_workload_api_ingress_1_1" {
   to_port           = 6443
 }
 
-# [mgmt-infra-api] Self-hosted management plane (and its System Private Gateway) to vCenter or the infrastructure API (required)
+# [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 resource "aws_vpc_security_group_egress_rule" "mgmt_infra_api_egress_1_1" {
   for_each          = toset(var.vcenter_example_com_ipv4)
   security_group_id = var.security_group_ids["management-plane"]
@@ -603,6 +623,72 @@ resource "aws_vpc_security_group_ingress_rule" "mgmt_infra_api_ingress_1_1" {
   security_group_id = var.security_group_ids["infra-api"]
   description       = "mgmt-infra-api"
   cidr_ipv4         = "10.10.1.0/28"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
+resource "aws_vpc_security_group_egress_rule" "mgmt_palette_vcenter_egress_1_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv4)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "mgmt_palette_vcenter_egress_2_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv6)
+  security_group_id = var.security_group_ids["management-plane"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "mgmt_palette_vcenter_ingress_1_1" {
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "mgmt-palette-vcenter"
+  cidr_ipv4         = "10.10.1.0/28"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
+resource "aws_vpc_security_group_egress_rule" "installer_palette_vcenter_egress_1_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv4)
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "installer_palette_vcenter_egress_2_1" {
+  for_each          = toset(var.palette_vcenter_addresses_ipv6)
+  security_group_id = var.security_group_ids["installer"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv6         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "installer_palette_vcenter_ingress_1_1" {
+  for_each          = toset(var.installer_addresses_ipv4)
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "installer_palette_vcenter_ingress_2_1" {
+  for_each          = toset(var.installer_addresses_ipv6)
+  security_group_id = var.security_group_ids["palette-vcenter"]
+  description       = "installer-palette-vcenter"
+  cidr_ipv6         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
