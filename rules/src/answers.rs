@@ -6,7 +6,7 @@ use crate::context::Gateway;
 use serde::{Deserialize, Serialize};
 
 /// Current answer-file schema version. 2 added `pcg-install`, the `cloudstack` and `nutanix`
-/// infrastructures and the `palette-vcenter` and `installer` endpoints; a schema 1 file is read
+/// infrastructures and the `palette-vcenter`, `installer` and `grpc` endpoints; a schema 1 file is read
 /// as it is (its answers mean the same), so old files and share links still open.
 pub const SCHEMA: u32 = 2;
 
@@ -379,6 +379,8 @@ pub struct Endpoints {
     pub palette_vcenter: String,
     /// Machines that run the Palette CLI installs.
     pub installer: Vec<String>,
+    /// Self-hosted only: the external gRPC endpoint clusters reach instead of Palette's address.
+    pub grpc: String,
     pub admin: Vec<String>,
     pub workload_nodes: Vec<String>,
     pub pcg_nodes: Vec<String>,

@@ -33,6 +33,8 @@ pub enum Condition {
     Install(Vec<SelfHostedInstall>),
     Registry(Vec<RegistrySource>),
     SshAccess(bool),
+    /// Self-hosted Palette with an external gRPC endpoint given.
+    ExternalGrpc(bool),
     /// Some workload clusters are managed from Palette: any non-Edge infrastructure, or Edge
     /// hosts under central management. Locally managed Edge hosts never talk to Palette.
     ManagedClusters(bool),
@@ -87,6 +89,11 @@ impl Condition {
             }
             Condition::Registry(sources) => sources.contains(&cx.registry),
             Condition::SshAccess(want) => cx.ssh_access == *want,
+            Condition::ExternalGrpc(want) => {
+                (cx.deployment.is_self_hosted()
+                    && !cx.endpoints(crate::rule::Role::PaletteGrpc).is_empty())
+                    == *want
+            }
             Condition::ManagedClusters(want) => cx.has_managed_clusters() == *want,
             Condition::EdgeManagement(m) => edge && cx.edge.management == *m,
             Condition::EdgeLocalUi(want) => edge && cx.edge.local_ui == *want,
@@ -181,6 +188,8 @@ impl Condition {
             ),
             Condition::SshAccess(true) => "SSH troubleshooting access wanted".to_owned(),
             Condition::SshAccess(false) => "no SSH troubleshooting access".to_owned(),
+            Condition::ExternalGrpc(true) => "an external gRPC endpoint".to_owned(),
+            Condition::ExternalGrpc(false) => "gRPC on Palette's own address".to_owned(),
             Condition::ManagedClusters(true) => "workload clusters managed from Palette".to_owned(),
             Condition::ManagedClusters(false) => {
                 "no workload clusters managed from Palette".to_owned()

@@ -117,6 +117,12 @@ impl Context {
             ));
         }
 
+        if !self_hosted && !answers.endpoints.grpc.trim().is_empty() {
+            errors.push(FieldError::new(
+                "endpoints.grpc",
+                "an external gRPC endpoint is an option of self-hosted Palette and VerteX; Palette SaaS clusters use the documented names",
+            ));
+        }
         let pcg_install = answers.pcg_install();
         if gateway == Gateway::Pcg
             && pcg_install == PcgInstall::PaletteCli
@@ -250,7 +256,7 @@ fn check_endpoints(answers: &Answers, errors: &mut Vec<FieldError>) -> Vec<(Role
             vec![s.clone()]
         }
     };
-    let lists: [(Role, &str, Vec<String>, bool); 12] = [
+    let lists: [(Role, &str, Vec<String>, bool); 13] = [
         (Role::Palette, "endpoints.palette", single(&e.palette), true),
         (
             Role::InfraApi,
@@ -270,6 +276,7 @@ fn check_endpoints(answers: &Answers, errors: &mut Vec<FieldError>) -> Vec<(Role
             e.installer.clone(),
             false,
         ),
+        (Role::PaletteGrpc, "endpoints.grpc", single(&e.grpc), true),
         (Role::Admin, "endpoints.admin", e.admin.clone(), false),
         (
             Role::Workload,

@@ -156,6 +156,8 @@ pub enum Role {
     PaletteVcenter,
     /// The machine that runs the Palette CLI to install self-hosted Palette or a PCG.
     Installer,
+    /// Self-hosted Palette's optional external gRPC endpoint (a load balancer of its own).
+    PaletteGrpc,
     Registry,
     AirgapVm,
     EdgeHost,
@@ -167,7 +169,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 17] = [
+    pub const ALL: [Role; 18] = [
         Role::Admin,
         Role::Palette,
         Role::ManagementPlane,
@@ -177,6 +179,7 @@ impl Role {
         Role::InfraApi,
         Role::PaletteVcenter,
         Role::Installer,
+        Role::PaletteGrpc,
         Role::Registry,
         Role::AirgapVm,
         Role::EdgeHost,
@@ -198,6 +201,7 @@ impl Role {
             Role::InfraApi => "Infrastructure API (vCenter, MAAS, OpenStack)",
             Role::PaletteVcenter => "vCenter hosting self-hosted Palette",
             Role::Installer => "Installer host (Palette CLI)",
+            Role::PaletteGrpc => "Palette external gRPC endpoint",
             Role::Registry => "Registries",
             Role::AirgapVm => "Air-gap support VM",
             Role::EdgeHost => "Edge hosts",
@@ -220,6 +224,7 @@ impl Role {
             Role::InfraApi => "infra-api",
             Role::PaletteVcenter => "palette-vcenter",
             Role::Installer => "installer",
+            Role::PaletteGrpc => "palette-grpc",
             Role::Registry => "registry",
             Role::AirgapVm => "airgap-vm",
             Role::EdgeHost => "edge-host",

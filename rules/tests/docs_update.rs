@@ -534,3 +534,34 @@ fn schema_1_answers_are_still_read() {
         err[0].message
     );
 }
+
+/// C48: self-hosted Palette with an external gRPC endpoint: clusters reach it on its own port,
+/// beside API access to Palette; SaaS answers cannot name one.
+#[test]
+fn an_external_grpc_endpoint_is_its_own_flow() {
+    let c = checklist(|a| {
+        a.deployment = DeploymentModel::SelfHostedPalette;
+        a.endpoints.palette = "palette.corp.example".into();
+        a.endpoints.grpc = "grpc.palette.corp.example:8443".into();
+        a.endpoints.workload_nodes = vec!["10.20.0.0/16".into()];
+    });
+    let grpc = c.flow("workload-palette-grpc").expect("the gRPC endpoint");
+    assert_eq!(
+        names(&c, "workload-palette-grpc"),
+        ["grpc.palette.corp.example"]
+    );
+    assert_eq!(grpc.ports_text(), "8443/tcp");
+    assert_eq!(grpc.check, Some(portcheck_rules::plan::CheckKind::Grpc));
+    assert_eq!(names(&c, "workload-palette-api"), ["palette.corp.example"]);
+    let without = checklist(|a| a.deployment = DeploymentModel::SelfHostedPalette);
+    assert!(without.flow("workload-palette-grpc").is_none());
+    let saas = evaluate(&Answers {
+        endpoints: Endpoints {
+            grpc: "grpc.example.com".into(),
+            ..Endpoints::default()
+        },
+        ..Answers::default()
+    })
+    .unwrap_err();
+    assert_eq!(saas[0].field, "endpoints.grpc");
+}

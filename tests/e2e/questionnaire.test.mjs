@@ -188,6 +188,7 @@ describe('answers the documentation distinguishes (#14)', () => {
         ['#endpoint-infrastructure', 'vcenter-workloads.corp.example'],
         ['#endpoint-palette-vcenter', 'vcenter-mgmt.corp.example'],
         ['#endpoint-installer', '10.9.0.5'],
+        ['#endpoint-grpc', 'grpc.palette.corp.example:443'],
         ['#endpoint-management', '10.10.1.0/28'],
       ]) {
         await page.locator(id).pressSequentially(value);
@@ -203,11 +204,12 @@ describe('answers the documentation distinguishes (#14)', () => {
           'infrastructure-api': 'vcenter-workloads.corp.example',
           'palette-vcenter': 'vcenter-mgmt.corp.example',
           installer: ['10.9.0.5'],
+          grpc: 'grpc.palette.corp.example:443',
           'management-plane': ['10.10.1.0/28'],
         },
       });
       const ids = checklist.flows.map((f) => f.id);
-      for (const id of ['mgmt-palette-vcenter', 'installer-palette-vcenter', 'installer-pcg-palette', 'installer-pcg-infra-api', 'pcg-infra-api']) {
+      for (const id of ['mgmt-palette-vcenter', 'installer-palette-vcenter', 'installer-pcg-palette', 'installer-pcg-infra-api', 'pcg-infra-api', 'workload-palette-grpc']) {
         assert.ok(ids.includes(id), `${id} in ${ids}`);
       }
       assert.ok(!ids.includes('mgmt-infra-api'), 'the PCG, not the management plane, reaches the workload vCenter');

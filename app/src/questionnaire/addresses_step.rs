@@ -93,6 +93,17 @@ pub fn AddressesStep(state: AppState) -> impl IntoView {
                     value=installer on_input=set_installer error=state.error("endpoints.installer") />
             </Show>
             <Show when=self_hosted>
+                <TextField
+                    id="endpoint-grpc"
+                    label="External gRPC endpoint (optional)"
+                    hint="Only if Palette was installed with a load balancer dedicated to gRPC (Helm value grpc.external): its name and port, e.g. grpc.palette.example.com:443."
+                    placeholder="grpc.palette.example.com:443"
+                    value=Signal::derive(move || answers.with(|a| a.endpoints.grpc.clone()))
+                    on_input=Callback::new(move |v| state.edit(|a| a.endpoints.grpc = v))
+                    error=state.error("endpoints.grpc")
+                />
+            </Show>
+            <Show when=self_hosted>
                 <ListField id="endpoint-management" label="Self-hosted management cluster nodes" hint=ONE_PER_LINE placeholder="10.10.1.0/28"
                     value=mgmt on_input=set_mgmt error=state.error("endpoints.management-plane") />
             </Show>

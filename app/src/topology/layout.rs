@@ -104,7 +104,7 @@ impl EdgeStatus {
 fn column(role: Role) -> usize {
     match role {
         Role::Admin | Role::Installer | Role::EdgePeers | Role::EdgeHost => 0,
-        Role::Proxy | Role::Palette | Role::Registry | Role::Internet => 2,
+        Role::Proxy | Role::Palette | Role::PaletteGrpc | Role::Registry | Role::Internet => 2,
         _ => 1,
     }
 }
@@ -120,6 +120,7 @@ fn short_label(role: Role) -> &'static str {
         Role::InfraApi => "Infrastructure API",
         Role::PaletteVcenter => "Palette's vCenter",
         Role::Installer => "Installer host",
+        Role::PaletteGrpc => "Palette gRPC endpoint",
         Role::Registry => "Registries",
         Role::AirgapVm => "Air-gap support VM",
         Role::EdgeHost => "Edge hosts",
