@@ -11,6 +11,7 @@ const SOURCES: &str = include_str!("../data/sources.json");
 const FINDINGS: &str = include_str!("../data/findings.json");
 const SAAS_IPS: &str = include_str!("../data/saas-ips.json");
 const SNAPSHOT: &str = include_str!("../data/docs-snapshot.json");
+const RELEASES: &str = include_str!("../data/releases.json");
 /// One file per documentation area; their order is the checklist's order.
 const RULE_FILES: [(&str, &str); 7] = [
     (
@@ -37,6 +38,26 @@ pub struct Catalog {
     pub saas_ips: SaasIps,
     /// The documentation pages the rule base was last checked against, with no drift.
     pub snapshot: Vec<DocPage>,
+    /// The Palette releases the stored release notes document, oldest first.
+    pub releases: Releases,
+}
+
+/// Documented Palette releases (`data/releases.json`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Releases {
+    #[serde(rename = "about")]
+    _about: String,
+    pub releases: Vec<Release>,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Release {
+    pub version: String,
+    /// YYYY-MM-DD, as the release notes date it.
+    pub date: String,
 }
 
 /// A documentation page whose tables the rule base covers (`data/docs-snapshot.json`); files
@@ -122,6 +143,7 @@ fn load() -> Result<Catalog, CatalogError> {
     let saas_ips = crate::json::parse(SAAS_IPS).map_err(|e| parse_err("saas-ips.json", e))?;
     let snapshot: Snapshot =
         crate::json::parse(SNAPSHOT).map_err(|e| parse_err("docs-snapshot.json", e))?;
+    let releases = crate::json::parse(RELEASES).map_err(|e| parse_err("releases.json", e))?;
     let mut rules: Vec<Rule> = Vec::new();
     for (file, text) in RULE_FILES {
         let part: Vec<Rule> = crate::json::parse(text).map_err(|e| parse_err(file, e))?;
@@ -151,6 +173,7 @@ fn load() -> Result<Catalog, CatalogError> {
         findings,
         saas_ips,
         snapshot: snapshot.pages,
+        releases,
     })
 }
 

@@ -305,3 +305,27 @@ fn every_item_of_the_docs_update_is_registered_and_each_change_is_decided_beside
         }
     }
 }
+
+/// B4: the questionnaire's default and the "newer than the documentation" bound is the newest
+/// release the release notes document; the list is in release order and cites its source.
+#[test]
+fn the_newest_documented_release_is_the_default() {
+    let c = catalog().unwrap();
+    let versions: Vec<semver::Version> = c
+        .releases
+        .releases
+        .iter()
+        .map(|r| semver::Version::parse(&r.version).unwrap())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    assert_eq!(
+        versions.last().unwrap().to_string(),
+        portcheck_rules::version::LATEST_DOCUMENTED
+    );
+    assert!(c.releases.releases.iter().all(|r| r.date.len() == 10));
+    assert!(c
+        .releases
+        .sources
+        .iter()
+        .all(|s| c.documents.contains_key(&s.key)));
+}

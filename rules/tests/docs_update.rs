@@ -565,3 +565,18 @@ fn an_external_grpc_endpoint_is_its_own_flow() {
     .unwrap_err();
     assert_eq!(saas[0].field, "endpoints.grpc");
 }
+
+/// Change 14 / C49: Apache CloudStack is generally available from 4.10.0; before, it needs a
+/// feature flag.
+#[test]
+fn cloudstack_before_4_10_is_a_preview() {
+    let cloudstack = |version: &str| {
+        checklist(|a| {
+            a.infrastructure = vec![Infrastructure::Cloudstack];
+            a.palette_version = version.into();
+        })
+    };
+    let flagged = |c: &Checklist| c.findings.iter().any(|f| f.id == "cloudstack-before-4-10");
+    assert!(flagged(&cloudstack("4.9.46")));
+    assert!(!flagged(&cloudstack("4.10.0")));
+}
