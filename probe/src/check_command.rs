@@ -1,6 +1,7 @@
 //! `portcheck check`: runs a plan from this machine and reports.
 
 use crate::answers_file;
+use crate::check::proxy_env::EnvProxy;
 use crate::check::routing::{self, Routing};
 use crate::check::{self, report, tls::Trust, Options};
 use crate::cli::{CheckArgs, CheckFormat, LiveCheckArgs};
@@ -24,22 +25,57 @@ pub fn run(args: CheckArgs) -> ExitCode {
 }
 
 fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
-    let plan = read_plan(&args.plan, &args.checks.allow_ports)?;
+    let env_proxy = env_proxy();
+    let plan = read_plan(&args.plan, &args.checks.allow_ports, env_proxy.as_ref())?;
+    let proxy_auth = env_proxy
+        .as_ref()
+        .zip(plan.proxy.as_deref())
+        .and_then(|(env, proxy)| env.credentials_for(proxy))
+        .map(str::to_owned);
     Ok((
         plan,
         Options {
             timeout: Duration::from_secs(args.checks.timeout),
             parallel: args.parallel as usize,
             trust: trust(&args.checks)?,
-            proxy_auth: proxy_credentials(),
+            proxy_auth,
         },
     ))
 }
 
-/// A plan file, checked like every plan: ports of the rule base or `--allow-port` only.
-pub fn read_plan(path: &Path, allowed_ports: &[u16]) -> Result<Plan, String> {
+/// The probe's own proxy from `HTTPS_PROXY`; an unusable value is said once and ignored (no
+/// credentials go anywhere), since plans without a proxy do not need it.
+pub fn env_proxy() -> Option<EnvProxy> {
+    EnvProxy::from_env().unwrap_or_else(|message| {
+        eprintln!("warning: {message}; no proxy credentials will be sent");
+        None
+    })
+}
+
+/// Checks a plan from outside like every plan: ports of the rule base or `--allow-port`, and a
+/// proxy on an allowed port or the one `HTTPS_PROXY` names.
+pub fn validate(
+    plan: &Plan,
+    allowed_ports: &[u16],
+    env: Option<&EnvProxy>,
+) -> Result<(), Vec<String>> {
+    let mut allowed = allowed_ports.to_vec();
+    if let (Some(env), Some(proxy)) = (env, &plan.proxy) {
+        if env.is(proxy) {
+            allowed.push(env.port());
+        }
+    }
+    rules::plan::validate(plan, &allowed)
+}
+
+/// A plan file, checked like every plan (`validate`).
+pub fn read_plan(
+    path: &Path,
+    allowed_ports: &[u16],
+    env: Option<&EnvProxy>,
+) -> Result<Plan, String> {
     let plan: Plan = answers_file::read_json(path, "plan file")?;
-    rules::plan::validate(&plan, allowed_ports).map_err(|problems| {
+    validate(&plan, allowed_ports, env).map_err(|problems| {
         format!(
             "{} is not a usable plan:\n  {}",
             path.display(),
@@ -70,18 +106,6 @@ fn read_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
         ));
     }
     Ok(certs)
-}
-
-/// `user:password` from HTTPS_PROXY (or https_proxy), base64-encoded for Basic auth. The value
-/// never reaches a log or a report.
-pub fn proxy_credentials() -> Option<String> {
-    use base64::Engine;
-    let url = std::env::var("HTTPS_PROXY")
-        .or_else(|_| std::env::var("https_proxy"))
-        .ok()?;
-    let authority = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    Some(base64::engine::general_purpose::STANDARD.encode(userinfo))
 }
 
 fn execute(args: &CheckArgs, plan: &Plan, options: Options) -> ExitCode {

@@ -147,9 +147,11 @@ check without HTTP/2 also tries Palette's fallback, a WebSocket upgrade over HTT
 request is the only application data any check sends. With a proxy, the report shows how
 NO_PROXY routes each target, which routes look wrong, and where this machine's NO_PROXY differs.
 
-Proxy credentials come from the environment only (HTTPS_PROXY=http://user:password@host:port)
-and are never printed. Only targets in the plan are contacted, and only on ports of Palette's
-rule base unless --allow-port adds one.
+Proxy credentials come from the environment only (HTTPS_PROXY=http://user:password@host:port,
+percent-encoded as URLs are) and are never printed; they are sent only to that proxy. A plan's
+proxy must be plain http:// with its port, and is contacted only if it is HTTPS_PROXY's proxy or
+its port is allowed with --allow-port. Only targets in the plan are contacted, and only on ports
+of Palette's rule base unless --allow-port adds one.
 
 Exit status: 0 every check passed (warnings included); 1 some check failed; 2 the plan is
 invalid or unreadable.

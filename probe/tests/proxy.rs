@@ -556,3 +556,135 @@ fn a_direct_http_check_needs_an_http_answer() {
         "{cause:?}"
     );
 }
+
+/// A proxy that records each request head it receives and answers 407.
+fn recording_proxy() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                head.push_str(&line);
+                line.clear();
+            }
+            record.lock().unwrap().push(head);
+            let _ = (&stream).write_all(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
+            );
+        }
+    });
+    (port, seen)
+}
+
+/// #15 points 1 and 2: HTTPS_PROXY's credentials go to that proxy only, percent-decoded; a plan
+/// naming another proxy (a page can name any) runs without them.
+#[test]
+fn proxy_credentials_go_only_to_the_proxy_they_belong_to() {
+    let (port, seen) = recording_proxy();
+    let (elsewhere, _) = recording_proxy();
+    let proxy = format!("http://127.0.0.1:{port}");
+    let checks = || vec![check_with_proxy("c", "localhost", 443, "tls")];
+    let env = [(
+        "HTTPS_PROXY",
+        format!("http://user:p%40ss@127.0.0.1:{elsewhere}"),
+    )];
+    let (code, report, stderr) = run_plan(&dir("creds-other"), Some(&proxy), checks(), None, &env);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        report["results"][0]["summary"],
+        "the proxy asks for credentials"
+    );
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        !heads[0]
+            .to_ascii_lowercase()
+            .contains("proxy-authorization"),
+        "{}",
+        heads[0]
+    );
+
+    let env = [(
+        "HTTPS_PROXY",
+        format!("http://user:p%40ss@127.0.0.1:{port}"),
+    )];
+    let (code, _, stderr) = run_plan(&dir("creds-own"), Some(&proxy), checks(), None, &env);
+    assert_eq!(code, Some(1), "{stderr}");
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    // user:p@ss, decoded before it is encoded for Basic.
+    assert!(
+        heads[1].contains("Proxy-Authorization: Basic dXNlcjpwQHNz\r\n"),
+        "{}",
+        heads[1]
+    );
+    assert!(!stderr.contains("p@ss") && !stderr.contains("p%40ss"));
+}
+
+/// #15 points 2 and 12: an https:// proxy, one without a port, and one on a port nobody allowed
+/// are refused before anything connects; the probe's own HTTPS_PROXY is allowed as it is.
+#[test]
+fn a_plans_proxy_must_be_plain_http_with_an_allowed_port() {
+    let (port, seen) = recording_proxy();
+    let plan = |proxy: String| {
+        serde_json::json!({"schema": 2, "from": "workload", "palette-version": "4.10.0",
+            "proxy": proxy, "checks": [check_with_proxy("c", "localhost", 443, "tls")]})
+    };
+    let refused = |proxy: String, env: &[(&str, String)], says: &str| {
+        let dir = dir("proxy-refused");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plan.json");
+        std::fs::write(&path, plan(proxy).to_string()).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+            .args(["check", "--allow-port", "443", "--plan"])
+            .arg(&path)
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .envs(env.iter().map(|(k, v)| (*k, v)))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    };
+    refused(
+        format!("https://127.0.0.1:{port}"),
+        &[],
+        "https:// proxy is not supported",
+    );
+    refused("http://127.0.0.1".into(), &[], "has no port");
+    refused(
+        format!("http://127.0.0.1:{port}"),
+        &[],
+        &format!("proxy: port {port} is not allowed: start the probe with --allow-port {port}"),
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing connected to a refused proxy"
+    );
+
+    // The same plan runs when the proxy is the probe's own HTTPS_PROXY.
+    let dir = dir("proxy-own");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan(format!("http://127.0.0.1:{port}")).to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["check", "--allow-port", "443", "--timeout", "3", "--plan"])
+        .arg(&path)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

@@ -80,9 +80,7 @@ pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
         ));
     }
     if let Some(proxy) = &plan.proxy {
-        if let Err(e) = crate::endpoint::parse_endpoint(proxy) {
-            problems.push(format!("proxy: {e}"));
-        }
+        problems.extend(proxy_problems(proxy, allowed_ports));
     }
     let known = rule_base_ports();
     let mut ids = std::collections::HashSet::new();
@@ -122,6 +120,35 @@ pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// The plan's proxy is a target like any other: an `http://` address (the probe speaks plain
+/// HTTP to a proxy; what it tunnels stays TLS) with its port written out, on a port the person
+/// running the probe allowed (`--allow-port`, or the proxy of its own `HTTPS_PROXY`). No rule
+/// names a proxy's port, so a page cannot point the probe at any host and port it likes.
+fn proxy_problems(proxy: &str, allowed_ports: &[u16]) -> Vec<String> {
+    let endpoint = match crate::endpoint::parse_endpoint(proxy) {
+        Ok(e) => e,
+        Err(e) => return vec![format!("proxy: {e}")],
+    };
+    let mut problems = Vec::new();
+    match endpoint.scheme.as_deref() {
+        None | Some("http") => {}
+        Some("https") => problems.push("proxy: an https:// proxy is not supported (the probe speaks to proxies in plain HTTP; what it tunnels stays TLS): give the proxy's http:// address".to_owned()),
+        Some(other) => problems.push(format!("proxy: the scheme {other} is not an HTTP proxy's")),
+    }
+    match endpoint.port {
+        None => problems.push(format!(
+            "proxy: {} has no port: write it out, e.g. http://{}:3128",
+            crate::endpoint::printable(proxy),
+            endpoint.host
+        )),
+        Some(port) if !allowed_ports.contains(&port) => problems.push(format!(
+            "proxy: port {port} is not allowed: start the probe with --allow-port {port}, or with HTTPS_PROXY set to this proxy"
+        )),
+        Some(_) => {}
+    }
+    problems
 }
 
 /// Every single port named by a rule (ranges are not probed).
@@ -409,6 +436,39 @@ mod tests {
             "{problems:#?}"
         );
         assert!(problems[0].contains("schema 9"));
+    }
+
+    /// #15 points 2 and 12: the plan's proxy is validated, needs its port and an allowed one,
+    /// and is never an https:// proxy spoken to in the clear.
+    #[test]
+    fn the_plans_proxy_is_a_target_like_any_other() {
+        let with_proxy = |proxy: &str| Plan {
+            schema: PLAN_SCHEMA,
+            from: Role::Pcg,
+            palette_version: "4.10.0".into(),
+            proxy: Some(proxy.into()),
+            no_proxy: Vec::new(),
+            checks: Vec::new(),
+            skipped: Vec::new(),
+        };
+        assert!(validate(&with_proxy("http://proxy.corp:3128"), &[3128]).is_ok());
+        assert!(validate(&with_proxy("proxy.corp:3128"), &[3128]).is_ok());
+        let cases = [
+            ("http://proxy.corp:3128", "proxy: port 3128 is not allowed: start the probe with --allow-port 3128, or with HTTPS_PROXY set to this proxy"),
+            ("http://proxy.corp", "proxy: http://proxy.corp has no port: write it out, e.g. http://proxy.corp:3128"),
+        ];
+        for (proxy, problem) in cases {
+            assert_eq!(
+                validate(&with_proxy(proxy), &[]).unwrap_err(),
+                vec![problem],
+                "{proxy}"
+            );
+        }
+        let https = validate(&with_proxy("https://proxy.corp:3128"), &[3128]).unwrap_err();
+        assert!(
+            https[0].contains("https:// proxy is not supported"),
+            "{https:?}"
+        );
     }
 
     #[test]

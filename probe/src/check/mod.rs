@@ -5,6 +5,7 @@ mod connect;
 mod dns;
 mod http;
 mod proxy;
+pub mod proxy_env;
 pub mod report;
 pub mod routing;
 pub mod tls;

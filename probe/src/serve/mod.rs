@@ -36,7 +36,8 @@ pub struct Shared {
     allowed_ports: Vec<u16>,
     terminal: terminal::Terminal,
     trust: Arc<Trust>,
-    proxy_auth: Option<String>,
+    /// The proxy of `HTTPS_PROXY`: its credentials go to it and nowhere else.
+    env_proxy: Option<crate::check::proxy_env::EnvProxy>,
     /// Limit for each check (`--timeout`).
     timeout: std::time::Duration,
     /// How long a session may stay silent (`--idle-timeout`).
@@ -77,15 +78,19 @@ fn check_args(args: &ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn load_plan(args: &ServeArgs) -> Result<Option<Plan>, String> {
+fn load_plan(
+    args: &ServeArgs,
+    env_proxy: Option<&crate::check::proxy_env::EnvProxy>,
+) -> Result<Option<Plan>, String> {
     args.plan
         .as_deref()
-        .map(|path| crate::check_command::read_plan(path, &args.checks.allow_ports))
+        .map(|path| crate::check_command::read_plan(path, &args.checks.allow_ports, env_proxy))
         .transpose()
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    let plan = load_plan(&args)?;
+    let env_proxy = crate::check_command::env_proxy();
+    let plan = load_plan(&args, env_proxy.as_ref())?;
     let trust = crate::check_command::trust(&args.checks)?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .await
@@ -107,7 +112,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         allowed_ports: args.checks.allow_ports.clone(),
         terminal: terminal::Terminal::new(),
         trust,
-        proxy_auth: crate::check_command::proxy_credentials(),
+        env_proxy,
         timeout: std::time::Duration::from_secs(args.checks.timeout),
         idle: std::time::Duration::from_secs(args.idle_timeout),
     });

@@ -90,9 +90,12 @@ async fn propose(shared: &Shared, plan: Plan, origin: &str, peer: &str) -> Resul
     if shared.plan.is_some() {
         return Err("this probe runs the plan it was started with (--plan); restart it without --plan to run the page's".into());
     }
-    rules::plan::validate(&plan, &shared.allowed_ports)
+    crate::check_command::validate(&plan, &shared.allowed_ports, shared.env_proxy.as_ref())
         .map_err(|problems| format!("the plan is not usable: {}", problems.join("; ")))?;
-    let decision = shared.terminal.confirm(origin, &plan).await;
+    let decision = shared
+        .terminal
+        .confirm(origin, &plan, shared.env_proxy.as_ref())
+        .await;
     tracing::info!(target: "audit", event = "proposal", %peer, %origin, checks = plan.checks.len(), confirmed = decision.is_ok());
     decision.map(|()| plan)
 }
@@ -125,7 +128,12 @@ async fn run_checks(
         timeout: shared.timeout,
         parallel: 32,
         trust: shared.trust.clone(),
-        proxy_auth: shared.proxy_auth.clone(),
+        proxy_auth: shared
+            .env_proxy
+            .as_ref()
+            .zip(chosen.proxy.as_deref())
+            .and_then(|(env, proxy)| env.credentials_for(proxy))
+            .map(str::to_owned),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let peer = peer.to_owned();

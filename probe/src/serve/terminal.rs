@@ -3,6 +3,7 @@
 //! the terminal cannot. So targets a page supplies are contacted only after someone typed `y`
 //! beside the list of them. One question at a time; no answer within a minute is a no.
 
+use crate::check::proxy_env::EnvProxy;
 use rules::endpoint::printable;
 use rules::plan::Plan;
 use std::time::Duration;
@@ -24,12 +25,17 @@ impl Terminal {
     }
 
     /// Asks on the terminal whether `origin` may run `plan` (already validated).
-    pub async fn confirm(&self, origin: &str, plan: &Plan) -> Result<(), String> {
+    pub async fn confirm(
+        &self,
+        origin: &str,
+        plan: &Plan,
+        env_proxy: Option<&EnvProxy>,
+    ) -> Result<(), String> {
         let mut lines = self.lines.lock().await;
         let Some(input) = lines.as_mut() else {
             return Err(CLOSED.into());
         };
-        let _ = crate::output::print(&question(origin, plan));
+        let _ = crate::output::print(&question(origin, plan, env_proxy));
         match tokio::time::timeout(ANSWER_WITHIN, input.next_line()).await {
             Err(_) => {
                 let _ = crate::output::print("\nNo answer within 60 s: not run.\n");
@@ -55,7 +61,7 @@ const CLOSED: &str = "the probe's standard input is closed, so nobody can confir
 
 /// The question, with every string the page supplied escaped: it must not be able to write
 /// terminal control sequences.
-fn question(origin: &str, plan: &Plan) -> String {
+fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>) -> String {
     let asker = match origin {
         "(none)" => "A client without an Origin (not a web page)".to_owned(),
         page => format!("The page at {}", printable(page)),
@@ -79,7 +85,16 @@ fn question(origin: &str, plan: &Plan) -> String {
         ));
     }
     if let Some(proxy) = &plan.proxy {
-        text.push_str(&format!("  proxy: {}\n", printable(proxy)));
+        let credentials = match env_proxy {
+            Some(env) if env.credentials_for(proxy).is_some() => {
+                "your HTTPS_PROXY credentials are sent to it"
+            }
+            Some(env) if env.has_credentials() => {
+                "no credentials: it is not the proxy of your HTTPS_PROXY"
+            }
+            _ => "no credentials",
+        };
+        text.push_str(&format!("  proxy: {} ({credentials})\n", printable(proxy)));
     }
     text.push_str("Run them? Type y and Enter to allow [y/N]: ");
     text
@@ -97,7 +112,7 @@ mod tests {
                         "kind": "tls", "via-proxy": false, "purpose": "vCenter\u{1b}[2J"}]
         }))
         .unwrap();
-        let q = question("http://127.0.0.1:8790", &plan);
+        let q = question("http://127.0.0.1:8790", &plan, None);
         assert!(
             q.contains("The page at http://127.0.0.1:8790 asks this probe to run 1 check from"),
             "{q}"
@@ -107,5 +122,30 @@ mod tests {
             "{q}"
         );
         assert!(!q.contains('\u{1b}'));
+    }
+
+    /// #15 point 1: the question says whether the probe's credentials go to the plan's proxy.
+    #[test]
+    fn the_question_says_which_proxy_gets_the_credentials() {
+        let plan = |proxy: &str| -> Plan {
+            serde_json::from_value(serde_json::json!({
+                "schema": 2, "from": "pcg", "palette-version": "4.7.9", "proxy": proxy, "checks": []
+            }))
+            .unwrap()
+        };
+        let env = EnvProxy::parse("http://u:secret@proxy.corp:3128").unwrap();
+        let own = question("http://x", &plan("http://proxy.corp:3128"), Some(&env));
+        assert!(
+            own.contains(
+                "  proxy: http://proxy.corp:3128 (your HTTPS_PROXY credentials are sent to it)"
+            ),
+            "{own}"
+        );
+        let other = question("http://x", &plan("http://127.0.0.1:3129"), Some(&env));
+        assert!(
+            other.contains("(no credentials: it is not the proxy of your HTTPS_PROXY)"),
+            "{other}"
+        );
+        assert!(!own.contains("secret") && !other.contains("secret"));
     }
 }

@@ -228,6 +228,14 @@ pub fn check_plan(
     for c in plan["checks"].as_array().unwrap() {
         cmd.args(["--allow-port", &c["port"].to_string()]);
     }
+    // The plan's proxy is allowed like its targets (tests of the refusal write their own plan).
+    if let Some(port) = plan["proxy"]
+        .as_str()
+        .and_then(|p| p.rsplit_once(':'))
+        .and_then(|(_, port)| port.trim_end_matches('/').parse::<u16>().ok())
+    {
+        cmd.args(["--allow-port", &port.to_string()]);
+    }
     if let Some(ca) = ca {
         cmd.arg("--ca").arg(ca);
     }
