@@ -139,8 +139,10 @@ Examples:
   portcheck serve --allow-origin null               # the offline file:// bundle";
 
 const CHECK_EXAMPLES: &str = "\
-Each check resolves the name, connects (directly, or with HTTP CONNECT through the plan's proxy
-when NO_PROXY does not exempt the target), and for tls/grpc checks completes a TLS handshake and
+Each check resolves the name, connects (directly, trying a name's IPv6 and IPv4 addresses the way
+Palette's agents do: the next one after 250 ms, the first to answer wins; or with HTTP CONNECT
+through the plan's proxy when NO_PROXY does not exempt the target; an http check sends its
+request to the proxy instead), and for tls/grpc checks completes a TLS handshake and
 reports the version, ALPN, the certificate chain as sent and whether it is trusted. A public
 destination whose chain only verifies through a local CA is reported as TLS inspection. A grpc
 check without HTTP/2 also tries Palette's fallback, a WebSocket upgrade over HTTP/1.1: that

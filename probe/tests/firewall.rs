@@ -8,9 +8,11 @@
 //! Needs root (network namespaces), as CI has; `scripts/setup` installs iptables, nftables,
 //! squid and socat.
 
+mod common;
+
+use common::netns::{ok, Netns, Servers};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn portcheck() -> Command {
@@ -63,110 +65,6 @@ fn ticket(answers: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn ok(out: Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A network namespace of this test process, removed when dropped.
-struct Netns(String);
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-impl Netns {
-    fn new(role: &str) -> Netns {
-        let name = format!(
-            "pp{}{role}{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        ok(
-            Command::new("ip")
-                .args(["netns", "add", &name])
-                .output()
-                .unwrap(),
-            "ip netns add (the firewall tests need root)",
-        );
-        let ns = Netns(name);
-        ns.run("ip link set lo up");
-        ns
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut c = Command::new("ip");
-        c.args(["netns", "exec", &self.0, program]);
-        c
-    }
-
-    /// Runs a shell command in the namespace; it must succeed.
-    fn run(&self, script: &str) -> String {
-        ok(
-            self.command("sh").args(["-c", script]).output().unwrap(),
-            script,
-        )
-    }
-
-    fn spawn(&self, script: &str) -> Child {
-        self.command("sh")
-            .args(["-c", &format!("exec {script}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    }
-
-    /// Whether a TCP connection from `source` to `target` port `port` is accepted within a second.
-    fn connects(&self, source: &str, target: &str, port: u16) -> bool {
-        self.connects_within(source, target, port, 1)
-    }
-
-    fn connects_within(&self, source: &str, target: &str, port: u16, seconds: u32) -> bool {
-        let (family, target) = if target.contains(':') {
-            ("TCP6", format!("[{target}]"))
-        } else {
-            ("TCP4", target.to_owned())
-        };
-        let source = if source.contains(':') {
-            format!("[{source}]")
-        } else {
-            source.to_owned()
-        };
-        self.command("socat")
-            .args([
-                "-u",
-                "OPEN:/dev/null",
-                &format!("{family}:{target}:{port},bind={source},connect-timeout={seconds}"),
-            ])
-            .stderr(Stdio::null())
-            .status()
-            .unwrap()
-            .success()
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
-/// Listeners that live as long as the test.
-struct Servers(Vec<Child>);
-
-impl Drop for Servers {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 /// Client (the PCG and workload networks) - router - server (Palette SaaS, vCenter), with a
 /// firewall on the router that already holds rules of its own.
 struct Lab {
@@ -185,7 +83,7 @@ const VCENTER6: &str = "fd00:99::10";
 impl Lab {
     fn new() -> Lab {
         let (client, router, server) = (Netns::new("c"), Netns::new("r"), Netns::new("s"));
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let n = common::netns::unique();
         let (c, rc, rs, s) = (
             format!("ppc{n}"),
             format!("pprc{n}"),

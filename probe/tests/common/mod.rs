@@ -2,6 +2,8 @@
 //! running `portcheck check` on them.
 #![allow(dead_code)] // each test binary uses part of these helpers
 
+pub mod netns;
+
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::{json, Value};
