@@ -130,7 +130,7 @@ const SERVE_EXAMPLES: &str = "\
 The printed link carries a per-launch token in its fragment: open it, and the app's Live checks
 panel can run checks through this probe. Pages of other origins need --allow-origin and the
 link (or the #probe=... fragment it prints). Without --plan, a page proposes its plan and
-nothing runs until you type y here beside the list of its targets.
+nothing runs until you type the code shown here beside the list of its targets.
 
 Examples:
   portcheck serve                                   # the app and live checks on 127.0.0.1:8790

@@ -541,7 +541,7 @@ fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
         s.send(Message::text(proposal("127.0.0.1", target).to_string()))
             .await
             .unwrap();
-        let question = asker.read_until("[y/N]: ");
+        let (question, _) = asker.question();
         assert!(
             question.contains("A client without an Origin (not a web page) asks this probe to run 1 check from Private Cloud Gateway nodes")
                 && question.contains(&format!("127.0.0.1:{target} tcp")),
@@ -559,8 +559,16 @@ fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
         s.send(Message::text(proposal("127.0.0.1", target).to_string()))
             .await
             .unwrap();
-        asker.read_until("[y/N]: ");
+        // A plain y no longer confirms: the question's code does.
+        let (_, code) = asker.question();
         asker.answer("y");
+        let declined = next(&mut s).await;
+        assert_eq!(declined["message"], "the plan was declined at the probe's terminal");
+        assert_ne!(code, "y");
+        s.send(Message::text(proposal("127.0.0.1", target).to_string()))
+            .await
+            .unwrap();
+        asker.confirm();
         let hello = next(&mut s).await;
         assert_eq!(
             (hello["type"].as_str(), hello["from"].as_str()),
@@ -621,6 +629,35 @@ fn a_plan_from_the_page_runs_only_after_the_terminal_says_yes() {
 /// 14-15: a flood of messages or pings on one socket is answered up to the rate limit of 60 a
 /// minute; the 61st closes the session with 1008; a new session still works. (Exactly 61 are
 /// sent: more would sit unread when the probe closes, and the reset would race the close frame.)
+/// #15 point 3: a `y` typed before any question (or left over from one that timed out) does
+/// not confirm the next proposal, which the person never saw; only the question's code does.
+#[test]
+fn a_line_typed_before_the_question_confirms_nothing() {
+    let target = stalling_server();
+    let port_arg = target.to_string();
+    let mut asker = probe("typed-ahead", &["--allow-port", &port_arg]);
+    asker.answer("y");
+    rt().block_on(async {
+        let protocols = asker.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
+        let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "pcg",
+            "palette-version": "4.7.9", "checks": [check("vcenter", "127.0.0.1", target, "tcp", false)]}});
+        s.send(Message::text(proposal.to_string())).await.unwrap();
+        let (question, code) = asker.question();
+        assert!(
+            question.contains("(ignored 1 line(s) typed before this question)"),
+            "{question}"
+        );
+        assert!(
+            question.ends_with(&format!("Type {code} and Enter to allow; anything else declines [{code}/N]: ")),
+            "{question}"
+        );
+        asker.answer(&code.to_uppercase());
+        assert_eq!(next(&mut s).await["type"], "hello", "the code confirms, in either case");
+    });
+}
+
 #[test]
 fn a_message_flood_is_cut_off_at_the_rate_limit() {
     let probe = probe("flood", &[]);
@@ -744,8 +781,7 @@ fn page_supplied_text_never_reaches_a_target() {
         let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "pcg",
             "palette-version": "4.7.9", "checks": [planned("tcp"), planned("tls")]}});
         s.send(Message::text(proposal.to_string())).await.unwrap();
-        asker.read_until("[y/N]: ");
-        asker.answer("y");
+        asker.confirm();
         assert_eq!(next(&mut s).await["type"], "hello");
         s.send(Message::text(json!({"v": 1, "type": "run"}).to_string()))
             .await

@@ -63,6 +63,14 @@ export async function startProbe({ dir = `${root}dist`, args = [] } = {}) {
       waiters.push({ text, from, resolve });
     }),
     answer: (line) => child.stdin.write(`${line}\n`),
+    /** Waits for the terminal question (it ends with `[CODE/N]: `) and types its code. */
+    confirm: async () => {
+      const question = await new Promise((resolve) => waiters.push({ text: '/N]: ', from: stdout.length, resolve }));
+      const code = question.match(/Run them\? Type (\w+) and Enter/)?.[1];
+      if (!code) throw new Error(`no code in the question: ${question}`);
+      child.stdin.write(`${code}\n`);
+      return question;
+    },
     /** Everything the probe printed so far. */
     output: () => stdout,
     log: () => stderr,

@@ -39,12 +39,18 @@ async function openPaired(page, probe) {
   await page.locator('#live').waitFor();
 }
 
-/** Presses Run and gives the probe's terminal question this answer. */
-async function runAnswering(page, probe, answer) {
-  const asked = probe.waitFor('[y/N]: ');
+/** Presses Run and confirms at the probe's terminal with the question's code, or declines. */
+async function runAnswering(page, probe, confirm) {
+  if (confirm) {
+    const confirmed = probe.confirm();
+    await page.locator('#live-run').click();
+    await confirmed;
+    return;
+  }
+  const asked = probe.waitFor('/N]: ');
   await page.locator('#live-run').click();
   await asked;
-  probe.answer(answer);
+  probe.answer('n');
 }
 
 const verdict = (page, flow) => page.locator(`[data-flow-id="${flow}"] .live-verdict`);
@@ -60,13 +66,12 @@ test('live checks run after the terminal confirms, and verdicts reach flows, top
       assert.match(await page.locator('#live-paired').textContent(), new RegExp(probe.url.replace(/\/$/, '')));
       assert.equal(await page.locator('#live-role').inputValue(), 'pcg');
 
-      const asked = probe.waitFor('[y/N]: ');
+      const asked = probe.confirm();
       await page.locator('#live-run').click();
       await page.locator('#live-status', { hasText: 'confirm this page\'s plan at the probe\'s terminal' }).waitFor();
       const question = await asked;
       assert.match(question, /asks this probe to run 8 checks from Private Cloud Gateway nodes/);
       assert.match(question, new RegExp(`localhost:${servers.stalled.port} tls`));
-      probe.answer('y');
 
       // Progress per check: the stalled registry shows as running until its timeout.
       await page.locator('[data-flow-id="pcg-private-registry"] .live-verdict[data-verdict="checking"]').waitFor();
@@ -120,7 +125,7 @@ test('a probe lost mid-run keeps the results so far and says so', async () => {
   await withBrowserLog(session, 'live-lost', async () => {
     const { page } = session;
     await openPaired(page, probe);
-    await runAnswering(page, probe, 'y');
+    await runAnswering(page, probe, true);
     // Every check but the stalled one ends at once; stop the probe while that one still waits.
     await page.locator('#live-status', { hasText: /^Running: 7 of 8/ }).waitFor({ timeout: 10_000 });
     await probe.stop();
@@ -167,7 +172,7 @@ test('a plan declined at the probe\'s terminal runs nothing and says so', async 
     await withBrowserLog(session, 'live-declined', async () => {
       const { page } = session;
       await openPaired(page, probe);
-      await runAnswering(page, probe, 'n');
+      await runAnswering(page, probe, false);
       await page.locator('#live-status', { hasText: 'The probe said: the plan was declined at the probe\'s terminal' }).waitFor();
       assert.equal(await page.locator('.live-verdict').count(), 0, 'no check ran');
       assert.ok(await page.locator('#live-run').isEnabled(), 'the user can try again');

@@ -48,10 +48,9 @@ test('the bundle works from file:// with no network, then live-checks through a 
     try {
       await page.locator('#live-link').fill(`${probe.url}#t=${probe.token}`);
       await page.locator('#live-pair').click();
-      const asked = probe.waitFor('[y/N]: ');
+      const asked = probe.confirm();
       await page.locator('#live-run').click();
       assert.match(await asked, /The page at null asks this probe to run 8 checks/);
-      probe.answer('y');
       await page.locator('#live-status', { hasText: /^Done: 8 checks ran/ }).waitFor({ timeout: 20_000 });
       assert.equal(
         await page.locator('[data-flow-id="pcg-infra-api"] .live-verdict').getAttribute('data-verdict'),

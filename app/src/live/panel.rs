@@ -179,7 +179,7 @@ fn Status(phase: RwSignal<Phase>) -> impl IntoView {
         match phase.get() {
         Phase::Idle => String::new(),
         Phase::Connecting => "Connecting to the probe…".into(),
-        Phase::Confirming => "The probe has no plan yet: confirm this page's plan at the probe's terminal (type y and Enter there).".into(),
+        Phase::Confirming => "The probe has no plan yet: confirm this page's plan at the probe's terminal (type the code it shows there and Enter).".into(),
         Phase::Running { done, total } => format!("Running: {done} of {total} checks done."),
         Phase::Finished { total, not_in_probe: 0 } => format!("Done: {total} checks ran. Results are on the flows below and in the topology."),
         Phase::Finished { total, not_in_probe } => format!("Done: {total} checks ran; {not_in_probe} of this page's checks are not in the probe's plan and did not run."),

@@ -1,7 +1,8 @@
 //! The person at the probe's terminal decides whether a page may run the plan it proposes. The
 //! page holds the token, but a page can be compromised (a script injected into the docs site);
-//! the terminal cannot. So targets a page supplies are contacted only after someone typed `y`
-//! beside the list of them. One question at a time; no answer within a minute is a no.
+//! the terminal cannot. So targets a page supplies are contacted only after someone typed the
+//! question's own code beside the list of them: a `y` typed ahead, or left over from a question
+//! that timed out, answers nothing. One question at a time; no answer within a minute is a no.
 
 use crate::check::proxy_env::EnvProxy;
 use rules::endpoint::printable;
@@ -11,6 +12,26 @@ use tokio::io::{AsyncBufReadExt, BufReader, Lines, Stdin};
 use tokio::sync::Mutex;
 
 const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+
+/// Lines already waiting when a question is about to be asked arrive within this; they are
+/// discarded, never read as the answer.
+const TYPED_AHEAD_WINDOW: Duration = Duration::from_millis(50);
+
+/// Letters and digits a person cannot mistake for each other.
+const CODE_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A fresh four-character code for one question: typing it shows the person read this question.
+fn code() -> Result<String, String> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 4];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| "the system random number generator failed".to_owned())?;
+    Ok(bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+        .collect())
+}
 
 pub struct Terminal {
     /// `None` once standard input has closed: nobody is there to ask.
@@ -35,13 +56,31 @@ impl Terminal {
         let Some(input) = lines.as_mut() else {
             return Err(CLOSED.into());
         };
-        let _ = crate::output::print(&question(origin, plan, env_proxy));
+        // Whatever was typed before this question was not an answer to it.
+        let mut ahead = 0;
+        loop {
+            match tokio::time::timeout(TYPED_AHEAD_WINDOW, input.next_line()).await {
+                Ok(Ok(Some(_))) => ahead += 1,
+                Ok(Ok(None) | Err(_)) => {
+                    *lines = None;
+                    return Err(CLOSED.into());
+                }
+                Err(_) => break,
+            }
+        }
+        if ahead > 0 {
+            let _ = crate::output::print(&format!(
+                "\n(ignored {ahead} line(s) typed before this question)\n"
+            ));
+        }
+        let code = code()?;
+        let _ = crate::output::print(&question(origin, plan, env_proxy, &code));
         match tokio::time::timeout(ANSWER_WITHIN, input.next_line()).await {
             Err(_) => {
                 let _ = crate::output::print("\nNo answer within 60 s: not run.\n");
                 Err("nobody confirmed the plan at the probe's terminal within 60 s".into())
             }
-            Ok(Ok(Some(answer))) if matches!(answer.trim(), "y" | "Y" | "yes" | "YES") => {
+            Ok(Ok(Some(answer))) if answer.trim().eq_ignore_ascii_case(&code) => {
                 let _ = crate::output::print("Confirmed.\n");
                 Ok(())
             }
@@ -61,7 +100,7 @@ const CLOSED: &str = "the probe's standard input is closed, so nobody can confir
 
 /// The question, with every string the page supplied escaped: it must not be able to write
 /// terminal control sequences.
-fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>) -> String {
+fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>, code: &str) -> String {
     let asker = match origin {
         "(none)" => "A client without an Origin (not a web page)".to_owned(),
         page => format!("The page at {}", printable(page)),
@@ -96,7 +135,9 @@ fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>) -> String {
         };
         text.push_str(&format!("  proxy: {} ({credentials})\n", printable(proxy)));
     }
-    text.push_str("Run them? Type y and Enter to allow [y/N]: ");
+    text.push_str(&format!(
+        "Run them? Type {code} and Enter to allow; anything else declines [{code}/N]: "
+    ));
     text
 }
 
@@ -112,7 +153,7 @@ mod tests {
                         "kind": "tls", "via-proxy": false, "purpose": "vCenter\u{1b}[2J"}]
         }))
         .unwrap();
-        let q = question("http://127.0.0.1:8790", &plan, None);
+        let q = question("http://127.0.0.1:8790", &plan, None, "k7m2");
         assert!(
             q.contains("The page at http://127.0.0.1:8790 asks this probe to run 1 check from"),
             "{q}"
@@ -122,6 +163,16 @@ mod tests {
             "{q}"
         );
         assert!(!q.contains('\u{1b}'));
+        assert!(q.ends_with("Type k7m2 and Enter to allow; anything else declines [k7m2/N]: "));
+    }
+
+    #[test]
+    fn codes_are_fresh_and_unambiguous() {
+        let a = code().unwrap();
+        assert_eq!(a.len(), 4);
+        assert!(a.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{a}");
+        let codes: std::collections::HashSet<String> = (0..50).map(|_| code().unwrap()).collect();
+        assert!(codes.len() > 40, "{codes:?}");
     }
 
     /// #15 point 1: the question says whether the probe's credentials go to the plan's proxy.
@@ -134,14 +185,24 @@ mod tests {
             .unwrap()
         };
         let env = EnvProxy::parse("http://u:secret@proxy.corp:3128").unwrap();
-        let own = question("http://x", &plan("http://proxy.corp:3128"), Some(&env));
+        let own = question(
+            "http://x",
+            &plan("http://proxy.corp:3128"),
+            Some(&env),
+            "k7m2",
+        );
         assert!(
             own.contains(
                 "  proxy: http://proxy.corp:3128 (your HTTPS_PROXY credentials are sent to it)"
             ),
             "{own}"
         );
-        let other = question("http://x", &plan("http://127.0.0.1:3129"), Some(&env));
+        let other = question(
+            "http://x",
+            &plan("http://127.0.0.1:3129"),
+            Some(&env),
+            "k7m2",
+        );
         assert!(
             other.contains("(no credentials: it is not the proxy of your HTTPS_PROXY)"),
             "{other}"

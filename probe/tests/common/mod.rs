@@ -360,6 +360,24 @@ impl Served {
         seen
     }
 
+    /// Waits for the terminal question; returns it and the code that confirms it.
+    pub fn question(&mut self) -> (String, String) {
+        let question = self.read_until("/N]: ");
+        let code = question
+            .rsplit("Run them? Type ")
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no code in {question}"))
+            .to_owned();
+        (question, code)
+    }
+
+    /// Answers the terminal question with its code.
+    pub fn confirm(&mut self) {
+        let (_, code) = self.question();
+        self.answer(&code);
+    }
+
     /// Types a line at the probe's terminal.
     pub fn answer(&mut self, line: &str) {
         let stdin = self.stdin.as_mut().expect("stdin is open");
