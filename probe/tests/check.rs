@@ -261,6 +261,26 @@ fn bad_plans_are_refused_before_any_connection() {
     assert_eq!(code, Some(2));
     assert!(err.contains("port 1"), "plan problems come first: {err}");
 
+    // #15 point 5: the metadata service and addresses in hiding are refused before any socket.
+    let hidden = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
+        "checks": [check("m", "169.254.169.254", 443, "tcp", false),
+                   check("g", "metadata.google.internal", 443, "tcp", false),
+                   check("x", "0x7f.1", 443, "tcp", false)]});
+    let (code, err) = run_plan(&hidden.to_string(), &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("checks[0]: host 169.254.169.254: link-local addresses"),
+        "{err}"
+    );
+    assert!(
+        err.contains("checks[1]: host metadata.google.internal: a cloud metadata service"),
+        "{err}"
+    );
+    assert!(
+        err.contains("checks[2]: host: '0x7f.1' looks like an IPv4 address but is not one"),
+        "{err}"
+    );
+
     let good = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
         "checks": [check("a", "127.0.0.1", 443, "tcp", false)]})
     .to_string();

@@ -135,13 +135,21 @@ pub fn parse_host(text: &str) -> Result<Host, String> {
         return Err(format!("'{}' is not a valid IPv6 address", printable(text)));
     }
     let name = text.strip_suffix('.').unwrap_or(text);
-    if !name.is_empty()
-        && name
-            .split('.')
-            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
-    {
+    // A name whose last label is a number (`127.1`, `0x7f.1`, `0x7f000001`) is an IPv4 address
+    // in one of the forms resolvers still accept: it would reach an address nobody sees written.
+    // No top-level domain is numeric (RFC 3696, section 2).
+    let numeric = |l: &str| {
+        let hex = l.strip_prefix("0x").or_else(|| l.strip_prefix("0X"));
+        !l.is_empty()
+            && match hex {
+                Some(digits) => digits.bytes().all(|b| b.is_ascii_hexdigit()),
+                None => l.bytes().all(|b| b.is_ascii_digit()),
+            }
+    };
+    if name.rsplit('.').next().is_some_and(numeric) {
         return Err(format!(
-            "'{text}' looks like an IPv4 address but is not one (four numbers 0-255)"
+            "'{}' looks like an IPv4 address but is not one (four numbers 0-255)",
+            printable(text)
         ));
     }
     validate_hostname(name)?;

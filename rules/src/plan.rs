@@ -93,7 +93,11 @@ pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
             ));
         }
         match parse_host(&check.host) {
-            Ok(Host::Name(_) | Host::Ip(_)) => {}
+            Ok(host @ (Host::Name(_) | Host::Ip(_))) => {
+                if let Some(why) = never_a_palette_target(&host) {
+                    problems.push(format!("{at}: host {}: {why}", check.host));
+                }
+            }
             Ok(Host::Net(..)) => problems.push(format!(
                 "{at}: host {} is a network, not a host",
                 check.host
@@ -122,6 +126,40 @@ pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
     }
 }
 
+/// Why no Palette flow ever goes to this host, if none does: addresses that are not one host
+/// (unspecified, multicast, broadcast), link-local addresses and the cloud metadata services
+/// (credentials of the machine the probe runs on), IPv4-mapped IPv6 judged as the IPv4 it is.
+/// A plan that names one was not made from Palette's rules; the probe refuses it before anyone
+/// is asked.
+pub fn never_a_palette_target(host: &Host) -> Option<&'static str> {
+    const METADATA_NAMES: [&str; 4] = [
+        "metadata.google.internal",
+        "metadata",
+        "instance-data",
+        "metadata.azure.internal",
+    ];
+    match host {
+        Host::Name(name) => METADATA_NAMES
+            .contains(&name.as_str())
+            .then_some("a cloud metadata service is never a Palette destination"),
+        Host::Ip(ip) => match ip.to_canonical() {
+            IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address is not a host"),
+            IpAddr::V4(v4) if v4.is_broadcast() => Some("a broadcast address is not a host"),
+            IpAddr::V4(v4) if v4.is_multicast() => Some("a multicast address is not a host"),
+            IpAddr::V4(v4) if v4.is_link_local() => Some(
+                "link-local addresses (169.254.0.0/16, where cloud metadata services answer) are never Palette destinations",
+            ),
+            IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address is not a host"),
+            IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address is not a host"),
+            IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80 => {
+                Some("link-local addresses (fe80::/10) are never Palette destinations")
+            }
+            _ => None,
+        },
+        Host::Net(..) => None,
+    }
+}
+
 /// The plan's proxy is a target like any other: an `http://` address (the probe speaks plain
 /// HTTP to a proxy; what it tunnels stays TLS) with its port written out, on a port the person
 /// running the probe allowed (`--allow-port`, or the proxy of its own `HTTPS_PROXY`). No rule
@@ -132,6 +170,9 @@ fn proxy_problems(proxy: &str, allowed_ports: &[u16]) -> Vec<String> {
         Err(e) => return vec![format!("proxy: {e}")],
     };
     let mut problems = Vec::new();
+    if let Some(why) = never_a_palette_target(&endpoint.host) {
+        problems.push(format!("proxy: {why}"));
+    }
     match endpoint.scheme.as_deref() {
         None | Some("http") => {}
         Some("https") => problems.push("proxy: an https:// proxy is not supported (the probe speaks to proxies in plain HTTP; what it tunnels stays TLS): give the proxy's http:// address".to_owned()),
@@ -469,6 +510,44 @@ mod tests {
             https[0].contains("https:// proxy is not supported"),
             "{https:?}"
         );
+    }
+
+    /// #15 point 5: targets no Palette flow needs are refused before anyone is asked, whatever
+    /// spelling hides them.
+    #[test]
+    fn hosts_no_palette_flow_needs_are_refused() {
+        let c = vsphere();
+        let mut p = plan(&c, &vsphere_answers(), Role::Pcg);
+        p.checks.truncate(1);
+        for host in [
+            "169.254.169.254",
+            "::ffff:169.254.169.254",
+            "metadata.google.internal",
+            "Metadata.Google.Internal.",
+            "0.0.0.0",
+            "::",
+            "255.255.255.255",
+            "224.0.0.1",
+            "ff02::1",
+            "fe80::1",
+        ] {
+            p.checks[0].host = host.into();
+            let problems = validate(&p, &[]).unwrap_err();
+            assert_eq!(problems.len(), 1, "{host}: {problems:?}");
+            assert!(
+                problems[0].starts_with(&format!("checks[0]: host {host}: ")),
+                "{problems:?}"
+            );
+        }
+        for host in ["0x7f.1", "0x7f000001", "2130706433", "127.1"] {
+            p.checks[0].host = host.into();
+            let problems = validate(&p, &[]).unwrap_err();
+            assert!(problems[0].contains("host: "), "{host}: {problems:?}");
+        }
+        for host in ["127.0.0.1", "10.0.0.1", "vcenter.corp.example", "fd00::1"] {
+            p.checks[0].host = host.into();
+            assert!(validate(&p, &[]).is_ok(), "{host}");
+        }
     }
 
     #[test]

@@ -96,6 +96,18 @@ impl Terminal {
     }
 }
 
+/// Loopback targets reach services of the machine the probe runs on, which no Palette flow
+/// does from here: the question marks them so they are not confirmed in passing.
+fn is_this_machine(host: &str) -> bool {
+    match rules::endpoint::parse_host(host) {
+        Ok(rules::endpoint::Host::Ip(ip)) => ip.to_canonical().is_loopback(),
+        Ok(rules::endpoint::Host::Name(name)) => {
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        _ => false,
+    }
+}
+
 const CLOSED: &str = "the probe's standard input is closed, so nobody can confirm a plan from the page: start the probe with --plan FILE instead";
 
 /// The question, with every string the page supplied escaped: it must not be able to write
@@ -115,11 +127,16 @@ fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>, code: &str)
     );
     for check in &plan.checks {
         text.push_str(&format!(
-            "  {}:{} {}{}  ({})\n",
+            "  {}:{} {}{}{}  ({})\n",
             printable(&check.host),
             check.port,
             check.kind.as_str(),
             if check.via_proxy { " via proxy" } else { "" },
+            if is_this_machine(&check.host) {
+                " [THIS MACHINE]"
+            } else {
+                ""
+            },
             printable(&check.purpose)
         ));
     }
@@ -164,6 +181,31 @@ mod tests {
         );
         assert!(!q.contains('\u{1b}'));
         assert!(q.ends_with("Type k7m2 and Enter to allow; anything else declines [k7m2/N]: "));
+    }
+
+    #[test]
+    fn loopback_targets_are_marked() {
+        for host in [
+            "127.0.0.1",
+            "127.3.4.5",
+            "::1",
+            "::ffff:127.0.0.1",
+            "localhost",
+            "db.localhost",
+        ] {
+            assert!(is_this_machine(host), "{host}");
+        }
+        for host in ["10.0.0.1", "vcenter.corp", "fd00::1"] {
+            assert!(!is_this_machine(host), "{host}");
+        }
+        let plan: Plan = serde_json::from_value(serde_json::json!({
+            "schema": 2, "from": "pcg", "palette-version": "4.7.9",
+            "checks": [{"id": "a", "flow": "a", "host": "127.0.0.1", "port": 10250,
+                        "kind": "tcp", "via-proxy": false, "purpose": "p"}]
+        }))
+        .unwrap();
+        assert!(question("http://x", &plan, None, "k7m2")
+            .contains("  127.0.0.1:10250 tcp [THIS MACHINE]  (p)"));
     }
 
     #[test]
