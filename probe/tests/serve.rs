@@ -279,8 +279,10 @@ fn abusive_messages_are_answered_or_closed_without_harm() {
 fn only_checks_of_the_plan_run_and_results_stream_back() {
     let target = stalling_server();
     let dir = temp_dir("serve-plan");
+    // #15 point 4: an id written to look like a SaaS check (with an escape sequence in it).
+    let id = "pcg-palette@api.spectrocloud.com:443\u{1b}[2J";
     let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
-        "checks": [check("loopback", "127.0.0.1", target, "tcp", false)]});
+        "checks": [check(id, "127.0.0.1", target, "tcp", false)]});
     let plan_file = dir.join("plan.json");
     std::fs::write(&plan_file, plan.to_string()).unwrap();
     let port_arg = target.to_string();
@@ -304,7 +306,7 @@ fn only_checks_of_the_plan_run_and_results_stream_back() {
         .unwrap();
         let hello = send(&mut s, json!({"v": 1, "type": "hello"})).await;
         assert_eq!(hello["type"], "hello");
-        assert_eq!(hello["checks"][0]["id"], "loopback");
+        assert_eq!(hello["checks"][0]["id"], id);
         // 17: an id that is not in the plan runs nothing.
         let refused = send(
             &mut s,
@@ -326,10 +328,21 @@ fn only_checks_of_the_plan_run_and_results_stream_back() {
         );
     });
     let log = probe.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("event=\"check\""))
+        .unwrap_or_else(|| panic!("an audit line per check: {log}"));
     assert!(
-        log.contains("event=\"check\"") && log.contains("check=loopback"),
-        "an audit line per check: {log}"
+        line.contains("check=pcg-palette@api.spectrocloud.com:443\\u{1b}[2J"),
+        "the page's id, escaped: {line}"
     );
+    assert!(
+        line.contains(&format!(
+            "target=127.0.0.1:{target} connected=127.0.0.1:{target}"
+        )),
+        "where the socket really went: {line}"
+    );
+    assert!(!log.contains('\u{1b}'), "{log}");
     assert!(!log.contains(&probe.token));
 }
 

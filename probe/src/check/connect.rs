@@ -40,11 +40,11 @@ pub(crate) async fn tcp(
                 let began = started_at[i].unwrap_or_else(Instant::now);
                 match outcome {
                     Ok(stream) => {
-                        steps.push(Step::timed("tcp", began, true, format!("connected to {}", order[i])));
+                        steps.push(Step::timed("tcp", began, true, format!("connected to {}", order[i])).with_peer(order[i]));
                         for (j, when) in started_at.iter().enumerate() {
                             if let (Some(when), false) = (when, j == i) {
                                 if !steps_has_outcome(steps, order[j]) {
-                                    steps.push(Step::timed("tcp", *when, false, format!("{}: no answer yet; {} answered first", order[j], order[i])));
+                                    steps.push(Step::timed("tcp", *when, false, format!("{}: no answer yet; {} answered first", order[j], order[i])).with_peer(order[j]));
                                 }
                             }
                         }
@@ -52,7 +52,7 @@ pub(crate) async fn tcp(
                         return Ok(stream);
                     }
                     Err(e) => {
-                        steps.push(Step::timed("tcp", began, false, format!("{}: {e}", order[i])));
+                        steps.push(Step::timed("tcp", began, false, format!("{}: {e}", order[i])).with_peer(order[i]));
                         last_error = Some((order[i], e));
                         // A failed attempt starts the next one at once.
                         if let Some(next) = pending.next() {

@@ -56,6 +56,10 @@ pub struct Step {
     pub ok: bool,
     pub detail: String,
     pub millis: u64,
+    /// The address a `tcp` step tried or connected to: what the socket really reached, whatever
+    /// name or id the plan gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<std::net::SocketAddr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<tls::TlsReport>,
 }
@@ -74,8 +78,27 @@ impl Step {
             ok,
             detail,
             millis: started.elapsed().as_millis() as u64,
+            peer: None,
             tls: None,
         }
+    }
+
+    fn with_peer(self, peer: std::net::SocketAddr) -> Step {
+        Step {
+            peer: Some(peer),
+            ..self
+        }
+    }
+}
+
+impl CheckResult {
+    /// The address the check's connection reached (the proxy's, for a proxied check).
+    pub fn connected_to(&self) -> Option<std::net::SocketAddr> {
+        self.steps
+            .iter()
+            .rev()
+            .find(|s| s.name == "tcp" && s.ok)
+            .and_then(|s| s.peer)
     }
 }
 

@@ -138,7 +138,11 @@ async fn run_checks(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let peer = peer.to_owned();
     let checks = check::run(&chosen, options, move |r| {
-        tracing::info!(target: "audit", event = "check", %peer, check = %r.id, verdict = ?r.verdict, millis = r.millis);
+        // The id and host come from the page: escaped. `connected` is where the socket went.
+        let connected = r
+            .connected_to()
+            .map_or_else(|| "-".to_owned(), |a| a.to_string());
+        tracing::info!(target: "audit", event = "check", %peer, check = %rules::endpoint::printable(&r.id), target = %format!("{}:{}", rules::endpoint::printable(&r.host), r.port), %connected, verdict = ?r.verdict, millis = r.millis);
         let _ = tx.send(r.clone());
     });
     let forward = async {
