@@ -671,6 +671,33 @@ fn a_line_typed_before_the_question_confirms_nothing() {
     });
 }
 
+/// #15 point 11: Ctrl-C (or SIGTERM) while the terminal question waits ends the probe at once;
+/// the standard-input reader it waits on does not hold it until a line is typed.
+#[test]
+fn a_signal_during_the_question_ends_the_probe_at_once() {
+    for signal in ["INT", "TERM"] {
+        let target = stalling_server();
+        let port_arg = target.to_string();
+        let mut asker = probe(&format!("signal-{signal}"), &["--allow-port", &port_arg]);
+        let runtime = rt();
+        let _socket = runtime.block_on(async {
+            let protocols = asker.protocols();
+            let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+            let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
+            let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "pcg",
+                "palette-version": "4.7.9", "checks": [check("v", "127.0.0.1", target, "tcp", false)]}});
+            s.send(Message::text(proposal.to_string())).await.unwrap();
+            s
+        });
+        asker.question();
+        let status = asker.signal_and_wait(signal, std::time::Duration::from_secs(3));
+        assert!(
+            status.is_some(),
+            "SIG{signal} left the probe running while it waited for a line"
+        );
+    }
+}
+
 #[test]
 fn a_message_flood_is_cut_off_at_the_rate_limit() {
     let probe = probe("flood", &[]);

@@ -53,7 +53,11 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    match runtime.block_on(serve(args)) {
+    let outcome = runtime.block_on(serve(args));
+    // Standard input is read on a blocking thread, which a waiting terminal question leaves
+    // waiting for a line: the runtime must not wait for it on the way out.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -146,11 +150,28 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         &url[..url.len() - 1]
     ));
 
-    listener::serve(listener, app, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| format!("server stopped: {e}"))
+    listener::serve(listener, app, stop_signal())
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
+}
+
+/// Ctrl-C or SIGTERM (a service manager, `kill`): either stops the server.
+async fn stop_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }
 
 async fn websocket(

@@ -412,6 +412,29 @@ impl Served {
     }
 }
 
+impl Served {
+    /// Sends a signal (`INT`, `TERM`) and waits up to `within` for the probe to exit; its exit
+    /// status, or `None` if it is still running.
+    pub fn signal_and_wait(
+        &mut self,
+        signal: &str,
+        within: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while started.elapsed() < within {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
