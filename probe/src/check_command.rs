@@ -91,7 +91,11 @@ pub fn trust(args: &LiveCheckArgs) -> Result<Arc<Trust>, String> {
         Some(path) => read_ca(path)?,
         None => Vec::new(),
     };
-    Ok(Arc::new(Trust::new(&extra)?))
+    let (trust, warnings) = Trust::new(&extra)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(Arc::new(trust))
 }
 
 fn read_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {

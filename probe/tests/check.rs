@@ -463,3 +463,38 @@ fn a_black_holed_host_and_an_unreachable_one_are_told_apart() {
     );
     assert!(started.elapsed() < Duration::from_secs(6));
 }
+
+/// #15 point 9: a trust store that cannot be read, or is empty, is said at start rather than
+/// showing up later as "TLS inspection" on every public destination.
+#[test]
+fn an_unreadable_or_empty_trust_store_is_reported() {
+    let dir = temp_dir("trust-store");
+    let port = stalling_server();
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
+        "checks": [check("a", "127.0.0.1", port, "tcp", false)]});
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args([
+            "check",
+            "--timeout",
+            "1",
+            "--allow-port",
+            &port.to_string(),
+            "--plan",
+        ])
+        .arg(&path)
+        .env("SSL_CERT_FILE", dir.join("no-such-bundle.pem"))
+        .env("SSL_CERT_DIR", dir.join("no-such-dir"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the system trust store could not be read fully"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: the system trust store holds no certificates"),
+        "{stderr}"
+    );
+}

@@ -55,10 +55,25 @@ pub struct Trust {
 }
 
 impl Trust {
-    pub fn new(extra: &[CertificateDer<'static>]) -> Result<Trust, String> {
+    /// The system's trust store plus `extra` (`--ca`), and the public web PKI. Problems reading
+    /// the system store are returned as warnings to show, never swallowed: without the local
+    /// CAs, a destination signed by one would be misjudged. An empty store (a minimal container)
+    /// falls back to the public web PKI, and says so.
+    pub fn new(extra: &[CertificateDer<'static>]) -> Result<(Trust, Vec<String>), String> {
+        let mut warnings = Vec::new();
         let mut local = RootCertStore::empty();
         let native = rustls_native_certs::load_native_certs();
-        local.add_parsable_certificates(native.certs);
+        for e in native.errors.iter().take(5) {
+            warnings.push(format!(
+                "the system trust store could not be read fully: {e}"
+            ));
+        }
+        let (added, ignored) = local.add_parsable_certificates(native.certs);
+        if ignored > 0 {
+            warnings.push(format!(
+                "{ignored} certificate(s) of the system trust store are not usable and were left out"
+            ));
+        }
         for cert in extra {
             local
                 .add(cert.clone())
@@ -67,15 +82,28 @@ impl Trust {
         let public = RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
+        if local.is_empty() {
+            warnings.push(
+                "the system trust store holds no certificates (install ca-certificates, or give --ca FILE): certificates are judged by the public web PKI alone, so a local CA, such as an inspecting proxy's, is reported as untrusted".to_owned(),
+            );
+            local = public.clone();
+        } else if added == 0 && !extra.is_empty() {
+            warnings.push(
+                "the system trust store is empty: only the --ca certificates are trusted besides the public web PKI's judgement".to_owned(),
+            );
+        }
         let build = |roots: RootCertStore| {
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
                 .build()
                 .map_err(|e| format!("cannot build a certificate verifier: {e}"))
         };
-        Ok(Trust {
-            local: build(local)?,
-            public: build(public)?,
-        })
+        Ok((
+            Trust {
+                local: build(local)?,
+                public: build(public)?,
+            },
+            warnings,
+        ))
     }
 }
 
