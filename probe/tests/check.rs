@@ -498,3 +498,44 @@ fn an_unreadable_or_empty_trust_store_is_reported() {
         "{stderr}"
     );
 }
+
+/// #15 point 8: names in a certificate (a hostile issuer with an escape sequence and a bidi
+/// override) are escaped wherever the check's result shows them: JSON and text reports.
+#[test]
+fn certificate_names_are_escaped_in_reports() {
+    let dir = temp_dir("hostile-cert");
+    let ca = common::Ca::new("Evil\u{1b}[2J\u{202e}CA");
+    let (chain, key) = ca.leaf(&["localhost"], false);
+    let port = common::tls_server(chain, key, &[b"http/1.1"]);
+    let plan = json!({"schema": 2, "from": "workload", "palette-version": "4.7.9",
+        "checks": [check("t", "localhost", port, "tls", false)]});
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    for format in ["json", "text"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+            .args([
+                "check",
+                "--format",
+                format,
+                "--timeout",
+                "3",
+                "--allow-port",
+                &port.to_string(),
+                "--plan",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.contains("Evil\\\\u{1b}[2J\\\\u{202e}CA")
+                || stdout.contains("Evil\\u{1b}[2J\\u{202e}CA"),
+            "{format}: {stdout}"
+        );
+        assert!(
+            !stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'),
+            "{format}: {stdout}"
+        );
+    }
+}

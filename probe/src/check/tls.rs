@@ -375,17 +375,20 @@ fn internal(message: String) -> Failure {
 
 fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
     let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    let sans = cert
+    let sans: Vec<String> = cert
         .subject_alternative_name()
         .ok()
         .flatten()
         .map(|ext| ext.value.general_names.iter().map(san).collect())
         .unwrap_or_default();
     let digest = ring::digest::digest(&ring::digest::SHA256, der.as_ref());
+    // Names in a certificate are whatever its maker wrote: escaped before they reach a
+    // terminal, a report or a ticket.
+    let clean = |text: String| rules::endpoint::printable(&text);
     Some(CertInfo {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        sans,
+        subject: clean(cert.subject().to_string()),
+        issuer: clean(cert.issuer().to_string()),
+        sans: sans.into_iter().map(clean).collect(),
         not_before: cert.validity().not_before.to_string(),
         not_after: cert.validity().not_after.to_string(),
         sha256: fingerprint(digest.as_ref()),
