@@ -136,7 +136,9 @@ Examples:
   portcheck serve                                   # the app and live checks on 127.0.0.1:8790
   portcheck serve --plan plan.json                  # run this plan only; proposals are refused
   portcheck serve --allow-origin https://docs.example.com --ca corporate-ca.pem
-  portcheck serve --allow-origin null               # the offline file:// bundle";
+  portcheck serve --allow-origin null               # the offline file:// bundle
+  portcheck serve --bind 0.0.0.0 --expose --allow-host jumphost.corp.example:8790
+                                                    # reachable from other machines (plain HTTP)";
 
 const CHECK_EXAMPLES: &str = "\
 Each check resolves the name, connects (directly, trying a name's IPv6 and IPv4 addresses the way
@@ -358,6 +360,12 @@ pub struct ServeArgs {
     /// Allow --bind to name an address that is not loopback.
     #[arg(long)]
     pub expose: bool,
+
+    /// With --expose: a Host header to accept besides the bound address (repeatable), as other
+    /// machines will write it, e.g. jumphost.corp.example:8790. Needed when --bind is 0.0.0.0 or
+    /// ::, which no client writes.
+    #[arg(long = "allow-host", value_name = "HOST:PORT", requires = "expose")]
+    pub allow_hosts: Vec<String>,
 
     /// Also accept WebSocket connections from pages of this origin (repeatable), e.g. the docs
     /// site https://docs.example.com; `null` accepts the offline file:// bundle. The probe's own

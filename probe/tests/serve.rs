@@ -698,6 +698,85 @@ fn a_signal_during_the_question_ends_the_probe_at_once() {
     }
 }
 
+/// #15 point 10: `--bind 0.0.0.0 --expose` needs the Host names clients use (`--allow-host`); a
+/// forged `Host: 0.0.0.0:PORT` and duplicate Host headers are refused; the plain-HTTP exposure
+/// is warned about.
+#[test]
+fn an_exposed_probe_accepts_only_the_hosts_it_was_given() {
+    let dir = app_dir("exposed");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portcheck"));
+        command
+            .args([
+                "serve",
+                "--bind",
+                "0.0.0.0",
+                "--expose",
+                "--port",
+                &port.to_string(),
+                "--dir",
+            ])
+            .arg(&dir)
+            .args(extra);
+        command
+    };
+    let out = serve(&[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("name the ones they use with --allow-host")
+    );
+
+    let host = format!("probe.test:{port}");
+    let mut child = serve(&["--allow-host", &host])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(
+        first.contains(&format!("Open http://{host}/#t=")),
+        "{first}"
+    );
+    let get = |headers: &str| {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        std::io::Write::write_all(
+            &mut stream,
+            format!("GET / HTTP/1.1\r\n{headers}Connection: close\r\n\r\n").as_bytes(),
+        )
+        .unwrap();
+        let mut response = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+        response
+    };
+    let status = |r: String| r.lines().next().unwrap_or_default().to_owned();
+    assert_eq!(status(get(&format!("Host: {host}\r\n"))), "HTTP/1.1 200 OK");
+    assert_eq!(
+        status(get(&format!("Host: 0.0.0.0:{port}\r\n"))),
+        "HTTP/1.1 421 Misdirected Request"
+    );
+    assert_eq!(
+        status(get(&format!("Host: {host}\r\nHost: {host}\r\n"))),
+        "HTTP/1.1 421 Misdirected Request"
+    );
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cross the network in plain HTTP"),
+        "the exposure is warned about"
+    );
+}
+
 #[test]
 fn a_message_flood_is_cut_off_at_the_rate_limit() {
     let probe = probe("flood", &[]);

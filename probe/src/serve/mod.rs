@@ -73,6 +73,25 @@ fn check_args(args: &ServeArgs) -> Result<(), String> {
             args.bind
         ));
     }
+    if args.bind.is_unspecified() && args.allow_hosts.is_empty() {
+        return Err(format!(
+            "--bind {} listens on every address, but no client writes it in the Host header: name the ones they use with --allow-host (e.g. --allow-host jumphost.corp.example:{})",
+            args.bind, args.port
+        ));
+    }
+    for host in &args.allow_hosts {
+        let valid = host.rsplit_once(':').is_some_and(|(name, port)| {
+            port.parse::<u16>().is_ok()
+                && rules::endpoint::parse_host(name.trim_start_matches('[').trim_end_matches(']'))
+                    .is_ok()
+        });
+        if !valid {
+            return Err(format!(
+                "--allow-host {}: write a host name or address with its port, e.g. jumphost.corp.example:8790",
+                rules::endpoint::printable(host)
+            ));
+        }
+    }
     if !args.dir.join("index.html").is_file() {
         return Err(format!(
             "{} has no index.html: build the app first (`make run` does), or point --dir at the built app",
@@ -102,7 +121,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let hosts = allowed_hosts(local);
+    let mut hosts = allowed_hosts(local);
+    hosts.extend(args.allow_hosts.iter().map(|h| h.to_ascii_lowercase()));
+    if args.expose {
+        eprintln!(
+            "warning: --expose: the app, the pairing token in its link and the live results cross the network in plain HTTP; anyone who can watch that traffic can pair with this probe. Prefer the loopback default with an SSH tunnel."
+        );
+    }
     let own_origins = hosts.iter().map(|h| format!("http://{h}")).collect();
     let token = gate::new_token()?;
     let shared = Arc::new(Shared {
@@ -132,11 +157,16 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .route("/v1/ws", get(websocket).with_state(shared.clone()))
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(policy, security_headers))
-        .layer(middleware::from_fn_with_state(Arc::new(hosts), check_host));
+        .layer(middleware::from_fn_with_state(
+            Arc::new(hosts.clone()),
+            check_host,
+        ));
 
-    let url = match local {
-        SocketAddr::V4(a) => format!("http://{a}/"),
-        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+    // The link must carry a Host this server accepts: on 0.0.0.0 or ::, the first --allow-host.
+    let url = match (local, hosts.first()) {
+        (_, Some(host)) if local.ip().is_unspecified() => format!("http://{host}/"),
+        (SocketAddr::V4(a), _) => format!("http://{a}/"),
+        (SocketAddr::V6(a), _) => format!("http://[{}]:{}/", a.ip(), a.port()),
     };
     let origins: Vec<&str> = shared.gate.origins().collect();
     tracing::info!(address = %local, dir = %args.dir.display(), origins = ?origins, "listening");
@@ -244,10 +274,14 @@ async fn only_assets(
 /// DNS-rebinding attempt: a public name re-pointed at 127.0.0.1 to read this server's responses.
 fn allowed_hosts(local: SocketAddr) -> Vec<String> {
     let port = local.port();
-    let mut hosts = vec![match local {
-        SocketAddr::V4(a) => a.to_string(),
-        SocketAddr::V6(a) => format!("[{}]:{port}", a.ip()),
-    }];
+    // 0.0.0.0 and :: are nobody's address: a Host header naming them is forged.
+    let mut hosts = Vec::new();
+    if !local.ip().is_unspecified() {
+        hosts.push(match local {
+            SocketAddr::V4(a) => a.to_string(),
+            SocketAddr::V6(a) => format!("[{}]:{port}", a.ip()),
+        });
+    }
     if local.ip().is_loopback() {
         hosts.push(format!("localhost:{port}"));
     }
@@ -259,11 +293,12 @@ async fn check_host(
     request: Request,
     next: Next,
 ) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_ascii_lowercase);
+    // One Host header only: with two, which one a proxy or the router reads is anyone's guess.
+    let mut values = request.headers().get_all(header::HOST).iter();
+    let host = match (values.next(), values.next()) {
+        (Some(h), None) => h.to_str().ok().map(str::to_ascii_lowercase),
+        _ => None,
+    };
     match host {
         Some(h) if allowed.contains(&h) => next.run(request).await,
         _ => {
@@ -281,6 +316,12 @@ mod tests {
     fn loopback_hosts_include_localhost_with_port() {
         let hosts = allowed_hosts("127.0.0.1:8790".parse().unwrap());
         assert_eq!(hosts, vec!["127.0.0.1:8790", "localhost:8790"]);
+    }
+
+    #[test]
+    fn an_unspecified_bind_address_is_never_an_allowed_host() {
+        assert!(allowed_hosts("0.0.0.0:8790".parse().unwrap()).is_empty());
+        assert!(allowed_hosts("[::]:8790".parse().unwrap()).is_empty());
     }
 
     #[test]
