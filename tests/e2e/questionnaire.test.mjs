@@ -235,6 +235,37 @@ describe('answers the documentation distinguishes (#14)', () => {
     });
   });
 
+  test('one-per-line fields take Enter between entries, typed key by key (#16 point 2)', async () => {
+    await withBrowserLog(session, 'enter-between-entries', async () => {
+      const { page } = session;
+      await fresh(page);
+      await step(page, 'Proxy');
+      await page.check('#proxy-connect');
+      await page.locator('#proxy-url').pressSequentially('http://proxy.corp.example:3128');
+      const noProxy = page.locator('#no-proxy');
+      await noProxy.pressSequentially('.corp.example');
+      await noProxy.press('Enter');
+      await noProxy.pressSequentially('10.0.0.0/8');
+      assert.equal(await noProxy.inputValue(), '.corp.example\n10.0.0.0/8');
+      await step(page, 'Addresses');
+      const admin = page.locator('#endpoint-admin');
+      await admin.pressSequentially('10.1.0.0/24');
+      await admin.press('Enter');
+      await admin.pressSequentially('10.2.0.0/24');
+      assert.equal(await admin.inputValue(), '10.1.0.0/24\n10.2.0.0/24');
+      await step(page, 'Checklist');
+      await assertChecklistMatches(page, {
+        proxy: { kind: 'connect', url: 'http://proxy.corp.example:3128', 'no-proxy': ['.corp.example', '10.0.0.0/8'] },
+        endpoints: { admin: ['10.1.0.0/24', '10.2.0.0/24'] },
+      });
+      // Answers changed elsewhere still reach the field: Start over empties it.
+      page.once('dialog', (dialog) => dialog.accept());
+      await page.getByRole('button', { name: 'Start over' }).click();
+      await step(page, 'Addresses');
+      assert.equal(await page.locator('#endpoint-admin').inputValue(), '');
+    });
+  });
+
   test('a share link made before schema 2 still opens', async () => {
     await withBrowserLog(session, 'old-share-link', async () => {
       const { page } = session;

@@ -139,6 +139,16 @@ pub fn ListField(
     on_input: Callback<Vec<String>>,
     error: FieldErrorSignal,
 ) -> impl IntoView {
+    // The text as typed, trailing newline included: the answers keep entries only, so writing
+    // them back would swallow the Enter that starts the next entry. The answers replace the text
+    // only when they changed from elsewhere (a share link, Start over).
+    let text = RwSignal::new(value.get_untracked().join("\n"));
+    Effect::new(move |_| {
+        let entries = value.get();
+        if lines(&text.get_untracked()) != entries {
+            text.set(entries.join("\n"));
+        }
+    });
     view! {
         <div class="space-y-1">
             <label for=id class="block font-medium">{label}</label>
@@ -152,8 +162,13 @@ pub fn ListField(
                 aria-describedby=format!("{id}-hint")
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-errormessage=format!("{id}-error")
-                prop:value=move || value.get().join("\n")
-                on:input=move |ev| on_input.run(lines(&event_target_value(&ev)))
+                prop:value=move || text.get()
+                on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    let entries = lines(&typed);
+                    text.set(typed);
+                    on_input.run(entries);
+                }
             ></textarea>
             <ErrorText id=format!("{id}-error") error />
         </div>
