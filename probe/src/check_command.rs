@@ -27,11 +27,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
 fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
     let env_proxy = env_proxy();
     let plan = read_plan(&args.plan, &args.checks.allow_ports, env_proxy.as_ref())?;
-    let proxy_auth = env_proxy
-        .as_ref()
-        .zip(plan.proxy.as_deref())
-        .and_then(|(env, proxy)| env.credentials_for(proxy))
-        .map(str::to_owned);
+    let proxy_auth = EnvProxy::credentials_for_plan(env_proxy.as_ref(), &plan);
     Ok((
         plan,
         Options {

@@ -4,7 +4,6 @@
 use crate::checklist::{Finding, Flow, Severity, Side};
 use crate::context::Context;
 use crate::rule::{PortRange, Role};
-use crate::version::LATEST_DOCUMENTED;
 use std::sync::Arc;
 
 /// Roles whose Palette software honours HTTP(S)_PROXY and NO_PROXY (agents, PCG, management
@@ -43,14 +42,18 @@ pub(crate) fn goes_through_proxy(cx: &Context, from: Role, to: &Side, ports: &[P
     })
 }
 
-pub(crate) fn derived_findings(cx: &Context, flows: &[Flow]) -> Vec<Finding> {
+pub(crate) fn derived_findings(
+    cx: &Context,
+    flows: &[Flow],
+    releases: &[crate::catalog::Release],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     if cx.proxy_endpoint.is_some() {
         findings.extend(no_proxy_missing(cx, flows));
         findings.extend(no_proxy_skips_proxy(cx, flows));
     }
     findings.extend(placeholders(flows));
-    findings.extend(newer_than_documented(cx));
+    findings.extend(newer_than_documented(cx, releases));
     findings
 }
 
@@ -150,16 +153,18 @@ fn placeholders(flows: &[Flow]) -> Option<Finding> {
     })
 }
 
-fn newer_than_documented(cx: &Context) -> Option<Finding> {
-    let latest = semver::Version::parse(LATEST_DOCUMENTED).ok()?;
+/// A version past the newest release the release notes document (`data/releases.json`).
+fn newer_than_documented(cx: &Context, releases: &[crate::catalog::Release]) -> Option<Finding> {
+    let newest = releases.last()?;
+    let latest = semver::Version::parse(&newest.version).ok()?;
     let newer = (cx.version.major, cx.version.minor) > (latest.major, latest.minor);
     newer.then(|| Finding {
         id: "version-newer-than-rules".to_owned(),
         severity: Severity::Info,
         title: "Newer than the documentation this tool was built from".to_owned(),
         text: format!(
-            "Palette {} is newer than {LATEST_DOCUMENTED}, the newest version the rule base's sources mention. The rules of the newest documented version are applied; check Palette's release notes for network changes.",
-            cx.version
+            "Palette {} is newer than {latest} (released {}), the newest release the rule base's documentation covers. The rules of that release are applied; check Palette's release notes for network changes.",
+            cx.version, newest.date
         ),
         reasons: vec![format!("Palette version {}", cx.version)],
         sources: Arc::default(),

@@ -46,7 +46,11 @@ fn evaluate_in(catalog: &Catalog, cx: &Context) -> Checklist {
             })
         })
         .collect();
-    findings.extend(advice::derived_findings(cx, &flows));
+    findings.extend(advice::derived_findings(
+        cx,
+        &flows,
+        &catalog.releases.releases,
+    ));
     findings.sort_by_key(|f| f.severity);
 
     Checklist {

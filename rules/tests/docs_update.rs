@@ -85,10 +85,18 @@ fn releases_up_to_4_10_are_documented() {
         );
     }
     let c = checklist(|a| a.palette_version = "4.11.0".to_owned());
-    assert!(c
+    let newer = c
         .findings
         .iter()
-        .any(|f| f.id == "version-newer-than-rules"));
+        .find(|f| f.id == "version-newer-than-rules")
+        .expect("4.11.0 is past the documentation");
+    assert!(
+        newer
+            .text
+            .contains("newer than 4.10.0 (released 2026-09-06)"),
+        "{}",
+        newer.text
+    );
 }
 
 /// B6 / C26: the SSL-bump advice names the messaging endpoints that carry gRPC.

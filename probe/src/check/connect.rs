@@ -80,10 +80,9 @@ pub(crate) async fn tcp(
 
 /// Whether an attempt to `address` already has its step (failed attempts record their own).
 fn steps_has_outcome(steps: &[Step], address: SocketAddr) -> bool {
-    let prefix = format!("{address}: ");
     steps
         .iter()
-        .any(|s| s.name == "tcp" && s.detail.starts_with(&prefix))
+        .any(|s| s.name == "tcp" && s.peer == Some(address))
 }
 
 /// RFC 8305 section 4: the resolver's order, alternating address families from the first.

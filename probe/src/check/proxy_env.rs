@@ -96,6 +96,16 @@ impl EnvProxy {
         self.basic.as_deref().filter(|_| self.is(plan_proxy))
     }
 
+    /// The credentials a plan's checks may send: those of `env` when the plan's proxy is it.
+    pub fn credentials_for_plan(
+        env: Option<&EnvProxy>,
+        plan: &rules::plan::Plan,
+    ) -> Option<String> {
+        env.zip(plan.proxy.as_deref())
+            .and_then(|(env, proxy)| env.credentials_for(proxy))
+            .map(str::to_owned)
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -128,12 +128,10 @@ async fn run_checks(
         timeout: shared.timeout,
         parallel: 32,
         trust: shared.trust.clone(),
-        proxy_auth: shared
-            .env_proxy
-            .as_ref()
-            .zip(chosen.proxy.as_deref())
-            .and_then(|(env, proxy)| env.credentials_for(proxy))
-            .map(str::to_owned),
+        proxy_auth: crate::check::proxy_env::EnvProxy::credentials_for_plan(
+            shared.env_proxy.as_ref(),
+            &chosen,
+        ),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let peer = peer.to_owned();

@@ -54,6 +54,15 @@ impl RowMapping {
         }
     }
 
+    /// Where `row` is, told the way this mapping locates rows (by heading or table number).
+    fn place_of(&self, row: &DocRow) -> String {
+        if self.heading.is_some() {
+            row.heading.clone()
+        } else {
+            format!("table {}", row.table)
+        }
+    }
+
     fn place(&self) -> String {
         match (&self.heading, self.table) {
             (Some(heading), _) => heading.clone(),
@@ -204,11 +213,7 @@ fn check_file(
             let detail = format!(
                 "mapped under {}, found under {}",
                 mine[at].place(),
-                if mine[at].heading.is_some() {
-                    row.heading.clone()
-                } else {
-                    format!("table {}", row.table)
-                }
+                mine[at].place_of(row)
             );
             items.push(item(Kind::Moved, row, mine[at].maps_to.clone(), detail));
         } else {
