@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use std::io::Read;
 use std::path::Path;
 
-/// Real answer files are a few kilobytes; anything far bigger is a mistake or an attack.
+/// Real answer files are a few kilobytes and plans of a thousand checks a few hundred; anything
+/// far bigger is a mistake or an attack.
 const MAX_BYTES: u64 = 1024 * 1024;
 
 pub fn read(path: &Path) -> Result<Answers, String> {
@@ -26,7 +27,7 @@ pub fn read_json<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T, Stri
     read.map_err(|e| format!("cannot read {shown}: {e}"))?;
     if text.len() as u64 > MAX_BYTES {
         return Err(format!(
-            "{shown} is larger than 1 MiB; an answer file is a few kilobytes"
+            "{shown} is larger than 1 MiB, more than any {what} this tool writes"
         ));
     }
     serde_json::from_str(&text).map_err(|e| format!("{shown} is not a valid {what}: {e}"))

@@ -33,6 +33,7 @@ fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
         Options {
             timeout: Duration::from_secs(args.checks.timeout),
             parallel: args.parallel as usize,
+            shared_limit: None,
             trust: trust(&args.checks)?,
             proxy_auth,
         },

@@ -4,63 +4,18 @@
 
 mod common;
 
+use common::ws::{connect, next, rt, send};
 use common::{app_dir, check, stalling_server, temp_dir, Served};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::tungstenite::Message;
 
 /// `portcheck serve` for one test, with a stand-in app.
 fn probe(name: &str, extra: &[&str]) -> Served {
     Served::start(&app_dir(&format!("serve-{name}")), extra)
-}
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Opens a WebSocket with exactly these headers; `Err(status)` when the handshake is refused.
-async fn connect(port: u16, path: &str, headers: &[(&str, &str)]) -> Result<Socket, u16> {
-    let mut request = format!("ws://127.0.0.1:{port}{path}")
-        .into_client_request()
-        .unwrap();
-    for (name, value) in headers {
-        let name =
-            tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
-        request
-            .headers_mut()
-            .insert(name, HeaderValue::from_str(value).unwrap());
-    }
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((socket, response)) => {
-            assert_eq!(response.headers()["sec-websocket-protocol"], "portcheck.v1");
-            Ok(socket)
-        }
-        Err(WsError::Http(response)) => Err(response.status().as_u16()),
-        Err(e) => panic!("unexpected handshake error: {e}"),
-    }
-}
-
-async fn send(socket: &mut Socket, value: Value) -> Value {
-    socket.send(Message::text(value.to_string())).await.unwrap();
-    next(socket).await
-}
-
-async fn next(socket: &mut Socket) -> Value {
-    match socket.next().await {
-        Some(Ok(Message::Text(t))) => serde_json::from_str(&t).unwrap(),
-        other => panic!("expected a text message, got {other:?}"),
-    }
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]

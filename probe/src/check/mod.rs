@@ -21,8 +21,12 @@ use tokio::task::JoinSet;
 pub struct Options {
     /// Limit for each check as a whole.
     pub timeout: Duration,
-    /// Checks in flight at once.
+    /// Checks in flight at once in this run.
     pub parallel: usize,
+    /// Checks in flight at once across runs that share it (every session of `serve`). A check
+    /// holds one connection at a time (Happy Eyeballs' racing attempts aside), so this caps
+    /// the probe's outbound connections however many pages ask.
+    pub shared_limit: Option<Arc<Semaphore>>,
     /// The trust stores certificates are judged by (system + `--ca`, and the public web PKI).
     pub trust: Arc<tls::Trust>,
     /// `Basic` credentials for the proxy, from the environment; never printed.
@@ -116,6 +120,10 @@ pub async fn run(
         let (options, limit, proxy) = (options.clone(), limit.clone(), proxy.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
+            let _shared = match &options.shared_limit {
+                Some(shared) => Some(shared.clone().acquire_owned().await),
+                None => None,
+            };
             let started = Instant::now();
             let mut steps = Vec::new();
             let outcome = tokio::time::timeout(

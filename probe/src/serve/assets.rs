@@ -1,32 +1,40 @@
-//! The files `serve` may hand out: the regular files under `--dir` when it starts, hidden ones
-//! and symbolic links left out. A file placed there later, or a link to something elsewhere on
-//! the machine, is never served: only the built app is.
+//! The files `serve` hands out: the regular files under `--dir` when it starts, read into
+//! memory then, hidden ones and symbolic links left out. A file placed there later, changed, or
+//! swapped for a link to something elsewhere on the machine is never served: only the built app
+//! as it was.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
-/// How far the scan goes: a built app is a handful of files a level or two deep.
+/// How far the scan goes: a built app is a handful of files a level or two deep, a few MB.
 const MAX_FILES: usize = 2_000;
 const MAX_DEPTH: usize = 8;
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+pub struct Asset {
+    pub bytes: axum::body::Bytes,
+    pub content_type: String,
+}
 
 pub struct Assets {
-    files: HashSet<String>,
+    files: HashMap<String, Asset>,
 }
 
 impl Assets {
     pub fn scan(dir: &Path) -> Result<Assets, String> {
-        let mut files = HashSet::new();
-        collect(dir, "", 0, &mut files)?;
+        let mut files = HashMap::new();
+        let mut total = 0;
+        collect(dir, "", 0, &mut files, &mut total)?;
         Ok(Assets { files })
     }
 
-    /// Whether the request path names one of the files; `/` and `dir/` mean their index.html.
-    pub fn allows(&self, path: &str) -> bool {
+    /// The file the request path names; `/` and `dir/` mean their index.html.
+    pub fn get(&self, path: &str) -> Option<&Asset> {
         let relative = path.trim_start_matches('/');
         if relative.is_empty() || relative.ends_with('/') {
-            self.files.contains(&format!("{relative}index.html"))
+            self.files.get(&format!("{relative}index.html"))
         } else {
-            self.files.contains(relative)
+            self.files.get(relative)
         }
     }
 }
@@ -35,7 +43,8 @@ fn collect(
     dir: &Path,
     prefix: &str,
     depth: usize,
-    files: &mut HashSet<String>,
+    files: &mut HashMap<String, Asset>,
+    total: &mut u64,
 ) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
@@ -58,9 +67,36 @@ fn collect(
                     dir.display()
                 ));
             }
-            files.insert(format!("{prefix}{name}"));
+            let path = entry.path();
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            *total += bytes.len() as u64;
+            if *total > MAX_BYTES {
+                return Err(format!(
+                    "{} holds more than {} MiB: point --dir at the built app",
+                    dir.display(),
+                    MAX_BYTES >> 20
+                ));
+            }
+            let content_type = mime_guess::from_path(&path)
+                .first_or_octet_stream()
+                .essence_str()
+                .to_owned();
+            files.insert(
+                format!("{prefix}{name}"),
+                Asset {
+                    bytes: bytes.into(),
+                    content_type,
+                },
+            );
         } else if kind.is_dir() && depth < MAX_DEPTH {
-            collect(&entry.path(), &format!("{prefix}{name}/"), depth + 1, files)?;
+            collect(
+                &entry.path(),
+                &format!("{prefix}{name}/"),
+                depth + 1,
+                files,
+                total,
+            )?;
         }
     }
     Ok(())
@@ -82,14 +118,20 @@ mod tests {
         let assets = Assets::scan(&dir).unwrap();
         std::fs::write(dir.join("later.js"), "").unwrap();
 
-        assert!(assets.allows("/"));
-        assert!(assets.allows("/index.html"));
-        assert!(assets.allows("/public/favicon.svg"));
-        assert!(!assets.allows("/public/"), "no index.html there");
-        assert!(!assets.allows("/.env"));
-        assert!(!assets.allows("/hostname"), "links are not followed");
-        assert!(!assets.allows("/later.js"), "only what was there at start");
-        assert!(!assets.allows("/../etc/passwd"));
+        assert_eq!(assets.get("/").unwrap().bytes.as_ref(), b"<p>app</p>");
+        assert_eq!(assets.get("/index.html").unwrap().content_type, "text/html");
+        assert_eq!(
+            assets.get("/public/favicon.svg").unwrap().content_type,
+            "image/svg+xml"
+        );
+        assert!(assets.get("/public/").is_none(), "no index.html there");
+        assert!(assets.get("/.env").is_none());
+        assert!(assets.get("/hostname").is_none(), "links are not followed");
+        assert!(
+            assets.get("/later.js").is_none(),
+            "only what was there at start"
+        );
+        assert!(assets.get("/../etc/passwd").is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -1,7 +1,7 @@
 //! The WebSocket handshake gate: who may open a session. Checked before the upgrade, so a
 //! refused page never gets a socket. See ../shared/design/probe-security.md, section 6.
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -62,7 +62,10 @@ impl Gate {
         extra: &[String],
         max_connections: usize,
     ) -> Result<Gate, String> {
-        let mut origins = own;
+        let mut origins = Vec::new();
+        for o in &own {
+            origins.push(normalize(o).ok_or_else(|| format!("{o} is not an origin"))?);
+        }
         let mut allow_null = false;
         for o in extra {
             if o == "null" {
@@ -92,15 +95,13 @@ impl Gate {
     /// Origin, then token, then a free slot. A missing Origin (a command-line client) is
     /// accepted: the token is what every client must prove.
     pub fn admit(&self, headers: &HeaderMap) -> Result<Slot, Refusal> {
-        let origins: Vec<&str> = headers
-            .get_all(header::ORIGIN)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
+        let origins: Vec<&HeaderValue> = headers.get_all(header::ORIGIN).iter().collect();
         match origins.as_slice() {
             [] => {}
             [origin] if *origin == "null" && self.allow_null => {}
-            [origin] if normalize(origin).is_some_and(|o| self.origins.contains(&o)) => {}
+            [origin]
+                if serialized_origin(origin)
+                    .is_some_and(|o| self.origins.iter().any(|allowed| allowed == o)) => {}
             _ => return Err(Refusal::Origin),
         }
         let offered = headers
@@ -122,19 +123,26 @@ impl Gate {
     }
 }
 
-/// scheme://host[:port] in lower case, default ports dropped; anything else is not an origin.
+/// An origin as a person writes it for --allow-origin (any case, a default port, a trailing
+/// slash), in the serialized form browsers send; `None` when it is not an origin at all.
 fn normalize(origin: &str) -> Option<String> {
-    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, rest) = origin.split_once("://")?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', '@']) {
-        return None;
-    }
-    let rest = match (scheme, rest.rsplit_once(':')) {
-        ("http", Some((host, "80"))) | ("https", Some((host, "443"))) => host.to_owned(),
-        ("http" | "https", _) => rest.to_owned(),
-        _ => return None,
-    };
-    Some(format!("{scheme}://{rest}"))
+    let url = url::Url::parse(origin.trim()).ok()?;
+    let bare = url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    let serialized = url.origin().ascii_serialization();
+    (bare && matches!(url.scheme(), "http" | "https")).then_some(serialized)
+}
+
+/// An Origin header as browsers write it: exactly the ASCII serialization of an origin
+/// (RFC 6454), so `http://host:port//`, `http://host:port:80`, upper case or a byte outside
+/// ASCII are not origins, and are refused rather than read as something else or as none.
+fn serialized_origin(value: &HeaderValue) -> Option<&str> {
+    let text = value.to_str().ok()?;
+    let url = url::Url::parse(text).ok()?;
+    (url.origin().ascii_serialization() == text).then_some(text)
 }
 
 /// Compares without an early exit (`subtle`), so timing does not reveal how much of a guess was
@@ -157,7 +165,6 @@ pub fn new_token() -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     fn gate(extra: &[&str]) -> Gate {
         let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
@@ -190,10 +197,17 @@ mod tests {
         assert!(g
             .admit(&headers(Some("https://docs.example.com"), GOOD))
             .is_ok());
-        assert!(g
-            .admit(&headers(Some("HTTPS://DOCS.EXAMPLE.COM:443/"), GOOD))
-            .is_ok());
+        let loose = gate(&["HTTPS://DOCS.EXAMPLE.COM:443/"]);
+        assert!(
+            loose
+                .admit(&headers(Some("https://docs.example.com"), GOOD))
+                .is_ok(),
+            "--allow-origin may be written loosely"
+        );
         for bad in [
+            "HTTPS://DOCS.EXAMPLE.COM",
+            "https://docs.example.com:443",
+            "https://docs.example.com/",
             "https://docs.example.com.evil.net",
             "http://docs.example.com",
             "https://evil.example",

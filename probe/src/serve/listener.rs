@@ -22,6 +22,7 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    peer_log: Arc<super::peer_log::PeerLog>,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
@@ -45,7 +46,9 @@ pub async fn serve(
             () = &mut shutdown => return Ok(()),
         };
         let Ok(permit) = limit.clone().try_acquire_owned() else {
-            tracing::warn!(target: "audit", event = "connection", accepted = false, reason = "too many open connections", %peer);
+            if let Some(not_logged) = peer_log.admit() {
+                tracing::warn!(target: "audit", event = "connection", accepted = false, reason = "too many open connections", %peer, not_logged);
+            }
             drop(stream);
             continue;
         };

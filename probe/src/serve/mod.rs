@@ -4,6 +4,7 @@ mod assets;
 mod csp;
 mod gate;
 mod listener;
+mod peer_log;
 mod protocol;
 mod session;
 mod terminal;
@@ -12,21 +13,24 @@ use crate::check::tls::Trust;
 use crate::cli::ServeArgs;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::Method;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use gate::Gate;
+use peer_log::PeerLog;
 use rules::plan::Plan;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tower::ServiceBuilder;
-use tower_http::services::ServeDir;
 
 /// Frames and messages from the page are small JSON; anything bigger is refused by the socket.
 const MAX_MESSAGE: usize = 64 * 1024;
+/// Checks in flight at once across all sessions: one session's own parallelism. Four sessions
+/// had 128 connections open at once.
+const MAX_OUTBOUND: usize = 32;
 
 /// What every session shares.
 pub struct Shared {
@@ -40,8 +44,11 @@ pub struct Shared {
     env_proxy: Option<crate::check::proxy_env::EnvProxy>,
     /// Limit for each check (`--timeout`).
     timeout: std::time::Duration,
-    /// How long a session may stay silent (`--idle-timeout`).
+    /// How long a session may stay silent, or take to read a reply (`--idle-timeout`).
     idle: std::time::Duration,
+    /// Shared by every session's checks (`MAX_OUTBOUND`).
+    outbound: Arc<tokio::sync::Semaphore>,
+    peer_log: Arc<PeerLog>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -130,6 +137,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let own_origins = hosts.iter().map(|h| format!("http://{h}")).collect();
     let token = gate::new_token()?;
+    let peer_log = Arc::new(PeerLog::new());
     let shared = Arc::new(Shared {
         gate: Gate::new(
             token.clone(),
@@ -144,21 +152,24 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         env_proxy,
         timeout: std::time::Duration::from_secs(args.checks.timeout),
         idle: std::time::Duration::from_secs(args.idle_timeout),
+        outbound: Arc::new(tokio::sync::Semaphore::new(MAX_OUTBOUND)),
+        peer_log: peer_log.clone(),
     });
     let index = std::fs::read_to_string(args.dir.join("index.html"))
         .map_err(|e| format!("cannot read {}: {e}", args.dir.join("index.html").display()))?;
     let policy = HeaderValue::try_from(csp::policy(&index, &hosts))
         .map_err(|e| format!("cannot build the Content-Security-Policy: {e}"))?;
     let assets = Arc::new(assets::Assets::scan(&args.dir)?);
-    let files = ServiceBuilder::new()
-        .layer(middleware::from_fn_with_state(assets, only_assets))
-        .service(ServeDir::new(&args.dir));
     let app = Router::new()
         .route("/v1/ws", get(websocket).with_state(shared.clone()))
-        .fallback_service(files)
+        .fallback(asset)
+        .with_state(assets)
         .layer(middleware::from_fn_with_state(policy, security_headers))
         .layer(middleware::from_fn_with_state(
-            Arc::new(hosts.clone()),
+            Arc::new(HostCheck {
+                allowed: hosts.clone(),
+                peer_log: peer_log.clone(),
+            }),
             check_host,
         ));
 
@@ -180,7 +191,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         &url[..url.len() - 1]
     ));
 
-    listener::serve(listener, app, stop_signal())
+    listener::serve(listener, app, peer_log, stop_signal())
         .await
         .map_err(|e| format!("server stopped: {e}"))
 }
@@ -210,19 +221,20 @@ async fn websocket(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .unwrap_or("(none)")
-        .to_owned();
+    let origin = match headers.get(header::ORIGIN) {
+        None => "(none)".to_owned(),
+        Some(o) => String::from_utf8_lossy(o.as_bytes()).into_owned(),
+    };
     let slot = match shared.gate.admit(&headers) {
         Ok(slot) => slot,
         Err(refusal) => {
-            tracing::info!(target: "audit", event = "handshake", accepted = false, reason = refusal.reason(), %origin, %peer);
+            if let Some(not_logged) = shared.peer_log.admit() {
+                tracing::info!(target: "audit", event = "handshake", accepted = false, reason = refusal.reason(), origin = %rules::endpoint::printable(&origin), %peer, not_logged);
+            }
             return (refusal.status(), refusal.reason()).into_response();
         }
     };
-    tracing::info!(target: "audit", event = "handshake", accepted = true, %origin, %peer);
+    tracing::info!(target: "audit", event = "handshake", accepted = true, origin = %rules::endpoint::printable(&origin), %peer);
     upgrade
         .protocols([gate::PROTOCOL])
         .max_message_size(MAX_MESSAGE)
@@ -258,15 +270,17 @@ async fn security_headers(
 }
 
 /// Only the files of the built app, as they were at start (`assets`).
-async fn only_assets(
-    State(assets): State<Arc<assets::Assets>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if assets.allows(request.uri().path()) {
-        next.run(request).await
-    } else {
-        (StatusCode::NOT_FOUND, "not found\n").into_response()
+async fn asset(State(assets): State<Arc<assets::Assets>>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "only GET\n").into_response();
+    }
+    match assets.get(request.uri().path()) {
+        Some(file) => (
+            [(header::CONTENT_TYPE, file.content_type.clone())],
+            file.bytes.clone(),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
 }
 
@@ -288,11 +302,12 @@ fn allowed_hosts(local: SocketAddr) -> Vec<String> {
     hosts
 }
 
-async fn check_host(
-    State(allowed): State<Arc<Vec<String>>>,
-    request: Request,
-    next: Next,
-) -> Response {
+struct HostCheck {
+    allowed: Vec<String>,
+    peer_log: Arc<PeerLog>,
+}
+
+async fn check_host(State(check): State<Arc<HostCheck>>, request: Request, next: Next) -> Response {
     // One Host header only: with two, which one a proxy or the router reads is anyone's guess.
     let mut values = request.headers().get_all(header::HOST).iter();
     let host = match (values.next(), values.next()) {
@@ -300,9 +315,12 @@ async fn check_host(
         _ => None,
     };
     match host {
-        Some(h) if allowed.contains(&h) => next.run(request).await,
+        Some(h) if check.allowed.contains(&h) => next.run(request).await,
         _ => {
-            tracing::warn!(host = ?host, "refused a request with an unexpected Host header");
+            if let Some(not_logged) = check.peer_log.admit() {
+                let host = host.as_deref().map(rules::endpoint::printable);
+                tracing::warn!(host = ?host, not_logged, "refused a request with an unexpected Host header");
+            }
             (StatusCode::MISDIRECTED_REQUEST, "unexpected Host header\n").into_response()
         }
     }

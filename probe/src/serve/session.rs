@@ -1,5 +1,6 @@
-//! One WebSocket session: bounded in message size (set at the upgrade), rate, errors and idle
-//! time; it runs only checks of the plan the probe was started with, or of one the page proposed
+//! One WebSocket session: bounded in message size (set at the upgrade), rate, errors, idle
+//! time and the time a reply may take to be written (a client that stops reading loses its
+//! slot like one that stops writing); it runs only checks of the plan the probe was started with, or of one the page proposed
 //! and the person at the probe's terminal confirmed.
 
 use super::protocol::{self, Reply, Request};
@@ -20,12 +21,15 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
     let mut window = (Instant::now(), 0usize);
     loop {
         let message = match tokio::time::timeout(shared.idle, socket.recv()).await {
-            Err(_) => return close(socket, 1000, "idle").await,
+            Err(_) => return close(socket, shared.idle, 1000, "idle").await,
             Ok(None) => return,
             // Oversized or malformed frames end up here: tungstenite has already refused them.
             Ok(Some(Err(e))) => {
-                tracing::info!(target: "audit", event = "session-error", %peer, error = %e);
-                return;
+                let (code, reason) = violation(e);
+                if let Some(not_logged) = shared.peer_log.admit() {
+                    tracing::info!(target: "audit", event = "session-error", %peer, code, error = reason, not_logged);
+                }
+                return close(socket, shared.idle, code, reason).await;
             }
             Ok(Some(Ok(m))) => m,
         };
@@ -35,11 +39,13 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
         window.1 += 1;
         if window.1 > MESSAGES_PER_MINUTE {
             tracing::info!(target: "audit", event = "rate-limited", %peer);
-            return close(socket, 1008, "too many messages").await;
+            return close(socket, shared.idle, 1008, "too many messages").await;
         }
         let text = match message {
             Message::Text(text) => text,
-            Message::Binary(_) => return close(socket, 1003, "text frames only").await,
+            Message::Binary(_) => {
+                return close(socket, shared.idle, 1003, "text frames only").await
+            }
             Message::Close(_) => return,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
@@ -58,7 +64,8 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
             Ok(Request::Run(ids)) => {
                 match run_checks(&mut socket, &shared, plan.as_ref(), ids, &peer).await {
                     Ok(done) => done,
-                    Err(message) => Reply::error(message).to_json(),
+                    Err(NotRun::Refused(message)) => Reply::error(message).to_json(),
+                    Err(NotRun::Stalled) => return,
                 }
             }
             Err(message) => {
@@ -66,22 +73,44 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
                 Reply::error(message).to_json()
             }
         };
-        if socket.send(Message::Text(reply.into())).await.is_err() {
+        if send_within(&mut socket, shared.idle, Message::Text(reply.into()))
+            .await
+            .is_err()
+        {
             return;
         }
         if errors >= MAX_ERRORS {
-            return close(socket, 1008, "too many bad messages").await;
+            return close(socket, shared.idle, 1008, "too many bad messages").await;
         }
     }
 }
 
-async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
+/// A client that does not read lets the socket buffers fill and a send wait for ever: one that
+/// cannot be written within `limit` ends the session.
+async fn send_within(socket: &mut WebSocket, limit: Duration, message: Message) -> Result<(), ()> {
+    match tokio::time::timeout(limit, socket.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}
+
+async fn close(mut socket: WebSocket, limit: Duration, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = send_within(&mut socket, limit, Message::Close(Some(frame))).await;
+}
+
+/// The close code RFC 6455 (section 7.4.1) gives a violation the socket refused: a message or
+/// frame over the limit, text that is not UTF-8, anything else against the protocol.
+fn violation(error: axum::Error) -> (u16, &'static str) {
+    use tokio_tungstenite::tungstenite::Error;
+    match error.into_inner().downcast::<Error>().map(|e| *e) {
+        Ok(Error::Capacity(_)) => (1009, "message too big"),
+        Ok(Error::Utf8(_)) => (1007, "text is not UTF-8"),
+        _ => (1002, "protocol error"),
+    }
 }
 
 /// A plan from the page: refused when the probe has its own, checked like a plan file, then put
@@ -100,6 +129,13 @@ async fn propose(shared: &Shared, plan: Plan, origin: &str, peer: &str) -> Resul
     decision.map(|()| plan)
 }
 
+enum NotRun {
+    /// The request cannot run; the page is told why.
+    Refused(String),
+    /// The page stopped reading the results: the session ends.
+    Stalled,
+}
+
 /// Runs the chosen checks of the plan, streaming each result; returns the closing summary.
 async fn run_checks(
     socket: &mut WebSocket,
@@ -107,26 +143,27 @@ async fn run_checks(
     plan: Option<&Plan>,
     ids: Option<Vec<String>>,
     peer: &str,
-) -> Result<String, String> {
-    let plan = plan.ok_or(
-        "this probe has no plan yet: propose one from the page, or start the probe with --plan FILE (from `portcheck plan`)",
-    )?;
+) -> Result<String, NotRun> {
+    let plan = plan.ok_or(NotRun::Refused(
+        "this probe has no plan yet: propose one from the page, or start the probe with --plan FILE (from `portcheck plan`)".into(),
+    ))?;
     let mut chosen = plan.clone();
     if let Some(ids) = ids {
         if let Some(unknown) = ids
             .iter()
             .find(|id| !plan.checks.iter().any(|c| &c.id == *id))
         {
-            return Err(format!(
+            return Err(NotRun::Refused(format!(
                 "'{}' is not a check of this probe's plan",
                 rules::endpoint::printable(unknown)
-            ));
+            )));
         }
         chosen.checks.retain(|c| ids.contains(&c.id));
     }
     let options = Options {
         timeout: shared.timeout,
         parallel: 32,
+        shared_limit: Some(shared.outbound.clone()),
         trust: shared.trust.clone(),
         proxy_auth: crate::check::proxy_env::EnvProxy::credentials_for_plan(
             shared.env_proxy.as_ref(),
@@ -143,6 +180,7 @@ async fn run_checks(
         tracing::info!(target: "audit", event = "check", %peer, check = %rules::endpoint::printable(&r.id), target = %format!("{}:{}", rules::endpoint::printable(&r.host), r.port), %connected, verdict = ?r.verdict, millis = r.millis);
         let _ = tx.send(r.clone());
     });
+    // A client that stops reading the results ends the run: its checks are cancelled.
     let forward = async {
         while let Some(result) = rx.recv().await {
             let json = Reply::Result {
@@ -150,12 +188,12 @@ async fn run_checks(
                 result: &result,
             }
             .to_json();
-            if socket.send(Message::Text(json.into())).await.is_err() {
-                break;
-            }
+            send_within(socket, shared.idle, Message::Text(json.into())).await?;
         }
+        Ok(())
     };
-    let (results, ()) = tokio::join!(checks, forward);
+    let (results, ()) =
+        tokio::try_join!(async { Ok(checks.await) }, forward).map_err(|()| NotRun::Stalled)?;
     let count = |v| results.iter().filter(|r| r.verdict == v).count();
     Ok(Reply::Done {
         v: protocol::VERSION,
