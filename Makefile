@@ -40,7 +40,7 @@ test-e2e:
 # cargo fuzz fail, and pipefail fails the recipe; the libFuzzer summary lines are kept.
 FUZZ_SECONDS ?= 15
 test-fuzz:
-	$(ENV) cd rules/fuzz && for target in probe_message probe_reply pairing_link plan_file share_link addresses docs_page; do \
+	$(ENV) cd rules/fuzz && for target in probe_message probe_reply pairing_link plan_file share_link addresses docs_page target_display; do \
 		cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 2>&1 \
 			| grep -E '^(Done|==|SUMMARY|thread|Failing input)'; \
 	done

@@ -259,3 +259,116 @@ fn a_file_swapped_for_a_link_after_start_is_served_as_it_was() {
     let index = probe.get("/", &host);
     assert!(index.ends_with("<p>portcheck test page</p>"), "{index}");
 }
+
+/// #15 point 5: after one confirmation the page may run the plan three times, not 20 times in
+/// 20 s; then it must propose it again, and the person is asked again.
+#[test]
+fn a_confirmed_plan_runs_a_bounded_number_of_times() {
+    let target = stalling_server();
+    let port = target.to_string();
+    let mut asker = Served::start(
+        &app_dir("bounds-reruns"),
+        &["--allow-port", &port, "--timeout", "2"],
+    );
+    let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "pcg",
+        "palette-version": "4.7.9",
+        "checks": [check("loopback", "127.0.0.1", target, "tcp", false)]}});
+    rt().block_on(async {
+        let protocols = asker.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
+        let run = Message::text(json!({"v": 1, "type": "run"}).to_string());
+        for round in 0..2 {
+            s.send(Message::text(proposal.to_string())).await.unwrap();
+            let (question, code) = asker.question();
+            assert!(
+                question.contains("may run them 3 times in this session"),
+                "{question}"
+            );
+            asker.answer(&code);
+            assert_eq!(next(&mut s).await["type"], "hello");
+            for _ in 0..3 {
+                s.send(run.clone()).await.unwrap();
+                assert_eq!(next(&mut s).await["type"], "result", "round {round}");
+                assert_eq!(next(&mut s).await["type"], "done");
+            }
+            s.send(run.clone()).await.unwrap();
+            let refused = next(&mut s).await;
+            assert!(
+                refused["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("propose it again"),
+                "{refused}"
+            );
+        }
+    });
+}
+
+/// #15 point 5: a page's plan of hundreds of checks, with a private address hidden in the
+/// middle, a 212-character name and a look-alike international name, is put to the person one
+/// line per destination, marked lines first, every name shown so it can be judged.
+#[test]
+fn a_large_proposal_is_put_by_destination_with_its_marks_first() {
+    let mut asker = Served::start(&app_dir("bounds-large-question"), &[]);
+    let long = format!(
+        "{}.{}.{}.abcdefg.evil.example",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63)
+    );
+    assert_eq!(long.len(), 212);
+    let mut checks: Vec<serde_json::Value> = (0..300)
+        .map(|i| {
+            let mut c = check(
+                &format!("c{i}"),
+                &format!("h{}.example.com", i % 7),
+                443,
+                "tls",
+                true,
+            );
+            c["flow"] = json!("workload-palette-api");
+            c
+        })
+        .collect();
+    let mut private = check("private", "10.20.30.40", 443, "tls", false);
+    private["flow"] = json!("workload-vcenter");
+    checks.insert(150, private);
+    for (id, host) in [("long", long.as_str()), ("idn", "xn--80ak6aa92e.com")] {
+        let mut c = check(id, host, 443, "tls", true);
+        c["flow"] = json!("workload-palette-api");
+        checks.push(c);
+    }
+    let proposal = json!({"v": 1, "type": "propose", "plan": {"schema": 2, "from": "workload",
+        "palette-version": "4.7.9", "checks": checks}});
+    assert!(proposal.to_string().len() < 64 * 1024);
+    rt().block_on(async {
+        let protocols = asker.protocols();
+        let headers = [("Sec-WebSocket-Protocol", protocols.as_str())];
+        let mut s = connect(asker.port, "/v1/ws", &headers).await.unwrap();
+        s.send(Message::text(proposal.to_string())).await.unwrap();
+        let (question, _) = asker.question();
+        let lines: Vec<&str> = question.lines().collect();
+        assert!(lines.len() < 20, "{question}");
+        assert!(
+            question.contains("asks this probe to run 303 checks from Workload cluster nodes:\n  10 destinations:\n  10.20.30.40 [PRIVATE NETWORK]: 443 tls (1 check)\n"),
+            "{question}"
+        );
+        assert!(question.contains("  h0.example.com: 443 tls (43 checks)\n"), "{question}");
+        let long_line = lines
+            .iter()
+            .find(|l| l.contains("evil.example"))
+            .expect("the long name is listed");
+        assert!(
+            long_line.contains("….evil.example: 443 tls"),
+            "cut in the middle, the registrable domain whole: {long_line}"
+        );
+        assert!(long_line.chars().count() < 120, "{long_line}");
+        assert!(
+            question.contains("  аррӏе.com (xn--80ak6aa92e.com): 443 tls (1 check)\n"),
+            "{question}"
+        );
+        asker.answer("n");
+        assert_eq!(next(&mut s).await["type"], "error");
+    });
+}

@@ -251,8 +251,11 @@ fn validate_hostname(name: &str) -> Result<(), String> {
 }
 
 /// User text echoed in an error, with control characters escaped so a hostile string cannot
-/// rewrite a terminal or a log line.
+/// rewrite a terminal or a log line, and bidi controls and invisible characters escaped so it
+/// cannot reorder or hide what is shown.
 pub fn printable(text: &str) -> String {
+    // `escape_debug` escapes every character Unicode does not call printable: controls, and
+    // the bidi and zero-width format characters too (tested).
     let mut out: String = text
         .chars()
         .take(200)
@@ -347,6 +350,17 @@ mod tests {
     fn control_characters_are_escaped_in_errors() {
         let e = err("evil\u{1b}[2J.corp");
         assert!(!e.contains('\u{1b}'), "{e}");
+    }
+
+    /// Bidi overrides and isolates reorder what a terminal shows ("PASSED" painted over
+    /// "FAILED"); zero-width characters hide text. None survives `printable`.
+    #[test]
+    fn bidi_and_invisible_characters_are_escaped() {
+        let hostile =
+            "ok\u{202e}DELIAF\u{202c} \u{2066}x\u{2069}\u{200f}\u{200b}\u{feff}\u{7f}\u{85}";
+        let shown = printable(hostile);
+        assert!(shown.is_ascii(), "{shown:?}");
+        assert!(!shown.chars().any(|c| c.is_ascii_control()), "{shown:?}");
     }
 
     #[test]

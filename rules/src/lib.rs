@@ -28,6 +28,7 @@ pub mod render;
 pub mod rule;
 pub mod share;
 pub mod space;
+pub mod target;
 pub mod ticket;
 pub mod version;
 

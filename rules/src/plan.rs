@@ -9,6 +9,7 @@ use crate::checklist::{Checklist, Flow};
 use crate::end::End;
 use crate::endpoint::{parse_host, Host};
 use crate::rule::Role;
+use crate::target::never_a_palette_target;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -123,40 +124,6 @@ pub fn validate(plan: &Plan, allowed_ports: &[u16]) -> Result<(), Vec<String>> {
         Ok(())
     } else {
         Err(problems)
-    }
-}
-
-/// Why no Palette flow ever goes to this host, if none does: addresses that are not one host
-/// (unspecified, multicast, broadcast), link-local addresses and the cloud metadata services
-/// (credentials of the machine the probe runs on), IPv4-mapped IPv6 judged as the IPv4 it is.
-/// A plan that names one was not made from Palette's rules; the probe refuses it before anyone
-/// is asked.
-pub fn never_a_palette_target(host: &Host) -> Option<&'static str> {
-    const METADATA_NAMES: [&str; 4] = [
-        "metadata.google.internal",
-        "metadata",
-        "instance-data",
-        "metadata.azure.internal",
-    ];
-    match host {
-        Host::Name(name) => METADATA_NAMES
-            .contains(&name.as_str())
-            .then_some("a cloud metadata service is never a Palette destination"),
-        Host::Ip(ip) => match ip.to_canonical() {
-            IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address is not a host"),
-            IpAddr::V4(v4) if v4.is_broadcast() => Some("a broadcast address is not a host"),
-            IpAddr::V4(v4) if v4.is_multicast() => Some("a multicast address is not a host"),
-            IpAddr::V4(v4) if v4.is_link_local() => Some(
-                "link-local addresses (169.254.0.0/16, where cloud metadata services answer) are never Palette destinations",
-            ),
-            IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address is not a host"),
-            IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address is not a host"),
-            IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80 => {
-                Some("link-local addresses (fe80::/10) are never Palette destinations")
-            }
-            _ => None,
-        },
-        Host::Net(..) => None,
     }
 }
 

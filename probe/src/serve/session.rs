@@ -4,6 +4,7 @@
 //! and the person at the probe's terminal confirmed.
 
 use super::protocol::{self, Reply, Request};
+use super::terminal::RUNS_PER_CONFIRMATION;
 use super::Shared;
 use crate::check::{self, Options, Verdict};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -17,6 +18,8 @@ const MAX_ERRORS: usize = 3;
 pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origin: String) {
     // The plan the probe was started with, or one the page proposed and the terminal confirmed.
     let mut plan = shared.plan.clone();
+    // Runs left of a plan the terminal allowed; unbounded for the probe's own `--plan`.
+    let mut runs_left: Option<usize> = None;
     let mut errors = 0;
     let mut window = (Instant::now(), 0usize);
     loop {
@@ -56,14 +59,22 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
                     Ok(confirmed) => {
                         let reply = Reply::hello(Some(&confirmed)).to_json();
                         plan = Some(confirmed);
+                        runs_left = Some(RUNS_PER_CONFIRMATION);
                         reply
                     }
                     Err(message) => Reply::error(message).to_json(),
                 }
             }
+            Ok(Request::Run(_)) if runs_left == Some(0) => Reply::error(format!(
+                "the page has run this plan the {RUNS_PER_CONFIRMATION} times the probe's terminal allowed: propose it again to ask there"
+            ))
+            .to_json(),
             Ok(Request::Run(ids)) => {
                 match run_checks(&mut socket, &shared, plan.as_ref(), ids, &peer).await {
-                    Ok(done) => done,
+                    Ok(done) => {
+                        runs_left = runs_left.map(|n| n - 1);
+                        done
+                    }
                     Err(NotRun::Refused(message)) => Reply::error(message).to_json(),
                     Err(NotRun::Stalled) => return,
                 }

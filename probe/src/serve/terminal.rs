@@ -6,7 +6,8 @@
 
 use crate::check::proxy_env::EnvProxy;
 use rules::endpoint::printable;
-use rules::plan::Plan;
+use rules::plan::{Check, Plan};
+use rules::target::{self, PortFit};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines, Stdin};
 use tokio::sync::Mutex;
@@ -16,6 +17,9 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(60);
 /// Lines already waiting when a question is about to be asked arrive within this; they are
 /// discarded, never read as the answer.
 const TYPED_AHEAD_WINDOW: Duration = Duration::from_millis(50);
+
+/// How often a page may run a plan the person allowed before it must ask again (per session).
+pub const RUNS_PER_CONFIRMATION: usize = 3;
 
 /// Letters and digits a person cannot mistake for each other.
 const CODE_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -96,22 +100,14 @@ impl Terminal {
     }
 }
 
-/// Loopback targets reach services of the machine the probe runs on, which no Palette flow
-/// does from here: the question marks them so they are not confirmed in passing.
-fn is_this_machine(host: &str) -> bool {
-    match rules::endpoint::parse_host(host) {
-        Ok(rules::endpoint::Host::Ip(ip)) => ip.to_canonical().is_loopback(),
-        Ok(rules::endpoint::Host::Name(name)) => {
-            name == "localhost" || name.ends_with(".localhost")
-        }
-        _ => false,
-    }
-}
-
 const CLOSED: &str = "the probe's standard input is closed, so nobody can confirm a plan from the page: start the probe with --plan FILE instead";
 
+/// Plans up to this size are listed check by check, with purposes; larger ones by destination.
+const LISTED_ONE_BY_ONE: usize = 20;
+
 /// The question, with every string the page supplied escaped: it must not be able to write
-/// terminal control sequences.
+/// terminal control sequences. Targets that deserve a second look (`rules::target`) are marked
+/// and come first; a large plan is summarised by destination so none of them hides at line 283.
 fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>, code: &str) -> String {
     let asker = match origin {
         "(none)" => "A client without an Origin (not a web page)".to_owned(),
@@ -125,19 +121,38 @@ fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>, code: &str)
         },
         plan.from.label()
     );
-    for check in &plan.checks {
+    let mut lines: Vec<(bool, String)> = if plan.checks.len() <= LISTED_ONE_BY_ONE {
+        plan.checks
+            .iter()
+            .map(|check| {
+                let marks = marks(&check.host, std::slice::from_ref(check));
+                let line = format!(
+                    "  {} {}{}{}  ({})",
+                    shown_authority(&check.host, check.port),
+                    check.kind.as_str(),
+                    if check.via_proxy { " via proxy" } else { "" },
+                    marks,
+                    printable(&check.purpose)
+                );
+                (!marks.is_empty(), line)
+            })
+            .collect()
+    } else {
+        by_destination(plan)
+    };
+    // Marked lines first; otherwise the plan's order.
+    lines.sort_by_key(|(marked, _)| !marked);
+    let marked = lines.iter().filter(|(m, _)| *m).count();
+    if plan.checks.len() > LISTED_ONE_BY_ONE {
+        text.push_str(&format!("  {} destinations:\n", lines.len()));
+    }
+    for (_, line) in &lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    if marked > 0 {
         text.push_str(&format!(
-            "  {}:{} {}{}{}  ({})\n",
-            printable(&check.host),
-            check.port,
-            check.kind.as_str(),
-            if check.via_proxy { " via proxy" } else { "" },
-            if is_this_machine(&check.host) {
-                " [THIS MACHINE]"
-            } else {
-                ""
-            },
-            printable(&check.purpose)
+            "  {marked} of them marked [...]: look at those before you allow the plan.\n"
         ));
     }
     if let Some(proxy) = &plan.proxy {
@@ -153,9 +168,92 @@ fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>, code: &str)
         text.push_str(&format!("  proxy: {} ({credentials})\n", printable(proxy)));
     }
     text.push_str(&format!(
+        "Allowed, the page may run them {RUNS_PER_CONFIRMATION} times in this session, then it must ask again.\n"
+    ));
+    text.push_str(&format!(
         "Run them? Type {code} and Enter to allow; anything else declines [{code}/N]: "
     ));
     text
+}
+
+/// One line per destination host: its ports and kinds, and the marks of any of its checks.
+fn by_destination(plan: &Plan) -> Vec<(bool, String)> {
+    let mut hosts: Vec<&str> = Vec::new();
+    for check in &plan.checks {
+        if !hosts.contains(&check.host.as_str()) {
+            hosts.push(&check.host);
+        }
+    }
+    hosts
+        .into_iter()
+        .map(|host| {
+            let checks: Vec<Check> = plan
+                .checks
+                .iter()
+                .filter(|c| c.host == host)
+                .cloned()
+                .collect();
+            let mut ports: Vec<String> = Vec::new();
+            for c in &checks {
+                let port = format!(
+                    "{} {}{}",
+                    c.port,
+                    c.kind.as_str(),
+                    if c.via_proxy { " via proxy" } else { "" }
+                );
+                if !ports.contains(&port) {
+                    ports.push(port);
+                }
+            }
+            let marks = marks(host, &checks);
+            let line = format!(
+                "  {}{marks}: {} ({})",
+                rules::target::shown(host),
+                ports.join(", "),
+                match checks.len() {
+                    1 => "1 check".to_owned(),
+                    n => format!("{n} checks"),
+                }
+            );
+            (!marks.is_empty(), line)
+        })
+        .collect()
+}
+
+/// `host:port` as shown, IPv6 in brackets.
+fn shown_authority(host: &str, port: u16) -> String {
+    let shown = rules::target::shown(host);
+    if host.contains(':') {
+        format!("[{shown}]:{port}")
+    } else {
+        format!("{shown}:{port}")
+    }
+}
+
+/// ` [MARK] [MARK]` for a host and its checks, or nothing.
+fn marks(host: &str, checks: &[Check]) -> String {
+    let mut marks = Vec::new();
+    if let Some(mark) = rules::endpoint::parse_host(host)
+        .ok()
+        .and_then(|h| target::class(&h).mark())
+    {
+        marks.push(mark.to_owned());
+    }
+    for check in checks {
+        let mark = match target::port_fit(&check.flow, check.port) {
+            PortFit::InRule => continue,
+            PortFit::OutsideRule(ports) => format!(
+                "PORT {} NOT IN ITS RULE ({}: {ports})",
+                check.port,
+                printable(&check.flow)
+            ),
+            PortFit::UnknownFlow => format!("UNKNOWN FLOW {}", printable(&check.flow)),
+        };
+        if !marks.contains(&mark) {
+            marks.push(mark);
+        }
+    }
+    marks.iter().map(|m| format!(" [{m}]")).collect()
 }
 
 #[cfg(test)]
@@ -166,7 +264,7 @@ mod tests {
     fn the_question_lists_every_target_and_escapes_what_the_page_wrote() {
         let plan: Plan = serde_json::from_value(serde_json::json!({
             "schema": 2, "from": "pcg", "palette-version": "4.7.9",
-            "checks": [{"id": "a", "flow": "a", "host": "vcenter.corp", "port": 443,
+            "checks": [{"id": "a", "flow": "workload-vcenter", "host": "vcenter.corp", "port": 443,
                         "kind": "tls", "via-proxy": false, "purpose": "vCenter\u{1b}[2J"}]
         }))
         .unwrap();
@@ -180,32 +278,85 @@ mod tests {
             "{q}"
         );
         assert!(!q.contains('\u{1b}'));
+        assert!(!q.contains("marked [...]"), "nothing to mark: {q}");
         assert!(q.ends_with("Type k7m2 and Enter to allow; anything else declines [k7m2/N]: "));
     }
 
-    #[test]
-    fn loopback_targets_are_marked() {
-        for host in [
-            "127.0.0.1",
-            "127.3.4.5",
-            "::1",
-            "::ffff:127.0.0.1",
-            "localhost",
-            "db.localhost",
-        ] {
-            assert!(is_this_machine(host), "{host}");
-        }
-        for host in ["10.0.0.1", "vcenter.corp", "fd00::1"] {
-            assert!(!is_this_machine(host), "{host}");
-        }
-        let plan: Plan = serde_json::from_value(serde_json::json!({
-            "schema": 2, "from": "pcg", "palette-version": "4.7.9",
-            "checks": [{"id": "a", "flow": "a", "host": "127.0.0.1", "port": 10250,
-                        "kind": "tcp", "via-proxy": false, "purpose": "p"}]
+    fn plan_of(checks: Vec<serde_json::Value>) -> Plan {
+        serde_json::from_value(serde_json::json!({
+            "schema": 2, "from": "pcg", "palette-version": "4.7.9", "checks": checks
         }))
-        .unwrap();
-        assert!(question("http://x", &plan, None, "k7m2")
-            .contains("  127.0.0.1:10250 tcp [THIS MACHINE]  (p)"));
+        .unwrap()
+    }
+
+    fn check(flow: &str, host: &str, port: u16) -> serde_json::Value {
+        serde_json::json!({"id": format!("{flow}@{host}:{port}"), "flow": flow, "host": host,
+            "port": port, "kind": "tcp", "via-proxy": false, "purpose": "p"})
+    }
+
+    /// #15 point 5: what deserves a second look is marked, and comes first.
+    #[test]
+    fn targets_to_look_at_twice_are_marked_and_come_first() {
+        let plan = plan_of(vec![
+            check("workload-vcenter", "vcenter.corp", 443),
+            check("edge-fw-kubelet", "127.0.0.1", 10250),
+            check("workload-vcenter", "10.1.2.3", 443),
+            check("workload-vcenter", "vcenter2.corp", 22),
+            check("made-up", "vcenter3.corp", 443),
+            check("workload-vcenter", "::ffff:127.0.0.1", 443),
+        ]);
+        let q = question("http://x", &plan, None, "k7m2");
+        let lines: Vec<&str> = q.lines().collect();
+        assert_eq!(
+            &lines[2..8],
+            [
+                "  127.0.0.1:10250 tcp [THIS MACHINE]  (p)",
+                "  10.1.2.3:443 tcp [PRIVATE NETWORK]  (p)",
+                "  vcenter2.corp:22 tcp [PORT 22 NOT IN ITS RULE (workload-vcenter: 443)]  (p)",
+                "  vcenter3.corp:443 tcp [UNKNOWN FLOW made-up]  (p)",
+                "  [127.0.0.1 (written ::ffff:127.0.0.1)]:443 tcp [THIS MACHINE]  (p)",
+                "  vcenter.corp:443 tcp  (p)",
+            ],
+            "{q}"
+        );
+        assert!(q.contains("  5 of them marked [...]"), "{q}");
+        assert!(q.contains("may run them 3 times in this session"), "{q}");
+    }
+
+    /// #15 point 5: a plan of hundreds of checks is put as one line per destination, the
+    /// marked ones first, every host shown so it can be judged.
+    #[test]
+    fn a_large_plan_is_summarised_by_destination() {
+        let long = format!("{}.{}.evil.example", "a".repeat(63), "b".repeat(63));
+        let mut checks: Vec<serde_json::Value> = (0..540)
+            .map(|i| {
+                check(
+                    "workload-palette-api",
+                    &format!("h{}.example.com", i % 9),
+                    443,
+                )
+            })
+            .enumerate()
+            .map(|(i, mut c)| {
+                c["id"] = serde_json::json!(format!("c{i}"));
+                c
+            })
+            .collect();
+        checks.insert(283, check("workload-vcenter", "192.168.0.10", 443));
+        checks.push(check("workload-palette-api", &long, 443));
+        checks.push(check("workload-palette-api", "xn--80ak6aa92e.com", 443));
+        let q = question("http://x", &plan_of(checks), None, "k7m2");
+        assert!(q.lines().count() < 25, "{q}");
+        assert!(
+            q.contains("  12 destinations:\n  192.168.0.10 [PRIVATE NETWORK]: 443 tcp (1 check)\n"),
+            "{q}"
+        );
+        assert!(q.contains("  h0.example.com: 443 tcp (60 checks)"), "{q}");
+        assert!(q.contains(".evil.example: 443 tcp (1 check)"), "{q}");
+        assert!(
+            q.contains("  аррӏе.com (xn--80ak6aa92e.com): 443 tcp (1 check)"),
+            "{q}"
+        );
     }
 
     #[test]

@@ -350,15 +350,18 @@ impl Served {
 
     /// Reads what the probe printed up to and including `marker` (blocking).
     pub fn read_until(&mut self, marker: &str) -> String {
-        let mut seen = String::new();
+        let mut seen = Vec::new();
         let mut byte = [0u8; 1];
-        while !seen.ends_with(marker) {
+        while !seen.ends_with(marker.as_bytes()) {
             match self.stdout.read(&mut byte) {
-                Ok(1) => seen.push(byte[0] as char),
-                _ => panic!("the probe's output ended before {marker:?}: {seen}"),
+                Ok(1) => seen.push(byte[0]),
+                _ => panic!(
+                    "the probe's output ended before {marker:?}: {}",
+                    String::from_utf8_lossy(&seen)
+                ),
             }
         }
-        seen
+        String::from_utf8(seen).expect("the probe prints UTF-8")
     }
 
     /// Waits for the terminal question; returns it and the code that confirms it.
