@@ -7,7 +7,7 @@ use gloo_net::websocket::{futures::WebSocket, Message};
 use leptos::prelude::*;
 use rules::pairing::Pairing;
 use rules::plan::Plan;
-use rules::protocol::reply::{self, FromProbe, LiveResult};
+use rules::protocol::reply::{self, LiveResult, Reply};
 use rules::protocol::{encode, Request};
 use std::collections::BTreeMap;
 
@@ -80,11 +80,11 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         };
         let request = match reply::parse(&text) {
             Err(e) => return Phase::Failed(e),
-            Ok(FromProbe::Hello { from: None, .. }) => {
+            Ok(Reply::Hello { from: None, .. }) => {
                 phase.set(Phase::Confirming);
                 encode(&Request::Propose(Box::new(plan.clone())))
             }
-            Ok(FromProbe::Hello {
+            Ok(Reply::Hello {
                 from: Some(role), ..
             }) if role != plan.from => {
                 return Phase::Failed(format!(
@@ -93,12 +93,12 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
                     plan.from.label()
                 ))
             }
-            Ok(FromProbe::Hello { checks, .. }) => {
+            Ok(Reply::Hello { checks, .. }) => {
                 // This page's checks the probe holds: check id to flow id.
                 let sent: BTreeMap<String, String> = plan
                     .checks
                     .iter()
-                    .filter(|c| checks.contains(&c.id))
+                    .filter(|c| checks.iter().any(|held| held.id == c.id))
                     .map(|c| (c.id.clone(), c.flow.clone()))
                     .collect();
                 if sent.is_empty() {
@@ -110,7 +110,7 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
                 phase.set(Phase::Running { done, total });
                 encode(&Request::Run(Some(ids)))
             }
-            Ok(FromProbe::Result(mut r)) => {
+            Ok(Reply::Result { result: mut r, .. }) => {
                 // Only answers to checks this run sent count, under the flow this page's plan
                 // gives them: whatever listens on that port cannot grow or rewrite the page.
                 let Some(flow) = checking.with_untracked(|c| c.get(&r.id).cloned()) else {
@@ -127,8 +127,8 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
                 phase.set(Phase::Running { done, total });
                 continue;
             }
-            Ok(FromProbe::Done) => return Phase::Finished { total, not_in_probe },
-            Ok(FromProbe::Error(message)) => return Phase::Failed(format!("The probe said: {message}")),
+            Ok(Reply::Done { .. }) => return Phase::Finished { total, not_in_probe },
+            Ok(Reply::Error { message, .. }) => return Phase::Failed(format!("The probe said: {message}")),
         };
         if send.send(Message::Text(request)).await.is_err() {
             break;

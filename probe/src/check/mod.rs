@@ -33,23 +33,28 @@ pub struct Options {
     pub proxy_auth: Option<String>,
 }
 
-pub use rules::protocol::reply::Verdict;
+pub use rules::protocol::reply::{LiveResult, Verdict};
 
+/// A check's result: what the app shows (`LiveResult`, the wire type both ends share,
+/// flattened into the same JSON object) and the evidence behind it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct CheckResult {
-    pub id: String,
-    pub flow: String,
+    #[serde(flatten)]
+    pub outcome: LiveResult,
     pub host: String,
     pub port: u16,
-    pub verdict: Verdict,
-    pub summary: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remediation: Option<String>,
     pub steps: Vec<Step>,
     pub millis: u64,
+}
+
+/// Reports read a result's verdict and texts as they read its steps.
+impl std::ops::Deref for CheckResult {
+    type Target = LiveResult;
+
+    fn deref(&self) -> &LiveResult {
+        &self.outcome
+    }
 }
 
 /// One stage of a check: dns, proxy, tcp, tls.
@@ -201,14 +206,16 @@ fn finish(
         _ => (cause, remediation),
     };
     CheckResult {
-        id: check.id.clone(),
-        flow: check.flow.clone(),
+        outcome: LiveResult {
+            id: check.id.clone(),
+            flow: check.flow.clone(),
+            verdict,
+            summary,
+            cause,
+            remediation,
+        },
         host: check.host.clone(),
         port: check.port,
-        verdict,
-        summary,
-        cause,
-        remediation,
         steps,
         millis: started.elapsed().as_millis() as u64,
     }

@@ -5,7 +5,6 @@ mod csp;
 mod gate;
 mod listener;
 mod peer_log;
-mod protocol;
 mod session;
 mod terminal;
 

@@ -3,12 +3,13 @@
 //! slot like one that stops writing); it runs only checks of the plan the probe was started with, or of one the page proposed
 //! and the person at the probe's terminal confirmed.
 
-use super::protocol::{self, Reply, Request};
 use super::terminal::RUNS_PER_CONFIRMATION;
 use super::Shared;
 use crate::check::{self, Options, Verdict};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use rules::plan::Plan;
+use rules::protocol::reply::Reply;
+use rules::protocol::{Request, VERSION};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -52,20 +53,20 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
             Message::Close(_) => return,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
-        let reply = match protocol::parse(&text) {
-            Ok(Request::Hello) => Reply::hello(plan.as_ref()).to_json(),
+        let reply = match rules::protocol::parse(&text) {
+            Ok(Request::Hello) => Reply::<()>::hello(plan.as_ref()).to_json(),
             Ok(Request::Propose(proposed)) => {
                 match propose(&shared, *proposed, &origin, &peer).await {
                     Ok(confirmed) => {
-                        let reply = Reply::hello(Some(&confirmed)).to_json();
+                        let reply = Reply::<()>::hello(Some(&confirmed)).to_json();
                         plan = Some(confirmed);
                         runs_left = Some(RUNS_PER_CONFIRMATION);
                         reply
                     }
-                    Err(message) => Reply::error(message).to_json(),
+                    Err(message) => Reply::<()>::error(message).to_json(),
                 }
             }
-            Ok(Request::Run(_)) if runs_left == Some(0) => Reply::error(format!(
+            Ok(Request::Run(_)) if runs_left == Some(0) => Reply::<()>::error(format!(
                 "the page has run this plan the {RUNS_PER_CONFIRMATION} times the probe's terminal allowed: propose it again to ask there"
             ))
             .to_json(),
@@ -75,13 +76,13 @@ pub async fn run(mut socket: WebSocket, shared: Arc<Shared>, peer: String, origi
                         runs_left = runs_left.map(|n| n - 1);
                         done
                     }
-                    Err(NotRun::Refused(message)) => Reply::error(message).to_json(),
+                    Err(NotRun::Refused(message)) => Reply::<()>::error(message).to_json(),
                     Err(NotRun::Stalled) => return,
                 }
             }
             Err(message) => {
                 errors += 1;
-                Reply::error(message).to_json()
+                Reply::<()>::error(message).to_json()
             }
         };
         if send_within(&mut socket, shared.idle, Message::Text(reply.into()))
@@ -195,7 +196,7 @@ async fn run_checks(
     let forward = async {
         while let Some(result) = rx.recv().await {
             let json = Reply::Result {
-                v: protocol::VERSION,
+                v: VERSION,
                 result: &result,
             }
             .to_json();
@@ -206,11 +207,54 @@ async fn run_checks(
     let (results, ()) =
         tokio::try_join!(async { Ok(checks.await) }, forward).map_err(|()| NotRun::Stalled)?;
     let count = |v| results.iter().filter(|r| r.verdict == v).count();
-    Ok(Reply::Done {
-        v: protocol::VERSION,
+    Ok(Reply::<()>::Done {
+        v: VERSION,
         passed: count(Verdict::Pass),
         warned: count(Verdict::Warn),
         failed: count(Verdict::Fail),
     }
     .to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{CheckResult, LiveResult};
+
+    /// The probe's result (steps, host, millis and all) goes out in the shared wire type and
+    /// the app's reader gets back exactly what the probe decided.
+    #[test]
+    fn the_app_reads_back_what_a_session_writes() {
+        let result = CheckResult {
+            outcome: LiveResult {
+                id: "pcg-palette@api.example:443".into(),
+                flow: "pcg-palette".into(),
+                verdict: Verdict::Fail,
+                summary: "no answer".into(),
+                cause: Some("dropped".into()),
+                remediation: Some("open it".into()),
+            },
+            host: "api.example".into(),
+            port: 443,
+            steps: Vec::new(),
+            millis: 12,
+        };
+        let json = Reply::Result {
+            v: VERSION,
+            result: &result,
+        }
+        .to_json();
+        assert_eq!(
+            rules::protocol::reply::parse(&json),
+            Ok(Reply::Result {
+                v: VERSION,
+                result: result.outcome.clone()
+            })
+        );
+        let hello = Reply::<()>::hello(None).to_json();
+        assert_eq!(
+            rules::protocol::reply::parse(&hello),
+            Ok(Reply::hello(None))
+        );
+    }
 }

@@ -3,10 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portcheck_rules::protocol::reply::{parse, FromProbe};
+use portcheck_rules::protocol::reply::{parse, Reply};
 
 fuzz_target!(|text: &str| {
-    if let Ok(FromProbe::Result(r)) = parse(text) {
+    if let Ok(Reply::Result { result: r, .. }) = parse(text) {
         assert!(r.summary.chars().count() <= 2000);
         assert!(r.cause.map_or(0, |c| c.chars().count()) <= 2000);
     }

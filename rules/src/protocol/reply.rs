@@ -1,27 +1,70 @@
-//! The probe's messages as the app reads them: hostile input, since any process can listen on
-//! the probe's port. Strings are cut to a sane length, unknown messages refused.
+//! The probe's messages: one type for both ends. The probe writes `Reply<&CheckResult>` (its
+//! result with every step); the app reads `Reply` (`Reply<LiveResult>`, the fields it shows:
+//! serde skips the rest). The app's side is hostile input, since any process can listen on the
+//! probe's port: the version is checked first, unknown messages are refused, and strings are
+//! cut to a sane length.
 
+use crate::plan::{Check, Skipped};
 use crate::Role;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 /// No probe sends a longer summary or cause than this; more is cut.
 const MAX_TEXT: usize = 2000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FromProbe {
-    /// The probe's plan: where it runs (none yet) and its check ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Reply<R = LiveResult> {
+    /// The probe's plan: where it runs (none yet), its checks and what it cannot check.
     Hello {
+        v: u32,
         from: Option<Role>,
-        checks: Vec<String>,
+        checks: Vec<Check>,
+        #[serde(default)]
+        skipped: Vec<Skipped>,
     },
-    Result(LiveResult),
-    Done,
-    Error(String),
+    Result {
+        v: u32,
+        result: R,
+    },
+    Done {
+        v: u32,
+        passed: usize,
+        warned: usize,
+        failed: usize,
+    },
+    Error {
+        v: u32,
+        message: String,
+    },
+}
+
+impl<R> Reply<R> {
+    pub fn hello(plan: Option<&crate::plan::Plan>) -> Reply<R> {
+        Reply::Hello {
+            v: super::VERSION,
+            from: plan.map(|p| p.from),
+            checks: plan.map_or_else(Vec::new, |p| p.checks.clone()),
+            skipped: plan.map_or_else(Vec::new, |p| p.skipped.clone()),
+        }
+    }
+
+    pub fn error(message: impl Into<String>) -> Reply<R> {
+        Reply::Error {
+            v: super::VERSION,
+            message: message.into(),
+        }
+    }
+}
+
+impl<R: Serialize> Reply<R> {
+    pub fn to_json(&self) -> String {
+        crate::json::to_string(self)
+    }
 }
 
 /// A check's verdict, as the probe writes it (`pass`, `warn`, `fail`) and the app reads it; worse
 /// verdicts order after better ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Pass,
@@ -40,57 +83,50 @@ impl Verdict {
     }
 }
 
-/// One finished check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One finished check: what the app shows of it. The probe's own result carries it whole
+/// (flattened) beside its steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LiveResult {
     pub id: String,
     pub flow: String,
     pub verdict: Verdict,
+    #[serde(default)]
     pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
 }
 
-pub fn parse(text: &str) -> Result<FromProbe, String> {
+/// A message from the probe, as the app reads it.
+pub fn parse(text: &str) -> Result<Reply, String> {
     let value =
         crate::json::parse_value(text).map_err(|_| "the probe sent something that is not JSON")?;
-    if value["v"] != 1 {
+    if value["v"] != super::VERSION {
         return Err(
             "the probe speaks another protocol version: update the probe or the page".into(),
         );
     }
-    match value["type"].as_str() {
-        Some("hello") => Ok(FromProbe::Hello {
-            from: value["from"].as_str().and_then(|r| r.parse().ok()),
-            checks: value["checks"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|c| c["id"].as_str()).map(cut).collect())
-                .unwrap_or_default(),
-        }),
-        Some("result") => result(&value["result"]).map(FromProbe::Result),
-        Some("done") => Ok(FromProbe::Done),
-        Some("error") => Ok(FromProbe::Error(cut(value["message"]
-            .as_str()
-            .unwrap_or("the probe refused the request")))),
-        _ => Err("the probe sent a message this page does not know".into()),
-    }
-}
-
-fn result(r: &Value) -> Result<LiveResult, String> {
-    let text = |key: &str| r[key].as_str().map(cut);
-    let verdict = match r["verdict"].as_str() {
-        Some("pass") => Verdict::Pass,
-        Some("warn") => Verdict::Warn,
-        Some("fail") => Verdict::Fail,
-        _ => return Err("the probe sent a result without a verdict".into()),
-    };
-    Ok(LiveResult {
-        id: text("id").ok_or("the probe sent a result without an id")?,
-        flow: text("flow").ok_or("the probe sent a result without a flow")?,
-        verdict,
-        summary: text("summary").unwrap_or_default(),
-        cause: text("cause"),
-        remediation: text("remediation"),
+    let reply: Reply = serde_json::from_value(value)
+        .map_err(|_| "the probe sent a message this page does not know")?;
+    Ok(match reply {
+        Reply::Result { v, result } => Reply::Result {
+            v,
+            result: LiveResult {
+                id: cut(&result.id),
+                flow: cut(&result.flow),
+                summary: cut(&result.summary),
+                cause: result.cause.as_deref().map(cut),
+                remediation: result.remediation.as_deref().map(cut),
+                ..result
+            },
+        },
+        Reply::Error { v, message } => Reply::Error {
+            v,
+            message: cut(&message),
+        },
+        other => other,
     })
 }
 
@@ -102,44 +138,73 @@ fn cut(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn check(id: &str) -> Check {
+        serde_json::from_value(serde_json::json!({"id": id, "flow": "f", "host": "h",
+            "port": 443, "kind": "tls", "via-proxy": false, "purpose": "p"}))
+        .unwrap()
+    }
+
+    /// What one end writes the other reads: the same type on both sides.
+    #[test]
+    fn what_the_probe_writes_the_app_reads() {
+        let plan: crate::plan::Plan = serde_json::from_value(serde_json::json!({
+            "schema": 2, "from": "pcg", "palette-version": "4.7.9",
+            "checks": [serde_json::to_value(check("a@h:443")).unwrap()],
+            "skipped": [{"flow": "g", "reason": "a range"}]
+        }))
+        .unwrap();
+        let result = LiveResult {
+            id: "a@h:443".into(),
+            flow: "f".into(),
+            verdict: Verdict::Warn,
+            summary: "s".into(),
+            cause: Some("c".into()),
+            remediation: None,
+        };
+        for reply in [
+            Reply::hello(Some(&plan)),
+            Reply::hello(None),
+            Reply::Result {
+                v: 1,
+                result: result.clone(),
+            },
+            Reply::Done {
+                v: 1,
+                passed: 1,
+                warned: 2,
+                failed: 3,
+            },
+            Reply::error("nope"),
+        ] {
+            assert_eq!(parse(&reply.to_json()), Ok(reply));
+        }
+    }
+
     #[test]
     fn probe_messages_are_read_and_bounded() {
         assert_eq!(
-            parse(
-                r#"{"v":1,"type":"hello","from":"pcg","checks":[{"id":"a@h:443"}],"skipped":[]}"#
-            ),
-            Ok(FromProbe::Hello {
-                from: Some(Role::Pcg),
-                checks: vec!["a@h:443".into()]
-            })
+            parse(r#"{"v":1,"type":"hello","from":null,"checks":[]}"#),
+            Ok(Reply::hello(None))
         );
-        assert_eq!(
-            parse(r#"{"v":1,"type":"hello","from":null,"checks":[],"skipped":[]}"#),
-            Ok(FromProbe::Hello {
-                from: None,
-                checks: vec![]
-            })
-        );
+        // The probe's result has steps and more; the app keeps what it shows, cut to size.
         let long = "x".repeat(10_000);
         let r = parse(&format!(
-            r#"{{"v":1,"type":"result","result":{{"id":"a","flow":"f","verdict":"fail","summary":"{long}","cause":"c","steps":[]}}}}"#
+            r#"{{"v":1,"type":"result","result":{{"id":"a","flow":"f","host":"h","port":1,"verdict":"fail","summary":"{long}","cause":"c","steps":[{{"name":"tcp"}}],"millis":3}}}}"#
         ))
         .unwrap();
-        let FromProbe::Result(r) = r else {
+        let Reply::Result { result: r, .. } = r else {
             panic!("{r:?}")
         };
         assert_eq!(
             (r.verdict, r.summary.len(), r.remediation),
             (Verdict::Fail, MAX_TEXT, None)
         );
-        assert_eq!(
-            parse(r#"{"v":1,"type":"done","passed":1}"#),
-            Ok(FromProbe::Done)
-        );
-        assert_eq!(
-            parse(r#"{"v":1,"type":"error","message":"nope"}"#),
-            Ok(FromProbe::Error("nope".into()))
-        );
+        let Ok(Reply::Error { message, .. }) =
+            parse(&format!(r#"{{"v":1,"type":"error","message":"{long}"}}"#))
+        else {
+            panic!()
+        };
+        assert_eq!(message.len(), MAX_TEXT);
     }
 
     #[test]
@@ -149,10 +214,10 @@ mod tests {
             let message = format!(
                 r#"{{"v":1,"type":"result","result":{{"id":"a","flow":"f","verdict":{written}}}}}"#
             );
-            let Ok(FromProbe::Result(r)) = parse(&message) else {
+            let Ok(Reply::Result { result, .. }) = parse(&message) else {
                 panic!("{message}")
             };
-            assert_eq!(r.verdict, verdict);
+            assert_eq!(result.verdict, verdict);
         }
     }
 
@@ -166,6 +231,8 @@ mod tests {
             r#"{"v":1,"type":"result","result":{"id":"a","flow":"f","verdict":"maybe"}}"#,
             r#"{"v":1,"type":"result","result":{"flow":"f","verdict":"pass"}}"#,
             r#"{"v":1,"type":"result"}"#,
+            r#"{"v":1,"type":"hello","from":"moon","checks":[]}"#,
+            r#"{"v":1,"type":"done","passed":-1,"warned":0,"failed":0}"#,
         ] {
             assert!(parse(text).is_err(), "{text}");
         }
