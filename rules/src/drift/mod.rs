@@ -183,8 +183,11 @@ fn check_file(
         )));
     }
     let mine: Vec<&RowMapping> = mappings.rows.iter().filter(|m| m.page == page.id).collect();
+    // Each mapping's key once, not once per row of the page.
+    let keys: Vec<String> = mine.iter().map(|m| normalize(&m.row)).collect();
     let mut used = vec![false; mine.len()];
     let mut items = Vec::new();
+    let vocabulary = std::cell::OnceCell::new();
     let item = |kind, row: &DocRow, rules: Vec<String>, detail: String| Item {
         kind,
         file: file.to_owned(),
@@ -197,8 +200,8 @@ fn check_file(
     };
     for row in &rows {
         let key = row.key();
-        let same_key = |m: &&RowMapping| normalize(&m.row) == key;
-        if let Some(at) = mine.iter().position(|m| same_key(m) && m.locates(row)) {
+        let same_key = |i: usize| keys[i] == key;
+        if let Some(at) = (0..mine.len()).position(|i| same_key(i) && mine[i].locates(row)) {
             used[at] = true;
             for problem in disagreements(catalog, row, mine[at]) {
                 items.push(item(
@@ -208,7 +211,7 @@ fn check_file(
                     problem,
                 ));
             }
-        } else if let Some(at) = (0..mine.len()).find(|&i| !used[i] && same_key(&mine[i])) {
+        } else if let Some(at) = (0..mine.len()).find(|&i| !used[i] && same_key(i)) {
             used[at] = true;
             let detail = format!(
                 "mapped under {}, found under {}",
@@ -217,7 +220,8 @@ fn check_file(
             );
             items.push(item(Kind::Moved, row, mine[at].maps_to.clone(), detail));
         } else {
-            let closest = closest(catalog, row);
+            let vocabulary = vocabulary.get_or_init(|| Vocabulary::of(catalog));
+            let closest = vocabulary.closest(row);
             let detail = match &closest {
                 Some(rule) => format!("closest rule: {} ({})", rule.id, rule.purpose),
                 None => "no rule resembles it".to_owned(),
@@ -420,40 +424,56 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The rule most like an uncovered row: shared words, the row's port and its domain weigh.
-fn closest<'c>(catalog: &'c Catalog, row: &DocRow) -> Option<&'c Rule> {
-    let facts = Facts::of(row);
-    let row_words = words(&row.text());
-    catalog
-        .rules
-        .iter()
-        .map(|rule| {
-            let mut text = format!("{} {} {}", rule.id, rule.purpose, rule.protocol);
-            for h in rule.hosts.iter().chain(&rule.saas_hosts) {
-                text.push(' ');
-                text.push_str(&h.to_string());
-            }
-            let rule_words = words(&text);
-            let mut score = row_words.iter().filter(|w| rule_words.contains(w)).count();
-            score += 2 * facts
-                .ports
-                .iter()
-                .filter(|p| rule.ports.iter().any(|r| r.contains(**p)))
-                .count();
-            if let Some(name) = &facts.name {
-                let suffix = name.split_once('.').map_or(name.as_str(), |(_, d)| d);
-                if rule
-                    .hosts
-                    .iter()
-                    .chain(&rule.saas_hosts)
-                    .any(|h| h.to_string().ends_with(suffix))
-                {
-                    score += 3;
+/// Each rule's words, worked out once per file rather than once per uncovered row.
+struct Vocabulary<'c> {
+    rules: Vec<(&'c Rule, Vec<String>)>,
+}
+
+impl<'c> Vocabulary<'c> {
+    fn of(catalog: &'c Catalog) -> Vocabulary<'c> {
+        let rules = catalog
+            .rules
+            .iter()
+            .map(|rule| {
+                let mut text = format!("{} {} {}", rule.id, rule.purpose, rule.protocol);
+                for h in rule.hosts.iter().chain(&rule.saas_hosts) {
+                    text.push(' ');
+                    text.push_str(&h.to_string());
                 }
-            }
-            (score, rule)
-        })
-        .filter(|(score, _)| *score > 0)
-        .max_by_key(|(score, rule)| (*score, std::cmp::Reverse(rule.id.as_str())))
-        .map(|(_, rule)| rule)
+                (rule, words(&text))
+            })
+            .collect();
+        Vocabulary { rules }
+    }
+
+    /// The rule most like an uncovered row: shared words, the row's port and its domain weigh.
+    fn closest(&self, row: &DocRow) -> Option<&'c Rule> {
+        let facts = Facts::of(row);
+        let row_words = words(&row.text());
+        self.rules
+            .iter()
+            .map(|(rule, rule_words)| {
+                let mut score = row_words.iter().filter(|w| rule_words.contains(w)).count();
+                score += 2 * facts
+                    .ports
+                    .iter()
+                    .filter(|p| rule.ports.iter().any(|r| r.contains(**p)))
+                    .count();
+                if let Some(name) = &facts.name {
+                    let suffix = name.split_once('.').map_or(name.as_str(), |(_, d)| d);
+                    if rule
+                        .hosts
+                        .iter()
+                        .chain(&rule.saas_hosts)
+                        .any(|h| h.to_string().ends_with(suffix))
+                    {
+                        score += 3;
+                    }
+                }
+                (score, *rule)
+            })
+            .filter(|(score, _)| *score > 0)
+            .max_by_key(|(score, rule)| (*score, std::cmp::Reverse(rule.id.as_str())))
+            .map(|(_, rule)| rule)
+    }
 }
