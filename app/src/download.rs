@@ -37,8 +37,49 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Copies text to the clipboard. The browser may refuse (no permission, insecure context); the
-/// callers also show the text, so the user can always copy it by hand.
-pub fn copy_text(text: &str) {
-    let _ = window().navigator().clipboard().write_text(text);
+/// Copies text to the clipboard: through the Clipboard API where the page may use it (a secure
+/// context), else through the older copy command (a plain-http page, e.g. a probe exposed on the
+/// LAN, where `navigator.clipboard` does not exist). `Err` says what to do by hand; callers show
+/// it and never claim "Copied" without `Ok`.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let navigator = window().navigator();
+    let has_api = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if has_api && window().is_secure_context() {
+        let written = navigator.clipboard().write_text(text);
+        if wasm_bindgen_futures::JsFuture::from(written).await.is_ok() {
+            return Ok(());
+        }
+    }
+    copy_with_command(text).then_some(()).ok_or_else(|| {
+        "This browser did not let the page copy: select the text and copy it (Ctrl+C or Cmd+C)."
+            .to_owned()
+    })
+}
+
+/// The copy command on a hidden text area; focus goes back where it was.
+fn copy_with_command(text: &str) -> bool {
+    let document: web_sys::HtmlDocument = document().unchecked_into();
+    let focused = document.active_element();
+    let Ok(area) = document.create_element("textarea") else {
+        return false;
+    };
+    let area: web_sys::HtmlTextAreaElement = area.unchecked_into();
+    area.set_value(text);
+    let _ = area.set_attribute("readonly", "");
+    let _ =
+        web_sys::HtmlElement::style(&area).set_css_text("position:fixed;top:0;left:0;opacity:0");
+    let Some(body) = document.body() else {
+        return false;
+    };
+    if body.append_child(&area).is_err() {
+        return false;
+    }
+    area.select();
+    let copied = document.exec_command("copy").unwrap_or(false);
+    area.remove();
+    if let Some(element) = focused.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+    copied
 }

@@ -7,11 +7,14 @@
 //! without it. Other builds (tests, `trunk serve`) keep one module and the same async API.
 
 use crate::checklist::ChecklistView;
+use crate::live::verdicts::{Fresh, LiveRun};
 use crate::state::AppState;
 use crate::ticket::TicketStep;
 use crate::topology::TopologyView;
 use leptos::prelude::*;
+use rules::protocol::reply::LiveResult;
 use rules::{Answers, Checklist, FieldError};
+use std::collections::BTreeMap;
 
 /// Entry points into the loaded half. Plain function pointers: they are `Copy`, `Send` and
 /// `'static`, so the main module can keep them in a signal and call across the split.
@@ -19,6 +22,9 @@ use rules::{Answers, Checklist, FieldError};
 pub struct Engine {
     pub evaluate: fn(&Answers) -> Result<Checklist, Vec<FieldError>>,
     pub markdown: fn(&Checklist) -> String,
+    /// Which live results still describe the answers (`live::verdicts::fresh_for`).
+    pub live_fresh:
+        fn(Option<&Checklist>, &Answers, &LiveRun, &BTreeMap<String, LiveResult>) -> Fresh,
     pub checklist_step: fn(AppState) -> AnyView,
     pub ticket_step: fn(AppState) -> AnyView,
 }
@@ -60,6 +66,7 @@ fn entry_points() -> Result<Engine, LoadError> {
     Ok(Engine {
         evaluate: rules::evaluate,
         markdown: rules::render::markdown,
+        live_fresh: crate::live::verdicts::fresh_for,
         checklist_step: |state| {
             view! {
                 <div class="space-y-8">

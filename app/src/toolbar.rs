@@ -12,11 +12,25 @@ pub fn Toolbar(
     step: RwSignal<Step>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let link = RwSignal::new(None::<String>);
+    // The link field follows the answers: once shown it always holds the current link, and
+    // says whether that is what was copied (an old link would share old answers).
+    let shown = RwSignal::new(false);
+    let copied = RwSignal::new(None::<Result<String, String>>);
+    let current = Memo::new(move |_| state.answers.with(state::share_url));
     let share = move |_| {
-        let url = state.answers.with(state::share_url);
-        copy_text(&url);
-        link.set(Some(url));
+        let url = current.get_untracked();
+        shown.set(true);
+        leptos::task::spawn_local(async move {
+            copied.set(Some(copy_text(&url).await.map(|()| url)));
+        });
+    };
+    let link_status = move || match copied.get() {
+        Some(Ok(url)) if url == current.get() => "Share link (copied):".to_owned(),
+        Some(Ok(_)) => {
+            "Share link (the answers changed since you copied it; this is the new one):".to_owned()
+        }
+        Some(Err(by_hand)) => format!("Share link ({by_hand})"),
+        None => "Share link:".to_owned(),
     };
     // The engine may not be loaded yet (the user is still on the questions): load, then save.
     let download = move |_| {
@@ -52,7 +66,8 @@ pub fn Toolbar(
             state.ticked.set(Default::default());
             state.ticket.set(Default::default());
             state::forget();
-            link.set(None);
+            shown.set(false);
+            copied.set(None);
             step.set(Step::Deployment);
         }
     };
@@ -62,10 +77,10 @@ pub fn Toolbar(
             <button id="share" class=button on:click=share>"Copy share link"</button>
             <button id="download-checklist" class=button on:click=download>"Download checklist"</button>
             <button id="start-over" class=button on:click=start_over>"Start over"</button>
-            {move || link.get().map(|url| view! {
-                <label class="flex w-full items-center gap-2 text-sm">
-                    "Share link (copied):"
-                    <input id="share-link" type="text" readonly class="min-w-0 flex-1 rounded border border-slate-400 bg-transparent px-2 py-1 font-mono text-xs" prop:value=url />
+            {move || shown.get().then(|| view! {
+                <label class="flex w-full flex-wrap items-center gap-2 text-sm">
+                    <span id="share-link-status">{link_status}</span>
+                    <input id="share-link" type="text" readonly class="min-w-0 flex-1 rounded border border-slate-400 bg-transparent px-2 py-1 font-mono text-xs" prop:value=move || current.get() />
                 </label>
             })}
         </div>

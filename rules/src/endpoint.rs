@@ -267,6 +267,18 @@ pub fn printable(text: &str) -> String {
     out
 }
 
+/// `text` without the `user:password@` of its authority (`http://u:p@host/path`, `u:p@host`),
+/// or `None` when it has none.
+pub fn without_userinfo(text: &str) -> Option<String> {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (&text[..scheme.len() + 3], rest),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@')?;
+    Some(format!("{scheme}{}", &rest[at + 1..]))
+}
+
 fn redact_userinfo(url: &str) -> String {
     match (url.split_once("://"), url.rfind('@')) {
         (Some((scheme, _)), Some(at)) => format!("{scheme}://***@{}", printable(&url[at + 1..])),
@@ -344,6 +356,27 @@ mod tests {
         // Found by the `addresses` fuzz target: the error sliced the name inside a character.
         let name = format!("{}{}", "Ù.".repeat(20), "w".repeat(250));
         assert!(err(&name).contains("longer than 253 characters"));
+    }
+
+    #[test]
+    fn userinfo_is_taken_out_of_addresses() {
+        for (typed, kept) in [
+            (
+                "http://user:p%40ss@proxy.corp:3128",
+                "http://proxy.corp:3128",
+            ),
+            (
+                "https://a@b@10.0.0.1:8443/path@x",
+                "https://10.0.0.1:8443/path@x",
+            ),
+            ("admin:secret@10.0.0.1", "10.0.0.1"),
+            ("http://u:pw@", "http://"),
+        ] {
+            assert_eq!(without_userinfo(typed).as_deref(), Some(kept), "{typed}");
+        }
+        for clean in ["http://proxy.corp:3128", "10.0.0.0/8", "http://h/a@b", ""] {
+            assert_eq!(without_userinfo(clean), None, "{clean}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ const MAX_ENCODED: usize = 16 * 1024;
 
 /// `v1.` + base64url of the JSON of the fields that differ from the defaults.
 pub fn encode(answers: &Answers) -> String {
-    let value = serde_json::to_value(answers).unwrap_or(Value::Null);
+    let value = serde_json::to_value(answers.without_credentials()).unwrap_or(Value::Null);
     let defaults = serde_json::to_value(Answers::default()).unwrap_or(Value::Null);
     let json = strip_defaults(value, &defaults).to_string();
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(json))

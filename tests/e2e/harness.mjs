@@ -103,15 +103,31 @@ export async function startStaticHost(dir = `${root}dist`) {
   return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => new Promise((r) => server.close(r)) };
 }
 
+/** Goes to a step of the questionnaire and waits for it (and for the engine, on the later steps). */
+export async function step(page, label) {
+  await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button', { name: new RegExp(`\\d+\\. ${label}$`) }).click();
+  await page.locator(`section[aria-label="Step: ${label}"]`).waitFor();
+  // The checklist and ticket steps show once the engine's module has loaded.
+  await page.locator('#engine-loading').waitFor({ state: 'detached' });
+}
+
+/** Opens the app at `url` with nothing saved. */
+export async function fresh(page, url) {
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(url);
+  await page.locator('#questionnaire[data-ready]').waitFor();
+}
+
 /**
  * Opens a fresh browser profile and records everything the page logs, so a failing test can show
  * the browser's own account of what went wrong.
  */
-export async function openBrowser() {
+export async function openBrowser({ args = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
   });
   const context = await browser.newContext();
   const page = await context.newPage();

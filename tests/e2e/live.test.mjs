@@ -111,10 +111,52 @@ test('live checks run after the terminal confirms, and verdicts reach flows, top
       await page.locator('section[aria-label="Step: Ticket"]').waitFor();
       const ticket = await page.locator('#ticket-preview').inputValue();
       assert.match(ticket, /## Evidence from live checks/);
-      assert.match(ticket, new RegExp(`\\(\`pcg-infra-api\`\\): live check from Private Cloud Gateway nodes on \\d{4}-\\d\\d-\\d\\d failed: localhost:${servers.refused.port}: 127\\.0\\.0\\.1:${servers.refused.port} refused the connection`));
+      assert.match(ticket, new RegExp(`\\(\`pcg-infra-api\`\\): live check from Private Cloud Gateway nodes on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC failed: localhost:${servers.refused.port}: 127\\.0\\.0\\.1:${servers.refused.port} refused the connection`));
       assert.match(ticket, /\(`pcg-private-registry`\): live check from Private Cloud Gateway nodes on .* no answer within 3 s/);
     });
     assert.match(probe.log(), /event="proposal".*confirmed=true/);
+  } finally {
+    await probe.stop();
+  }
+});
+
+test('verdicts stop counting when the answers they ran for change (#16 point 3)', async () => {
+  const probe = await probeFor();
+  try {
+    await withBrowserLog(session, 'live-stale', async () => {
+      const { page } = session;
+      await openPaired(page, probe);
+      await runAnswering(page, probe, true);
+      await page.locator('#live-status', { hasText: /^Done: 8 checks ran/ }).waitFor({ timeout: 20_000 });
+      assert.equal(await verdict(page, 'pcg-infra-api').getAttribute('data-verdict'), 'failed');
+      assert.equal(await edge(page, 'pcg', 'infra-api').getAttribute('data-status'), 'failed');
+
+      // The vCenter moves: typed key by key into the field, as people do.
+      await page.getByRole('button', { name: /\d+\. Addresses$/ }).click();
+      const field = page.locator('#endpoint-infrastructure');
+      await field.click();
+      await field.press('End');
+      for (let i = 0; i < String(servers.refused.port).length; i += 1) await field.press('Backspace');
+      await field.pressSequentially(String(servers.valid.port));
+      await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
+
+      const moved = verdict(page, 'pcg-infra-api');
+      assert.equal(await moved.getAttribute('data-verdict'), 'stale');
+      assert.match(await moved.textContent(), /answers changed since this check: run again/);
+      assert.match(await page.locator('#live-stale').textContent(), /1 flows' results no longer match/);
+      assert.notEqual(await edge(page, 'pcg', 'infra-api').getAttribute('data-status'), 'failed', 'the arrow no longer shows the old failure');
+      // Untouched flows keep their verdicts.
+      assert.equal(await verdict(page, 'pcg-private-registry').getAttribute('data-verdict'), 'failed');
+
+      // The evidence names where the run came from, whatever the drop-down says now.
+      const other = await page.locator('#live-role option:not([value="pcg"])').first().getAttribute('value');
+      await page.locator('#live-role').selectOption(other);
+      await page.locator('#live-request', { hasText: 'add the 1 failed flows' }).click();
+      await page.locator('section[aria-label="Step: Ticket"]').waitFor();
+      const ticket = await page.locator('#ticket-preview').inputValue();
+      assert.match(ticket, /\(`pcg-private-registry`\): live check from Private Cloud Gateway nodes on \d{4}-\d\d-\d\d \d\d:\d\d UTC failed/);
+      assert.doesNotMatch(ticket, /`pcg-infra-api`\): live check/, 'no evidence about the old vCenter address');
+    });
   } finally {
     await probe.stop();
   }

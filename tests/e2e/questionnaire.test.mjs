@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { artifacts, axe, consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { artifacts, axe, consoleErrors, fresh as freshPage, openBrowser, startProbe, step, withBrowserLog } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = process.env.PORTCHECK_BIN ?? `${root}target/debug/portcheck`;
@@ -74,19 +74,7 @@ async function assertChecklistMatches(page, answers) {
   return expected;
 }
 
-async function step(page, label) {
-  await page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button', { name: new RegExp(`\\d+\\. ${label}$`) }).click();
-  await page.locator(`section[aria-label="Step: ${label}"]`).waitFor();
-  // The checklist and ticket steps show once the engine's module has loaded.
-  await page.locator('#engine-loading').waitFor({ state: 'detached' });
-}
-
-async function fresh(page) {
-  await page.goto(probe.url);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto(probe.url);
-  await page.locator('#questionnaire[data-ready]').waitFor();
-}
+const fresh = (page, url = probe.url) => freshPage(page, url);
 
 
 describe('three environments through the UI', () => {

@@ -95,9 +95,15 @@ fn LiveVerdict(state: AppState, flow: String) -> impl IntoView {
         let flow = flow.clone();
         Memo::new(move |_| state.checking.with(|c| c.values().any(|f| *f == flow)))
     };
+    let stale = {
+        let flow = flow.clone();
+        Memo::new(move |_| state.live_fresh.with(|f| f.stale_flows.contains(&flow)))
+    };
     let checks = Memo::new(move |_| {
-        state.live.with(|all| {
-            all.values()
+        state.live_fresh.with(|fresh| {
+            fresh
+                .results
+                .values()
                 .filter(|r| r.flow == flow)
                 .cloned()
                 .collect::<Vec<_>>()
@@ -106,6 +112,14 @@ fn LiveVerdict(state: AppState, flow: String) -> impl IntoView {
 
     move || {
         let checks = checks.get();
+        if stale.get() && checks.is_empty() && !waiting.get() {
+            return Some(view! {
+                <div class="live-verdict mt-1 border-l-4 border-slate-400 pl-2 text-sm" data-verdict="stale">
+                    <p class="font-medium">"Live check: answers changed since this check: run again."</p>
+                </div>
+            }
+            .into_any());
+        }
         if waiting.get() && checks.is_empty() {
             return Some(view! {
                 <div class="live-verdict mt-1 border-l-4 border-slate-400 pl-2 text-sm" data-verdict="checking">

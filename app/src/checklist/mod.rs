@@ -5,11 +5,13 @@ mod findings;
 mod flow_card;
 
 use crate::live::LivePanel;
+use crate::questionnaire::{field_paths, Step};
 use crate::state::AppState;
 use findings::Findings;
 use flow_card::FlowCard;
 use leptos::prelude::*;
 use rules::{render, Checklist, FieldError, Level};
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn ChecklistView(state: AppState) -> impl IntoView {
@@ -76,16 +78,48 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
     }
 }
 
-/// Shown instead of a checklist while answers are invalid: never a partial result.
+/// Shown instead of a checklist while answers are invalid: never a partial result. Each error
+/// names its question as the questionnaire does, and a click (or Enter) goes to it.
 #[component]
-fn Blocked(errors: Vec<FieldError>) -> impl IntoView {
+pub fn Blocked(errors: Vec<FieldError>) -> impl IntoView {
+    let step = use_context::<RwSignal<Step>>();
     view! {
         <section id="checklist-blocked" role="alert" class="rounded-lg border border-red-600 p-4 space-y-2">
             <h2 class="text-lg font-semibold">"Some answers need fixing first"</h2>
             <ul class="list-disc pl-5 text-sm">
                 {errors
                     .into_iter()
-                    .map(|e| view! { <li><code>{e.field}</code> ": " {e.message}</li> })
+                    .map(|e| match field_paths::locate(&e.field) {
+                        Some((field, line)) => {
+                            let go = move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                if let Some(step) = step {
+                                    step.set(field.step);
+                                }
+                                // The step renders first; then its control takes the focus.
+                                request_animation_frame(move || {
+                                    if let Some(control) = document()
+                                        .get_element_by_id(field.id)
+                                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                                    {
+                                        let _ = control.focus();
+                                    }
+                                });
+                            };
+                            let name = match line {
+                                Some(line) => format!("{}, line {line}", field.label),
+                                None => field.label.to_owned(),
+                            };
+                            view! {
+                                <li>
+                                    <a href=format!("#{}", field.id) class="font-medium underline" on:click=go>{name}</a>
+                                    " (" {field.step.label()} " step): " {e.message}
+                                </li>
+                            }
+                            .into_any()
+                        }
+                        None => view! { <li>{e.message}</li> }.into_any(),
+                    })
                     .collect_view()}
             </ul>
         </section>

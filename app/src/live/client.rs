@@ -2,6 +2,7 @@
 //! plan yet (confirmed at its terminal), then the checks of this page's plan that the probe
 //! holds, with results streaming into the page as they finish.
 
+use super::verdicts::LiveRun;
 use futures_util::{SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message};
 use leptos::prelude::*;
@@ -41,12 +42,29 @@ pub struct Sink {
     pub results: RwSignal<BTreeMap<String, LiveResult>>,
     /// Checks sent and not yet answered: check id to flow id.
     pub checking: RwSignal<BTreeMap<String, String>>,
+    pub run: RwSignal<Option<LiveRun>>,
+}
+
+/// Now, as `YYYY-MM-DD HH:MM UTC`.
+fn now_utc() -> String {
+    let iso = js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default();
+    format!(
+        "{} UTC",
+        iso.get(..16).unwrap_or_default().replace('T', " ")
+    )
 }
 
 pub fn start(pairing: Pairing, plan: Plan, sink: Sink) {
     sink.phase.set(Phase::Connecting);
-    sink.results
-        .update(|r| r.retain(|id, _| !plan.checks.iter().any(|c| &c.id == id)));
+    // A run replaces the last one's results: each result is read against the plan it ran.
+    sink.results.set(BTreeMap::new());
+    sink.run.set(Some(LiveRun {
+        plan: plan.clone(),
+        at: now_utc(),
+    }));
     leptos::task::spawn_local(async move {
         let end = session(&pairing, &plan, sink).await;
         sink.checking.set(BTreeMap::new());
@@ -59,6 +77,7 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         phase,
         results,
         checking,
+        ..
     } = sink;
     let token = format!("portcheck.token.{}", pairing.token);
     let Ok(socket) = WebSocket::open_with_protocols(&pairing.socket_url, &["portcheck.v1", &token])

@@ -39,6 +39,7 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
                 phase,
                 results: state.live,
                 checking: state.checking,
+                run: state.live_run,
             };
             client::start(pairing, plan, sink);
         }
@@ -99,8 +100,9 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
                 <code>{command}</code>
             </p>
             <Status phase />
+            <Stale state />
             {move || plan().map(|p| view! { <NotChecked skipped=p.skipped /> })}
-            <RequestRules state role />
+            <RequestRules state />
         </section>
     }
 }
@@ -199,23 +201,37 @@ fn Status(phase: RwSignal<Phase>) -> impl IntoView {
     }
 }
 
-/// One click from failed checks to ticket rules: the flows are requested (no longer marked as
-/// open) with what the probe found as evidence.
+/// Results the answers have left behind: the flows they were for, and what to do.
 #[component]
-fn RequestRules(state: AppState, role: RwSignal<Option<Role>>) -> impl IntoView {
-    let failed = Memo::new(move |_| state.live.with(|r| verdicts::failures(r).len()));
+fn Stale(state: AppState) -> impl IntoView {
+    move || {
+        let stale = state.live_fresh.with(|f| f.stale_flows.len());
+        (stale > 0).then(|| view! {
+            <p id="live-stale" role="status" class="text-sm text-amber-800 dark:text-amber-300">
+                {format!("Answers changed since this check: {stale} flows' results no longer match their targets and are not shown. Run again.")}
+            </p>
+        })
+    }
+}
+
+/// One click from failed checks to ticket rules: the flows are requested (no longer marked as
+/// open) with what the probe found as evidence: from where the run was, and when.
+#[component]
+fn RequestRules(state: AppState) -> impl IntoView {
+    let failed = Memo::new(move |_| {
+        state
+            .live_fresh
+            .with(|f| verdicts::failures(&f.results).len())
+    });
     let step = use_context::<RwSignal<Step>>();
     let request = move |_| {
-        let from = role.get_untracked().map_or("the probe", Role::label);
-        let date: String = js_sys::Date::new_0()
-            .to_iso_string()
-            .as_string()
-            .unwrap_or_default()
-            .chars()
-            .take(10)
-            .collect();
-        state.live.with_untracked(|results| {
-            let failures = verdicts::failures(results);
+        let Some(run) = state.live_run.get_untracked() else {
+            return;
+        };
+        let from = run.plan.from.label();
+        let date = run.at;
+        state.live_fresh.with_untracked(|fresh| {
+            let failures = verdicts::failures(&fresh.results);
             state
                 .ticked
                 .update(|t| t.retain(|id| !failures.contains_key(id)));

@@ -1,8 +1,55 @@
 //! Live results merged back into the checklist by flow id: a flow's verdict is the worst of its
 //! checks (a flow to three registry hosts fails if one of them does).
 
+use rules::plan::Plan;
 use rules::protocol::reply::{LiveResult, Verdict};
-use std::collections::BTreeMap;
+use rules::{Answers, Checklist};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A run of live checks: the plan it ran (where from, which targets, which proxy) and when it
+/// started, shown as `YYYY-MM-DD HH:MM UTC`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveRun {
+    pub plan: Plan,
+    pub at: String,
+}
+
+/// The results that still describe the answers, and the flows whose results no longer do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fresh {
+    pub results: BTreeMap<String, LiveResult>,
+    pub stale_flows: BTreeSet<String>,
+}
+
+/// `fresh` against the plan the answers make now for the place the run came from (none while
+/// the answers are invalid).
+pub fn fresh_for(
+    checklist: Option<&Checklist>,
+    answers: &Answers,
+    run: &LiveRun,
+    results: &BTreeMap<String, LiveResult>,
+) -> Fresh {
+    let now = checklist.map(|c| rules::plan::plan(c, answers, run.plan.from));
+    fresh(results, &run.plan, now.as_ref())
+}
+
+/// A result counts only while the plan the answers make now, for the place the run came from,
+/// holds the very check it answered (same target, kind and routing) and the same proxy: edit
+/// the vCenter's address, the subnet or the proxy, and its verdict stops being shown as current.
+pub fn fresh(results: &BTreeMap<String, LiveResult>, ran: &Plan, now: Option<&Plan>) -> Fresh {
+    let mut fresh = Fresh::default();
+    let same_route = now.is_some_and(|now| now.from == ran.from && now.proxy == ran.proxy);
+    for (id, result) in results {
+        let then = ran.checks.iter().find(|c| &c.id == id);
+        let still = now.and_then(|now| now.checks.iter().find(|c| &c.id == id));
+        if same_route && then.is_some() && then == still {
+            fresh.results.insert(id.clone(), result.clone());
+        } else {
+            fresh.stale_flows.insert(result.flow.clone());
+        }
+    }
+    fresh
+}
 
 pub fn by_flow(results: &BTreeMap<String, LiveResult>) -> BTreeMap<String, Verdict> {
     let mut flows: BTreeMap<String, Verdict> = BTreeMap::new();
@@ -45,6 +92,59 @@ pub fn evidence(from: &str, date: &str, failed: &[&LiveResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plan(proxy: Option<&str>, checks: &[(&str, &str, bool)]) -> Plan {
+        let checks: Vec<serde_json::Value> = checks
+            .iter()
+            .map(|(flow, host, via_proxy)| {
+                serde_json::json!({"id": format!("{flow}@{host}:443"),
+                "flow": flow, "host": host, "port": 443, "kind": "tls", "via-proxy": via_proxy,
+                "purpose": "p"})
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({"schema": 2, "from": "pcg",
+            "palette-version": "4.7.9", "proxy": proxy, "checks": checks}))
+        .unwrap()
+    }
+
+    /// #16 point 3: results describe the answers they ran for, not the answers now.
+    #[test]
+    fn results_stop_counting_when_the_answers_change_their_check() {
+        let ran = plan(
+            None,
+            &[("vc", "vcenter.corp", false), ("api", "api.example", false)],
+        );
+        let results: BTreeMap<_, _> = [
+            result("vc@vcenter.corp:443", "vc", Verdict::Fail),
+            result("api@api.example:443", "api", Verdict::Pass),
+        ]
+        .into();
+        let same = fresh(&results, &ran, Some(&ran));
+        assert_eq!(same.results.len(), 2);
+        assert!(same.stale_flows.is_empty());
+        // The vCenter moved: its result is stale, the other still counts.
+        let moved = plan(
+            None,
+            &[
+                ("vc", "vcenter2.corp", false),
+                ("api", "api.example", false),
+            ],
+        );
+        let after = fresh(&results, &ran, Some(&moved));
+        assert_eq!(
+            after.results.keys().collect::<Vec<_>>(),
+            ["api@api.example:443"]
+        );
+        assert_eq!(after.stale_flows, ["vc".to_owned()].into());
+        // A proxy now sits in the way: every result was taken without it.
+        let proxied = plan(
+            Some("http://proxy.corp:3128"),
+            &[("vc", "vcenter.corp", true), ("api", "api.example", true)],
+        );
+        assert!(fresh(&results, &ran, Some(&proxied)).results.is_empty());
+        // No checklist now (an answer is invalid): nothing is current.
+        assert_eq!(fresh(&results, &ran, None).stale_flows.len(), 2);
+    }
 
     fn result(id: &str, flow: &str, verdict: Verdict) -> (String, LiveResult) {
         (

@@ -4,6 +4,7 @@
 mod addresses_step;
 mod deployment_step;
 mod edge_step;
+pub mod field_paths;
 pub mod fields;
 mod gateway_step;
 mod infrastructure_step;

@@ -11,6 +11,7 @@ pub use storage::{
 };
 
 use crate::engine::{Engine, LoadError, Status};
+use crate::live::verdicts::{Fresh, LiveRun};
 use crate::live::Phase;
 use leptos::prelude::*;
 use rules::context::Context;
@@ -38,8 +39,12 @@ pub struct AppState {
     pub omit_ticked: RwSignal<bool>,
     /// The probe to run live checks with, once known; kept in memory only (it holds a token).
     pub pairing: RwSignal<Option<Pairing>>,
-    /// Live check results by check id.
+    /// Live check results of the last run by check id, as they came.
     pub live: RwSignal<BTreeMap<String, LiveResult>>,
+    /// The last run: its plan and when it started.
+    pub live_run: RwSignal<Option<LiveRun>>,
+    /// The results that still describe the answers (`verdicts::fresh`): all that is shown.
+    pub live_fresh: Memo<Fresh>,
     /// Checks of the current run still waiting for a result: check id to flow id.
     pub checking: RwSignal<BTreeMap<String, String>>,
     /// Where the current live-check run stands. Here, not in the panel: a run goes on while the
@@ -57,6 +62,20 @@ impl AppState {
             Status::Ready(e) => Some(answers.with(e.evaluate)),
             Status::Pending | Status::Failed(_) => None,
         });
+        let live = RwSignal::new(BTreeMap::new());
+        let live_run = RwSignal::new(None::<LiveRun>);
+        // Through the engine: the plan and the comparison live in its split module.
+        let live_fresh = Memo::new(move |_| {
+            let (Status::Ready(engine), Some(run)) = (engine.get(), live_run.get()) else {
+                return Fresh::default();
+            };
+            answers.with(|a| {
+                result.with(|r| {
+                    let checklist = r.as_ref().and_then(|r| r.as_ref().ok());
+                    live.with(|results| (engine.live_fresh)(checklist, a, &run, results))
+                })
+            })
+        });
         AppState {
             answers,
             checked,
@@ -66,7 +85,9 @@ impl AppState {
             ticket: RwSignal::new(TicketInfo::default()),
             omit_ticked: RwSignal::new(true),
             pairing: RwSignal::new(None),
-            live: RwSignal::new(BTreeMap::new()),
+            live,
+            live_run,
+            live_fresh,
             checking: RwSignal::new(BTreeMap::new()),
             live_phase: RwSignal::new(Phase::Idle),
         }

@@ -104,7 +104,11 @@ pub fn clear_fragment() {
 
 pub fn save(answers: &Answers, ticked: &BTreeSet<String>, ticket: &TicketInfo) {
     let Some(s) = storage() else { return };
-    let _ = s.set_item(ANSWERS_KEY, &rules::json::to_string(answers));
+    // Credentials typed into an address are refused, and never written down.
+    let _ = s.set_item(
+        ANSWERS_KEY,
+        &rules::json::to_string(&answers.without_credentials()),
+    );
     let _ = s.set_item(TICKED_KEY, &rules::json::to_string(ticked));
     let _ = s.set_item(TICKET_KEY, &rules::json::to_string(ticket));
 }

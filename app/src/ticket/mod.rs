@@ -90,10 +90,12 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
     let copy = move |_| {
         if let Some(text) = output.get_untracked() {
             report(format.get_untracked(), &text);
-            copy_text(&text);
-            status.set(Some(
-                "Copied to the clipboard (or select the preview and copy it).".into(),
-            ));
+            leptos::task::spawn_local(async move {
+                status.set(Some(match copy_text(&text).await {
+                    Ok(()) => "Copied to the clipboard.".into(),
+                    Err(by_hand) => by_hand,
+                }));
+            });
         }
     };
     let download = move |_| {
@@ -109,10 +111,14 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
             None => status.set(Some("Fix the answers marked in red first.".into())),
         }
     };
-    let button = "rounded-md border border-slate-400 px-3 py-1.5 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+    let button = "rounded-md border border-slate-400 px-3 py-1.5 disabled:opacity-40 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
     view! {
         <section aria-labelledby="ticket-heading" class="space-y-4">
             <h2 id="ticket-heading" class="text-xl font-semibold">"Firewall change ticket"</h2>
+            {move || state.result.with(|r| match r {
+                Some(Err(errors)) => Some(view! { <crate::checklist::Blocked errors=errors.clone() /> }),
+                _ => None,
+            })}
             <div class="grid gap-3 sm:grid-cols-2 print:hidden">
                 {fields
                     .into_iter()
@@ -172,8 +178,8 @@ pub fn TicketStep(state: AppState) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
-                <button id="ticket-copy" class=button on:click=copy>"Copy"</button>
-                <button id="ticket-download" class=button on:click=download>
+                <button id="ticket-copy" class=button disabled=move || output.with(Option::is_none) on:click=copy>"Copy"</button>
+                <button id="ticket-download" class=button disabled=move || output.with(Option::is_none) on:click=download>
                     {move || format!("Download {}", format.get().file_name())}
                 </button>
             </div>

@@ -11,7 +11,9 @@ use leptos::prelude::*;
 pub fn TopologyView(state: AppState) -> impl IntoView {
     let picture = Memo::new(move |_| {
         let ticked = state.ticked.get();
-        let live = state.live.with(crate::live::verdicts::by_flow);
+        let live = state
+            .live_fresh
+            .with(|f| crate::live::verdicts::by_flow(&f.results));
         state
             .result
             .with(|r| r.as_ref()?.as_ref().ok().map(|c| layout(c, &ticked, &live)))
@@ -32,7 +34,10 @@ fn Picture(layout: Layout) -> impl IntoView {
             <p class="text-sm text-slate-600 dark:text-slate-300">
                 "Grey: not yet marked open · blue: every flow of the arrow marked open · green: passed its live checks · amber: passed with a warning · red: a live check failed."
             </p>
-            <div class="overflow-x-auto">
+            // On a narrow screen the picture scrolls sideways: the scroll box takes the focus so
+            // the keyboard can scroll it too.
+            <div id="topology-scroll" class="overflow-x-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+                tabindex="0" role="region" aria-label="Topology picture (scrolls sideways on narrow screens)">
                 <svg
                     id="topology"
                     role="img"
@@ -59,7 +64,8 @@ fn Picture(layout: Layout) -> impl IntoView {
                                 <path d=e.path fill="none" stroke=e.status.colour() stroke-width="2"
                                     marker-end=format!("url(#arrow-{})", e.status.slug()) />
                                 <text x=e.label_x y=e.label_y font-size="11" text-anchor="middle" fill="currentColor"
-                                    paint-order="stroke" stroke="var(--topology-halo, white)" stroke-width="3">{e.label}</text>
+                                    class="stroke-white dark:stroke-slate-900"
+                                    paint-order="stroke" stroke-width="3">{e.label}</text>
                             </g>
                         })
                         .collect_view()}
@@ -68,8 +74,9 @@ fn Picture(layout: Layout) -> impl IntoView {
                         .into_iter()
                         .map(|n| view! {
                             <g class="topology-node" data-role=n.role.slug()>
+                                // Light labels on dark boxes in dark mode, dark on light otherwise.
                                 <rect x=n.x y=n.y width=NODE_W height=NODE_H rx="6"
-                                    fill="var(--topology-node, #f1f5f9)" stroke="#64748b" />
+                                    class="fill-slate-100 dark:fill-slate-800" stroke="#64748b" />
                                 <text x=n.x + NODE_W / 2.0 y=n.y + NODE_H / 2.0 + 4.0 font-size="12"
                                     text-anchor="middle" fill="currentColor">{n.label}</text>
                             </g>
