@@ -67,8 +67,7 @@ fn copy_with_command(text: &str) -> bool {
     let area: web_sys::HtmlTextAreaElement = area.unchecked_into();
     area.set_value(text);
     let _ = area.set_attribute("readonly", "");
-    let _ =
-        web_sys::HtmlElement::style(&area).set_css_text("position:fixed;top:0;left:0;opacity:0");
+    web_sys::HtmlElement::style(&area).set_css_text("position:fixed;top:0;left:0;opacity:0");
     let Some(body) = document.body() else {
         return false;
     };

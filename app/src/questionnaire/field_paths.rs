@@ -166,8 +166,10 @@ mod tests {
     #[test]
     fn every_error_the_engine_reports_has_a_field() {
         let bad = "not a host!";
-        let mut a = Answers::default();
-        a.palette_version = "banana".into();
+        let mut a = Answers {
+            palette_version: "banana".into(),
+            ..Answers::default()
+        };
         a.proxy.kind = ProxyKind::Connect;
         a.proxy.url = "ftp://proxy".into();
         a.proxy.no_proxy = vec![bad.into()];
