@@ -239,6 +239,36 @@ impl PcgInstall {
 }
 
 impl Answers {
+    /// Air-gapped or not. Air-gapped sites cannot pull from public registries, so a public
+    /// registry answer becomes the air-gap support VM (which the questionnaire then shows).
+    pub fn set_air_gapped(&mut self, on: bool) {
+        self.air_gapped = on;
+        if on && self.registry == RegistrySource::Public {
+            self.registry = RegistrySource::AirgapSupportVm;
+        }
+    }
+
+    /// How Edge hosts are managed. Remote shell runs through Palette: it cannot stay on for
+    /// locally managed hosts.
+    pub fn set_edge_management(&mut self, management: EdgeManagement) {
+        self.edge.management = management;
+        if management == EdgeManagement::Local {
+            self.edge.remote_shell = false;
+        }
+    }
+
+    /// Whether the proxy question applies: an air-gapped site has no internet to proxy to. A
+    /// proxy already answered stays reachable, so it can be changed.
+    pub fn asks_proxy(&self) -> bool {
+        !self.air_gapped || self.proxy.kind != ProxyKind::None
+    }
+
+    /// Whether the Palette endpoint is asked: multi-tenant SaaS uses the documented names. An
+    /// address already typed stays reachable (an invalid one must be fixable).
+    pub fn asks_palette_endpoint(&self) -> bool {
+        self.deployment != DeploymentModel::MultiTenantSaas || !self.endpoints.palette.is_empty()
+    }
+
     /// The answers with any `user:password@` taken out of every address. Credentials are
     /// refused as answers, but what was typed on the way must not be saved or put in a share
     /// link (both go through here).
@@ -435,6 +465,31 @@ pub struct Endpoints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answer_rules_hold_wherever_answers_change() {
+        let mut a = Answers::default();
+        a.set_air_gapped(true);
+        assert_eq!(a.registry, RegistrySource::AirgapSupportVm);
+        assert!(!a.asks_proxy());
+        a.registry = RegistrySource::Own;
+        a.set_air_gapped(true);
+        assert_eq!(a.registry, RegistrySource::Own, "an own registry is kept");
+        a.proxy.kind = ProxyKind::Connect;
+        assert!(a.asks_proxy(), "a proxy answered before stays reachable");
+
+        a.edge.remote_shell = true;
+        a.set_edge_management(EdgeManagement::Local);
+        assert!(!a.edge.remote_shell);
+
+        let mut saas = Answers::default();
+        assert!(!saas.asks_palette_endpoint());
+        saas.endpoints.palette = "x".into();
+        assert!(saas.asks_palette_endpoint());
+        saas.deployment = DeploymentModel::DedicatedSaas;
+        saas.endpoints.palette.clear();
+        assert!(saas.asks_palette_endpoint());
+    }
 
     /// Every string answer but the version is an address: fill them all with credentials, and
     /// none survives `without_credentials` (a field added later and not visited fails here).

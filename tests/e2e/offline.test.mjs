@@ -46,6 +46,7 @@ test('the bundle works from file:// with no network, then live-checks through a 
 
     const probe = await startProbe({ args: ['--allow-origin', 'null', ...probeArgs(servers, 3)] });
     try {
+      assert.match(await page.locator('#live-file-origin').textContent(), /portcheck serve --allow-origin null/);
       await page.locator('#live-link').fill(`${probe.url}#t=${probe.token}`);
       await page.locator('#live-pair').click();
       const asked = probe.confirm();

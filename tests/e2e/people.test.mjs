@@ -169,3 +169,46 @@ test('the topology reads in dark mode and its scroll box takes the keyboard at 3
     await context.close();
   }
 });
+
+test('questions that do not apply are not asked, and examples read as examples (#16 point 10)', async () => {
+  await withBrowserLog(session, 'people-smaller', async () => {
+    const { page } = session;
+    await fresh(page);
+    // Multi-tenant SaaS uses the documented names: no Palette endpoint to type.
+    await step(page, 'Addresses');
+    assert.equal(await page.locator('#endpoint-palette').count(), 0);
+    assert.match(await page.getAttribute('#endpoint-admin', 'placeholder'), /^e\.g\. /);
+    // An air-gapped site has no internet to proxy to.
+    await step(page, 'Deployment');
+    await page.check('#deployment-self-hosted-palette');
+    const steps = () => page.getByRole('navigation', { name: 'Questionnaire steps' }).getByRole('button').allTextContents();
+    assert.ok((await steps()).some((s) => /Proxy$/.test(s)));
+    await step(page, 'Self-hosted');
+    await page.check('#air-gapped');
+    assert.ok(await page.isChecked('#registry-airgap-support-vm'), 'air-gapped switches the registry');
+    assert.ok(!(await steps()).some((s) => /Proxy$/.test(s)), 'no proxy step when air-gapped');
+    await step(page, 'Addresses');
+    assert.equal(await page.locator('#endpoint-palette').count(), 1, 'self-hosted asks for its address');
+  });
+});
+
+test('the page says it is loading before the app arrives (#16 point 10)', async () => {
+  const context = await session.browser.newContext();
+  const page = await context.newPage();
+  try {
+    // Hold the wasm back: the page must not be blank meanwhile.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route('**/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(probe.url);
+    assert.match(await page.locator('#app-loading').textContent(), /Loading/);
+    release();
+    await page.locator('#questionnaire[data-ready]').waitFor();
+    assert.equal(await page.locator('#app-loading').count(), 0, 'gone once the app is there');
+  } finally {
+    await context.close();
+  }
+});

@@ -273,6 +273,7 @@ describe('validation, persistence and sharing', () => {
     await withBrowserLog(session, 'invalid-and-reload', async () => {
       const { page } = session;
       await fresh(page);
+      await page.check('#deployment-dedicated-saas');
       await step(page, 'Addresses');
       await page.fill('#endpoint-admin', '10.1.0.0/24\n10.0.0.0/33');
       await page.fill('#endpoint-palette', 'palette.example.com');

@@ -73,6 +73,13 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
                 <code>"portcheck serve"</code>
                 ") on a machine where the connections start, pair this page with it, and run the checks. Nothing connects until you press Run."
             </p>
+            {from_a_file().then(|| view! {
+                <p id="live-file-origin" class="text-sm">
+                    "This page is a file on your disk, so it has no web origin: start the probe with "
+                    <code>"portcheck serve --allow-origin null"</code>
+                    " to let it connect, then paste the link the probe prints."
+                </p>
+            })}
             <label for="live-role" class="block text-sm font-medium">"Where the probe runs"</label>
             <select
                 id="live-role"
@@ -105,6 +112,12 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
             <RequestRules state />
         </section>
     }
+}
+
+/// The offline bundle opened from disk: its WebSocket handshake carries `Origin: null`, which
+/// the probe accepts only when told to.
+fn from_a_file() -> bool {
+    window().location().protocol().is_ok_and(|p| p == "file:")
 }
 
 /// Pairing by link: the probe's page pairs itself; any other page takes the printed link.

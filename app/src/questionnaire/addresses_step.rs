@@ -45,15 +45,17 @@ pub fn AddressesStep(state: AppState) -> impl IntoView {
                 value=Signal::derive(move || answers.with(|a| a.ssh_access))
                 on_change=Callback::new(move |v| state.edit(|a| a.ssh_access = v))
             />
-            <TextField
-                id="endpoint-palette"
-                label="Palette endpoint"
-                hint="Your self-hosted or dedicated Palette address (multi-tenant SaaS uses the documented names)."
-                placeholder="palette.example.com"
-                value=Signal::derive(move || answers.with(|a| a.endpoints.palette.clone()))
-                on_input=Callback::new(move |v| state.edit(|a| a.endpoints.palette = v))
-                error=state.error("endpoints.palette")
-            />
+            <Show when=move || answers.with(|a| a.asks_palette_endpoint())>
+                <TextField
+                    id="endpoint-palette"
+                    label="Palette endpoint"
+                    hint="Your self-hosted or dedicated Palette address."
+                    placeholder="palette.example.com"
+                    value=Signal::derive(move || answers.with(|a| a.endpoints.palette.clone()))
+                    on_input=Callback::new(move |v| state.edit(|a| a.endpoints.palette = v))
+                    error=state.error("endpoints.palette")
+                />
+            </Show>
             <ListField id="endpoint-admin" label="Admin workstations" hint=ONE_PER_LINE placeholder="10.1.0.0/24"
                 value=admin on_input=set_admin error=state.error("endpoints.admin") />
             <ListField id="endpoint-workload" label="Workload cluster nodes" hint=ONE_PER_LINE placeholder="10.20.0.0/16"

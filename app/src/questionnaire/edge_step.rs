@@ -22,13 +22,7 @@ pub fn EdgeStep(state: AppState) -> impl IntoView {
                     (EdgeManagement::Local, "local", "Locally, through Local UI", "No connection to Palette."),
                 ]
                 value=Signal::derive(move || state.answers.with(|a| a.edge.management))
-                on_change=Callback::new(move |m| state.edit(|a| {
-                    a.edge.management = m;
-                    // Remote shell runs through Palette: it cannot stay on for local hosts.
-                    if m == EdgeManagement::Local {
-                        a.edge.remote_shell = false;
-                    }
-                }))
+                on_change=Callback::new(move |m| state.edit(|a| a.set_edge_management(m)))
             />
             <Toggle
                 id="edge-local-ui"

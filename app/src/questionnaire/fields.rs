@@ -3,6 +3,15 @@
 
 use leptos::prelude::*;
 
+/// A placeholder reads as an example, never as a value already filled in.
+fn example(placeholder: &'static str) -> String {
+    if placeholder.is_empty() {
+        String::new()
+    } else {
+        format!("e.g. {placeholder}")
+    }
+}
+
 /// The error text for one field path, if the engine reported one.
 pub type FieldErrorSignal = Signal<Option<String>>;
 
@@ -113,7 +122,7 @@ pub fn TextField(
             <input
                 type="text"
                 id=id
-                placeholder=placeholder
+                placeholder=example(placeholder)
                 autocomplete="off"
                 spellcheck="false"
                 class=INPUT_CLASS
@@ -156,7 +165,7 @@ pub fn ListField(
             <textarea
                 id=id
                 rows="3"
-                placeholder=placeholder
+                placeholder=example(placeholder)
                 spellcheck="false"
                 class=INPUT_CLASS
                 aria-describedby=format!("{id}-hint")

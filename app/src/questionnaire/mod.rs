@@ -86,6 +86,7 @@ impl Step {
             Step::Gateway => a.infrastructure.iter().any(|i| i.needs_gateway()),
             Step::SelfHosted => a.deployment.is_self_hosted(),
             Step::Edge => a.infrastructure.contains(&Infrastructure::Edge),
+            Step::Proxy => a.asks_proxy(),
             _ => true,
         }
     }

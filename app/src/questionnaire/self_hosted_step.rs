@@ -12,12 +12,7 @@ pub fn SelfHostedStep(state: AppState) -> impl IntoView {
                 label="Air-gapped: no internet access at all"
                 description="Packs and images then come from the air-gap support VM or your own registry."
                 value=Signal::derive(move || state.answers.with(|a| a.air_gapped))
-                on_change=Callback::new(move |v| state.edit(|a| {
-                    a.air_gapped = v;
-                    if v && a.registry == RegistrySource::Public {
-                        a.registry = RegistrySource::AirgapSupportVm;
-                    }
-                }))
+                on_change=Callback::new(move |v| state.edit(|a| a.set_air_gapped(v)))
                 error=state.error("air-gapped")
             />
             <Choice
