@@ -212,3 +212,43 @@ test('the page says it is loading before the app arrives (#16 point 10)', async 
     await context.close();
   }
 });
+
+test('the checklist opens with a table that reads at a glance (#16 point 9)', async () => {
+  await withBrowserLog(session, 'people-summary', async () => {
+    const { page } = session;
+    await fresh(page);
+    // SaaS on vSphere behind an inspecting proxy, answered through the UI.
+    await step(page, 'Infrastructure');
+    await page.check('#infrastructure-vsphere');
+    await step(page, 'Proxy');
+    await page.check('#proxy-ssl-bump');
+    await page.locator('#proxy-url').pressSequentially('http://squid.corp.example:3128');
+    await step(page, 'Checklist');
+    const table = page.locator('#checklist-summary');
+    await table.waitFor();
+    const box = await table.boundingBox();
+    assert.ok(box.y < 600, `the table starts on the first screen (at ${box.y} px)`);
+    // One row per flow to open, each with a boundary; the proxied ones say so.
+    const rows = await page.locator('#checklist-summary tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ id: tr.dataset.summaryFlow, cells: [...tr.cells].map((c) => c.textContent) })));
+    const open = await page.locator('[data-flow-id]').evaluateAll((c) =>
+      c.filter((x) => x.querySelector('.flow-level').textContent !== 'deprecated').map((x) => x.dataset.flowId));
+    assert.deepEqual(rows.map((r) => r.id).sort(), open.sort(), 'a row for every flow to open');
+    assert.ok(rows.every((r) => /^(out through the proxy|out of your network|into your network|inside your network)$/.test(r.cells[4])), JSON.stringify(rows));
+    assert.ok(rows.some((r) => r.cells[4] === 'out through the proxy'), 'proxied flows are marked');
+    assert.deepEqual(rows.map((r) => r.cells[3]), [...rows.map((r) => r.cells[3])].sort((a, b) => (a === 'required' ? 0 : 1) - (b === 'required' ? 0 : 1)), 'required first');
+    // Notes are folded; actions are not.
+    assert.equal(await page.locator('#checklist-notes').getAttribute('open'), null);
+    assert.ok(await page.locator('[aria-label="Actions and warnings"] [data-finding-id]').count() >= 1);
+    // A row leads to its card; table only hides the cards.
+    const first = rows[0].id;
+    await page.locator(`#checklist-summary a[href="#flow-${first}"]`).click();
+    assert.ok(await page.locator(`#flow-${first}`).isVisible());
+    const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.locator('#toggle-cards').click();
+    assert.equal(await page.locator('#flow-cards').isVisible(), false);
+    const short = await page.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(short < tall / 2, `table only: ${short} px instead of ${tall} px`);
+    await axe(page, 'checklist summary');
+  });
+});

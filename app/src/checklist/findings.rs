@@ -1,10 +1,29 @@
 use leptos::prelude::*;
 use rules::{Finding, Severity};
 
+/// Actions and warnings in full; notes folded below them (the engine orders findings by
+/// severity, so the page keeps its order).
 #[component]
 pub fn Findings(findings: Vec<Finding>) -> impl IntoView {
+    let (notes, actions): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| f.severity == Severity::Info);
+    let count = notes.len();
     view! {
-        <ul class="space-y-2" aria-label="Findings">
+        <FindingList findings=actions label="Actions and warnings" />
+        {(count > 0).then(|| view! {
+            <details id="checklist-notes" class="text-sm">
+                <summary class="cursor-pointer font-medium">{format!("{count} notes")}</summary>
+                <FindingList findings=notes label="Notes" />
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn FindingList(findings: Vec<Finding>, label: &'static str) -> impl IntoView {
+    view! {
+        <ul class="space-y-2" aria-label=label>
             {findings
                 .into_iter()
                 .map(|f| {

@@ -36,7 +36,7 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
     let decisions = flow.decisions.clone();
     let inconsistent = !decisions.is_empty();
     view! {
-        <li data-flow-id=card_id class="rounded-lg border border-slate-300 p-3 dark:border-slate-600 break-words">
+        <li id=format!("flow-{card_id}") data-flow-id=card_id.clone() class="rounded-lg border border-slate-300 p-3 dark:border-slate-600 break-words">
             <div class="flex flex-wrap items-baseline gap-x-3 gap-y-1">
                 <input type="checkbox" id=tick_id.clone() prop:checked=ticked on:change=toggle />
                 <label for=tick_id class="font-medium">{flow.purpose.clone()}</label>

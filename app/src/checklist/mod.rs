@@ -3,6 +3,7 @@
 
 mod findings;
 mod flow_card;
+mod summary;
 
 use crate::live::LivePanel;
 use crate::questionnaire::{field_paths, Step};
@@ -11,6 +12,7 @@ use findings::Findings;
 use flow_card::FlowCard;
 use leptos::prelude::*;
 use rules::{render, Checklist, FieldError, Level};
+use summary::Summary;
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -42,6 +44,9 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
         checklist.gateway.label()
     );
     let provenance = checklist.provenance();
+    let answers = state.answers.get_untracked();
+    // Table and cards, or the table alone: the cards hold each flow's detail and live verdict.
+    let cards = RwSignal::new(true);
     let groups: Vec<_> = render::groups(&checklist)
         .into_iter()
         .map(|(role, flows)| (role, flows.into_iter().cloned().collect::<Vec<_>>()))
@@ -56,8 +61,15 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
                 </label>
                 <progress id="progress" class="block w-full" max=total value=done></progress>
             </div>
+            <Summary checklist=checklist.clone() answers />
             <Findings findings=checklist.findings.clone() />
             <LivePanel state checklist=checklist.clone() />
+            <button id="toggle-cards" class="rounded-md border border-slate-400 px-3 py-1 text-sm print:hidden"
+                aria-controls="flow-cards" aria-expanded=move || cards.get().to_string()
+                on:click=move |_| cards.update(|c| *c = !*c)>
+                {move || if cards.get() { "Table only: hide the flow cards" } else { "Show the flow cards" }}
+            </button>
+            <div id="flow-cards" class="space-y-4" class:hidden=move || !cards.get()>
             {groups
                 .into_iter()
                 .map(|(role, flows)| {
@@ -73,6 +85,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            </div>
             <p id="checklist-provenance" class="text-xs text-slate-600 dark:text-slate-300">{provenance}</p>
         </section>
     }

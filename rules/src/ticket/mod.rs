@@ -160,18 +160,35 @@ impl Direction {
             Direction::Internal => "internal",
         }
     }
-}
 
-pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Ticket {
-    let to_rule = |flow: &Flow| {
-        let direction = match (
+    /// The boundary the flow crosses, as a network team reads it.
+    pub fn crossing(self, via_proxy: bool) -> &'static str {
+        match (self, via_proxy) {
+            (Direction::Outbound, true) => "out through the proxy",
+            (Direction::Outbound, false) => "out of your network",
+            (Direction::Inbound, _) => "into your network",
+            (Direction::Internal, _) => "inside your network",
+        }
+    }
+
+    /// Which way `flow` crosses the edge of the user's networks: from the one definition of
+    /// whose side an end is on (`Role::outside`). The ticket, its rules and the checklist's
+    /// summary all take it from here.
+    pub fn of(flow: &Flow, answers: &Answers) -> Direction {
+        match (
             flow.from.role.outside(answers.deployment, answers.registry),
             flow.to.role.outside(answers.deployment, answers.registry),
         ) {
             (true, _) => Direction::Inbound,
             (_, true) => Direction::Outbound,
             _ => Direction::Internal,
-        };
+        }
+    }
+}
+
+pub fn build(checklist: &Checklist, answers: &Answers, info: &TicketInfo) -> Ticket {
+    let to_rule = |flow: &Flow| {
+        let direction = Direction::of(flow, answers);
         let source = flow.sources.first();
         TicketRule {
             id: flow.id.clone(),
