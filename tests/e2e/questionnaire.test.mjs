@@ -216,7 +216,9 @@ describe('answers the documentation distinguishes (#14)', () => {
       await page.locator('#pcg-install-auto').waitFor();
       await step(page, 'Checklist');
       await assertChecklistMatches(page, { infrastructure: ['nutanix'] });
-      await page.locator('[data-finding-id="pcg-on-existing-kubernetes"]').waitFor();
+      // A note: folded under the actions until opened.
+      await page.locator('#checklist-notes summary').click();
+      await page.locator('#checklist-notes [data-finding-id="pcg-on-existing-kubernetes"]').waitFor();
       await step(page, 'Gateway');
       await page.check('#pcg-install-palette-cli');
       await page.locator('#pcg-install-error').getByText('a Nutanix PCG is installed on an existing Kubernetes cluster').waitFor();
