@@ -101,8 +101,13 @@ pub fn shown(host: &str) -> String {
             let ascii = cut_middle(&name);
             let has_idn = name.split('.').any(|l| l.starts_with("xn--"));
             match idna::domain_to_unicode(&name) {
+                // Characters a terminal would not show as themselves (found by the fuzz target:
+                // unassigned code points) make no readable name: the punycode alone is honest.
+                (unicode, Ok(())) if has_idn && printable(&unicode) != unicode => {
+                    format!("{ascii} (an international name with unprintable characters)")
+                }
                 (unicode, Ok(())) if has_idn && unicode != name => {
-                    format!("{} ({ascii})", printable(&cut_middle(&unicode)))
+                    format!("{} ({ascii})", cut_middle(&unicode))
                 }
                 _ => ascii,
             }
@@ -228,6 +233,11 @@ mod tests {
         assert_eq!(
             shown("xn--80ak6aa92e.com"),
             "аррӏе.com (xn--80ak6aa92e.com)"
+        );
+        // Unassigned code points (the fuzz target's find): not shown as a name.
+        assert_eq!(
+            shown("xn--n-4g6n36xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaagafffi"),
+            "xn--n-4g6n36xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaagafffi (an international name with unprintable characters)"
         );
         // A punycode label that does not decode is shown as written.
         assert_eq!(shown("xn--zz.example"), "xn--zz.example");
