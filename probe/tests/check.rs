@@ -197,6 +197,8 @@ fn refused_and_stalled_ports_are_told_apart() {
     let r = result(&report, "refused");
     assert_eq!(r["verdict"], "fail");
     assert!(r["summary"].as_str().unwrap().contains("refused"), "{r:#}");
+    // The stage that failed is typed: the app tells DNS problems from firewall ones by it.
+    assert_eq!(r["failed-at"], "tcp", "{r:#}");
     let s = result(&report, "stalled");
     assert_eq!(s["verdict"], "fail");
     assert!(
@@ -214,6 +216,7 @@ fn refused_and_stalled_ports_are_told_apart() {
         "{s:#}"
     );
     assert_eq!(result(&report, "listening")["verdict"], "pass");
+    assert!(result(&report, "listening").get("failed-at").is_none());
     // Checks run concurrently: the stall does not hold the others up.
     assert!(
         started.elapsed() < Duration::from_secs(8),

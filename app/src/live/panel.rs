@@ -108,6 +108,7 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
             </p>
             <Status phase />
             <Stale state />
+            <SharedCauses state />
             {move || plan().map(|p| view! { <NotChecked skipped=p.skipped /> })}
             <RequestRules state />
         </section>
@@ -211,6 +212,42 @@ fn Status(phase: RwSignal<Phase>) -> impl IntoView {
     view! {
         <p id="live-status" role="status" aria-live="polite" class="text-sm">{text}</p>
         {progress}
+    }
+}
+
+/// Failures several checks share, said once with their fix; names that did not resolve are
+/// called a DNS problem, and are not offered as firewall evidence.
+#[component]
+fn SharedCauses(state: AppState) -> impl IntoView {
+    let causes = Memo::new(move |_| {
+        state
+            .live_fresh
+            .with(|f| verdicts::shared_causes(&f.results))
+    });
+    move || {
+        let causes = causes.get();
+        (!causes.is_empty()).then(|| view! {
+            <ul id="live-causes" class="list-disc pl-5 text-sm">
+                {causes
+                    .into_iter()
+                    .map(|c| {
+                        let dns = c.failed_at == Some(rules::protocol::reply::Stage::Dns);
+                        let what = if dns {
+                            let names = if c.checks == 1 { "1 name".to_owned() } else { format!("{} names", c.checks) };
+                            format!("{names} did not resolve from the probe: {}. A DNS problem, not a firewall rule: not offered as ticket evidence.", c.cause)
+                        } else {
+                            format!("{} checks failed the same way: {}.", c.checks, c.cause)
+                        };
+                        view! {
+                            <li data-shared-cause=c.failed_at.map_or("other", |s| s.as_str())>
+                                {what}
+                                {c.remediation.map(|fix| view! { " Fix: " {fix} })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })
     }
 }
 

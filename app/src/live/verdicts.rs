@@ -2,7 +2,7 @@
 //! checks (a flow to three registry hosts fails if one of them does).
 
 use rules::plan::Plan;
-use rules::protocol::reply::{LiveResult, Verdict};
+use rules::protocol::reply::{LiveResult, Stage, Verdict};
 use rules::{Answers, Checklist};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,13 +62,49 @@ pub fn by_flow(results: &BTreeMap<String, LiveResult>) -> BTreeMap<String, Verdi
     flows
 }
 
-/// The failed checks of each failed flow, for the ticket's evidence.
+/// The failed checks of each failed flow, for the ticket's evidence. A name that did not
+/// resolve says nothing about a firewall: those are left out (`shared_causes` names them).
 pub fn failures(results: &BTreeMap<String, LiveResult>) -> BTreeMap<String, Vec<&LiveResult>> {
     let mut flows: BTreeMap<String, Vec<&LiveResult>> = BTreeMap::new();
-    for r in results.values().filter(|r| r.verdict == Verdict::Fail) {
+    for r in results
+        .values()
+        .filter(|r| r.verdict == Verdict::Fail && r.failed_at != Some(Stage::Dns))
+    {
         flows.entry(r.flow.clone()).or_default().push(r);
     }
     flows
+}
+
+/// One failure shared by several checks: where they failed, why, what to do, and how many.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedCause {
+    pub failed_at: Option<Stage>,
+    pub cause: String,
+    pub remediation: Option<String>,
+    pub checks: usize,
+}
+
+/// Failures with the same stage and cause, said once: ten names that do not resolve are one
+/// DNS problem, not ten.
+pub fn shared_causes(results: &BTreeMap<String, LiveResult>) -> Vec<SharedCause> {
+    let mut causes: Vec<SharedCause> = Vec::new();
+    for r in results.values().filter(|r| r.verdict == Verdict::Fail) {
+        let Some(cause) = &r.cause else { continue };
+        match causes
+            .iter_mut()
+            .find(|c| c.failed_at == r.failed_at && &c.cause == cause)
+        {
+            Some(shared) => shared.checks += 1,
+            None => causes.push(SharedCause {
+                failed_at: r.failed_at,
+                cause: cause.clone(),
+                remediation: r.remediation.clone(),
+                checks: 1,
+            }),
+        }
+    }
+    causes.retain(|c| c.checks > 1 || c.failed_at == Some(Stage::Dns));
+    causes
 }
 
 /// One line for the network team: what failed, from where, and why.
@@ -105,6 +141,33 @@ mod tests {
         serde_json::from_value(serde_json::json!({"schema": 2, "from": "pcg",
             "palette-version": "4.7.9", "proxy": proxy, "checks": checks}))
         .unwrap()
+    }
+
+    /// #16 point 10: a name that does not resolve is a DNS problem, said once for every check
+    /// it hit, and never firewall evidence.
+    #[test]
+    fn dns_failures_are_one_cause_and_no_evidence() {
+        let mut results: BTreeMap<_, _> = [
+            result("reg@a:443", "reg", Verdict::Fail),
+            result("reg@b:443", "reg", Verdict::Fail),
+            result("api@c:443", "api", Verdict::Fail),
+            result("ui@d:443", "ui", Verdict::Fail),
+        ]
+        .into();
+        for id in ["api@c:443", "ui@d:443"] {
+            let r = results.get_mut(id).unwrap();
+            r.failed_at = Some(Stage::Dns);
+            r.cause = Some("the name does not resolve".into());
+        }
+        assert_eq!(failures(&results).keys().collect::<Vec<_>>(), ["reg"]);
+        let causes = shared_causes(&results);
+        assert_eq!(
+            causes
+                .iter()
+                .map(|c| (c.failed_at, c.checks))
+                .collect::<Vec<_>>(),
+            [(Some(Stage::Dns), 2), (Some(Stage::Tcp), 2)]
+        );
     }
 
     /// #16 point 3: results describe the answers they ran for, not the answers now.
@@ -156,6 +219,7 @@ mod tests {
                 summary: format!("{} summary", verdict.label()),
                 cause: (verdict == Verdict::Fail).then(|| "refused".to_owned()),
                 remediation: None,
+                failed_at: (verdict == Verdict::Fail).then_some(Stage::Tcp),
             },
         )
     }

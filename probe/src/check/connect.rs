@@ -1,4 +1,5 @@
 use super::{Failure, Step};
+use rules::protocol::reply::Stage;
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -40,11 +41,11 @@ pub(crate) async fn tcp(
                 let began = started_at[i].unwrap_or_else(Instant::now);
                 match outcome {
                     Ok(stream) => {
-                        steps.push(Step::timed("tcp", began, true, format!("connected to {}", order[i])).with_peer(order[i]));
+                        steps.push(Step::timed(Stage::Tcp, began, true, format!("connected to {}", order[i])).with_peer(order[i]));
                         for (j, when) in started_at.iter().enumerate() {
                             if let (Some(when), false) = (when, j == i) {
                                 if !steps_has_outcome(steps, order[j]) {
-                                    steps.push(Step::timed("tcp", *when, false, format!("{}: no answer yet; {} answered first", order[j], order[i])).with_peer(order[j]));
+                                    steps.push(Step::timed(Stage::Tcp, *when, false, format!("{}: no answer yet; {} answered first", order[j], order[i])).with_peer(order[j]));
                                 }
                             }
                         }
@@ -52,7 +53,7 @@ pub(crate) async fn tcp(
                         return Ok(stream);
                     }
                     Err(e) => {
-                        steps.push(Step::timed("tcp", began, false, format!("{}: {e}", order[i])).with_peer(order[i]));
+                        steps.push(Step::timed(Stage::Tcp, began, false, format!("{}: {e}", order[i])).with_peer(order[i]));
                         last_error = Some((order[i], e));
                         // A failed attempt starts the next one at once.
                         if let Some(next) = pending.next() {
@@ -82,7 +83,7 @@ pub(crate) async fn tcp(
 fn steps_has_outcome(steps: &[Step], address: SocketAddr) -> bool {
     steps
         .iter()
-        .any(|s| s.name == "tcp" && s.peer == Some(address))
+        .any(|s| s.name == Stage::Tcp && s.peer == Some(address))
 }
 
 /// RFC 8305 section 4: the resolver's order, alternating address families from the first.

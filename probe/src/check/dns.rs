@@ -1,4 +1,5 @@
 use super::{Failure, Step};
+use rules::protocol::reply::Stage;
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -18,7 +19,7 @@ pub(crate) async fn resolve(
             let addresses: Vec<SocketAddr> = found.collect();
             let list: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
             steps.push(Step::timed(
-                "dns",
+                Stage::Dns,
                 started,
                 true,
                 format!("{host} -> {} (resolvers: {})", list.join(", "), resolvers()),
@@ -27,7 +28,7 @@ pub(crate) async fn resolve(
         }
         Err(e) => {
             steps.push(Step::timed(
-                "dns",
+                Stage::Dns,
                 started,
                 false,
                 format!("{host}: {e} (resolvers: {})", resolvers()),

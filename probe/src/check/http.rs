@@ -5,6 +5,7 @@
 use super::proxy::{self, Reply};
 use super::{Failure, Step};
 use rules::plan::Check;
+use rules::protocol::reply::Stage;
 use rules::protocol::reply::Verdict;
 use std::time::Instant;
 use tokio::net::TcpStream;
@@ -23,7 +24,7 @@ pub(crate) async fn direct(
     let reply = proxy::exchange(&mut stream, address, &request).await?;
     let ok = reply.code != 0;
     steps.push(Step::timed(
-        "http",
+        Stage::Http,
         started,
         ok,
         format!("HEAD /: {}", reply.explained_status()),
@@ -50,7 +51,7 @@ pub(crate) async fn via_proxy(
     let reply = proxy::exchange(&mut reached.stream, reached.address, &request).await?;
     let refused = reply.code == 0 || reply.code == 407 || reply.written_by_proxy();
     steps.push(Step::timed(
-        "proxy",
+        Stage::Proxy,
         started,
         !refused,
         format!(

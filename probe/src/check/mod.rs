@@ -33,7 +33,7 @@ pub struct Options {
     pub proxy_auth: Option<String>,
 }
 
-pub use rules::protocol::reply::{LiveResult, Verdict};
+pub use rules::protocol::reply::{LiveResult, Stage, Verdict};
 
 /// A check's result: what the app shows (`LiveResult`, the wire type both ends share,
 /// flattened into the same JSON object) and the evidence behind it.
@@ -61,7 +61,7 @@ impl std::ops::Deref for CheckResult {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Step {
-    pub name: &'static str,
+    pub name: Stage,
     pub ok: bool,
     pub detail: String,
     pub millis: u64,
@@ -81,7 +81,7 @@ pub(crate) struct Failure {
 }
 
 impl Step {
-    fn timed(name: &'static str, started: Instant, ok: bool, detail: String) -> Step {
+    fn timed(name: Stage, started: Instant, ok: bool, detail: String) -> Step {
         Step {
             name,
             ok,
@@ -106,7 +106,7 @@ impl CheckResult {
         self.steps
             .iter()
             .rev()
-            .find(|s| s.name == "tcp" && s.ok)
+            .find(|s| s.name == Stage::Tcp && s.ok)
             .and_then(|s| s.peer)
     }
 }
@@ -158,8 +158,8 @@ pub async fn run(
 /// server or a middlebox holding the traffic.
 fn timed_out(limit: Duration, tunnelled: bool, steps: &[Step]) -> Failure {
     let summary = format!("no answer within {} s", limit.as_secs_f32());
-    let connected = steps.iter().any(|s| s.name == "tcp" && s.ok);
-    let proxied = steps.iter().any(|s| s.name == "proxy" && s.ok);
+    let connected = steps.iter().any(|s| s.name == Stage::Tcp && s.ok);
+    let proxied = steps.iter().any(|s| s.name == Stage::Proxy && s.ok);
     if connected && tunnelled && !proxied {
         Failure {
             summary,
@@ -205,6 +205,9 @@ fn finish(
         (Verdict::Warn, Some((c, r))) => (Some(c), Some(r)),
         _ => (cause, remediation),
     };
+    let failed_at = (verdict == Verdict::Fail)
+        .then(|| steps.iter().rev().find(|s| !s.ok).map(|s| s.name))
+        .flatten();
     CheckResult {
         outcome: LiveResult {
             id: check.id.clone(),
@@ -213,6 +216,7 @@ fn finish(
             summary,
             cause,
             remediation,
+            failed_at,
         },
         host: check.host.clone(),
         port: check.port,
@@ -254,7 +258,7 @@ async fn run_one(
         Ok(stream) => websocket::upgrade(check, stream, &options.trust, inspected, steps).await,
         Err(f) => {
             steps.push(Step::timed(
-                "websocket",
+                Stage::Websocket,
                 Instant::now(),
                 false,
                 format!("a second connection failed: {}", f.summary),

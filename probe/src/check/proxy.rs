@@ -3,6 +3,7 @@
 use super::connect::classify;
 use super::{dns, Failure, Step};
 use rules::plan::Check;
+use rules::protocol::reply::Stage;
 use std::net::SocketAddr;
 use std::time::Instant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -62,7 +63,7 @@ pub(crate) async fn tunnel(
     let reply = exchange(&mut stream, address, &request).await?;
     let ok = (200..300).contains(&reply.code);
     steps.push(Step::timed(
-        "proxy",
+        Stage::Proxy,
         started,
         ok,
         format!("CONNECT {target} via {name}: {}", reply.status_line),

@@ -50,7 +50,7 @@ pub fn text(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
         for s in &r.steps {
             out.push_str(&format!(
                 "    - {:<5} {} {} ({} ms)\n",
-                s.name,
+                s.name.as_str(),
                 if s.ok { "ok  " } else { "fail" },
                 s.detail,
                 s.millis
@@ -142,7 +142,7 @@ pub fn junit(plan: &Plan, results: &[CheckResult]) -> String {
         let details = r
             .steps
             .iter()
-            .map(|s| format!("{}: {}", s.name, s.detail))
+            .map(|s| format!("{}: {}", s.name.as_str(), s.detail))
             .collect::<Vec<_>>()
             .join("\n");
         match r.verdict {

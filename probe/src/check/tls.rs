@@ -3,6 +3,7 @@
 
 use super::{Failure, Step, Verdict};
 use rules::plan::{Check, CheckKind};
+use rules::protocol::reply::Stage;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -204,7 +205,7 @@ pub(crate) async fn handshake(
     let tls = match connected {
         Ok(tls) => tls,
         Err(e) => {
-            steps.push(Step::timed("tls", started, false, e.to_string()));
+            steps.push(Step::timed(Stage::Tls, started, false, e.to_string()));
             return Err(Failure {
                 summary: "the TLS handshake failed".into(),
                 cause: format!("{e}: the server does not speak TLS on this port, or something in the path cut the handshake"),
@@ -255,7 +256,7 @@ pub(crate) async fn handshake(
         report.version,
         alpn.as_deref().unwrap_or("none")
     );
-    let mut step = Step::timed("tls", started, outcome.is_ok(), detail);
+    let mut step = Step::timed(Stage::Tls, started, outcome.is_ok(), detail);
     step.tls = Some(report);
     steps.push(step);
     outcome

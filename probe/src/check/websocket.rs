@@ -6,6 +6,7 @@
 
 use super::{Step, Verdict};
 use rules::plan::Check;
+use rules::protocol::reply::Stage;
 use std::time::Instant;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
@@ -50,7 +51,7 @@ pub(crate) async fn upgrade(
         Err(e) => (Fallback::Unproven, e),
     };
     steps.push(Step::timed(
-        "websocket",
+        Stage::Websocket,
         started,
         fallback != Fallback::Unproven,
         detail,

@@ -233,6 +233,7 @@ mod tests {
                 summary: "no answer".into(),
                 cause: Some("dropped".into()),
                 remediation: Some("open it".into()),
+                failed_at: Some(crate::check::Stage::Tcp),
             },
             host: "api.example".into(),
             port: 443,

@@ -83,6 +83,31 @@ impl Verdict {
     }
 }
 
+/// The stages of a check, in the order it goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    Dns,
+    Proxy,
+    Tcp,
+    Tls,
+    Http,
+    Websocket,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Dns => "dns",
+            Stage::Proxy => "proxy",
+            Stage::Tcp => "tcp",
+            Stage::Tls => "tls",
+            Stage::Http => "http",
+            Stage::Websocket => "websocket",
+        }
+    }
+}
+
 /// One finished check: what the app shows of it. The probe's own result carries it whole
 /// (flattened) beside its steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +122,10 @@ pub struct LiveResult {
     pub cause: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// The stage whose failure ended a failed check: a name that does not resolve is a DNS
+    /// problem, never evidence for a firewall rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_at: Option<Stage>,
 }
 
 /// A message from the probe, as the app reads it.
@@ -160,6 +189,7 @@ mod tests {
             summary: "s".into(),
             cause: Some("c".into()),
             remediation: None,
+            failed_at: Some(Stage::Tls),
         };
         for reply in [
             Reply::hello(Some(&plan)),
