@@ -243,6 +243,13 @@ describe('answers the documentation distinguishes (#14)', () => {
       await admin.press('Enter');
       await admin.pressSequentially('10.2.0.0/24');
       assert.equal(await admin.inputValue(), '10.1.0.0/24\n10.2.0.0/24');
+      // A comma starts the next entry too, typed or pasted (#16: lists accept commas).
+      await admin.press('Enter');
+      await admin.pressSequentially('10.3.0.0/24, 10.4.0.0/24');
+      assert.deepEqual((await admin.inputValue()).split('\n').map((l) => l.trim()), ['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24', '10.4.0.0/24']);
+      await admin.fill('10.1.0.0/24, 10.2.0.0/24');
+      await admin.dispatchEvent('input');
+      assert.equal(await admin.inputValue(), '10.1.0.0/24\n10.2.0.0/24');
       await step(page, 'Checklist');
       await assertChecklistMatches(page, {
         proxy: { kind: 'connect', url: 'http://proxy.corp.example:3128', 'no-proxy': ['.corp.example', '10.0.0.0/8'] },

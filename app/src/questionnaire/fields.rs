@@ -173,7 +173,7 @@ pub fn ListField(
                 aria-errormessage=format!("{id}-error")
                 prop:value=move || text.get()
                 on:input=move |ev| {
-                    let typed = event_target_value(&ev);
+                    let typed = one_per_line(&event_target_value(&ev));
                     let entries = lines(&typed);
                     text.set(typed);
                     on_input.run(entries);
@@ -186,14 +186,24 @@ pub fn ListField(
 
 const INPUT_CLASS: &str = "block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm dark:border-slate-500 dark:bg-slate-800 aria-[invalid=true]:border-red-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
 
-/// Splits a textarea into entries. Trailing empty lines are dropped so typing a newline does not
+/// A comma starts the next entry, as Enter does: a typed `a, b` or a pasted list becomes one
+/// entry per line, so each line's error still names its line.
+pub fn one_per_line(typed: &str) -> String {
+    if !typed.contains(',') {
+        return typed.to_owned();
+    }
+    typed
+        .split(',')
+        .map(str::trim_start)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Splits a textarea into entries, each trimmed. Trailing empty lines are dropped so typing a newline does not
 /// produce an "empty entry" error while the user is still typing; inner empty lines are kept so
 /// the error points at them.
 pub fn lines(text: &str) -> Vec<String> {
-    let mut entries: Vec<String> = text
-        .split('\n')
-        .map(|l| l.trim_end_matches('\r').to_owned())
-        .collect();
+    let mut entries: Vec<String> = text.split('\n').map(|l| l.trim().to_owned()).collect();
     while entries.last().is_some_and(|l| l.trim().is_empty()) {
         entries.pop();
     }
@@ -224,7 +234,21 @@ pub fn Why(id: String, why: &'static str, doc: &'static str) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::lines;
+    use super::{lines, one_per_line};
+
+    #[test]
+    fn commas_start_the_next_entry_and_entries_are_trimmed() {
+        assert_eq!(
+            one_per_line("10.0.0.0/8, 192.168.0.0/16"),
+            "10.0.0.0/8\n192.168.0.0/16"
+        );
+        assert_eq!(one_per_line(".corp.example,"), ".corp.example\n");
+        assert_eq!(one_per_line("a\nb"), "a\nb");
+        assert_eq!(
+            lines(" 10.0.0.1 \n\t10.0.0.2"),
+            vec!["10.0.0.1", "10.0.0.2"]
+        );
+    }
 
     #[test]
     fn trailing_blank_lines_are_not_entries_but_inner_ones_are() {
