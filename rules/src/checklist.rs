@@ -145,6 +145,63 @@ pub struct Source {
     pub fact: String,
 }
 
+/// One documentation page a flow rests on, said once: its sections and the versions they
+/// cover, without the per-fact repetition of `Flow::sources`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentedIn {
+    pub doc: String,
+    pub url: Option<String>,
+    pub sections: Vec<String>,
+    pub versions: Vec<String>,
+}
+
+impl DocumentedIn {
+    /// `Network Communication and Ports › Workload Cluster; Management Platform (all
+    /// documented versions; >= 4.0.0 (gRPC era))`.
+    pub fn text(&self) -> String {
+        format!(
+            "{} › {} ({})",
+            self.doc,
+            self.sections.join("; "),
+            self.versions.join("; ")
+        )
+    }
+}
+
+/// The pages `sources` come from, in order of first mention, each once.
+pub fn documented_in(sources: &[Source]) -> Vec<DocumentedIn> {
+    let mut pages: Vec<DocumentedIn> = Vec::new();
+    for s in sources {
+        let at = match pages.iter().position(|p| p.doc == s.doc) {
+            Some(at) => at,
+            None => {
+                pages.push(DocumentedIn {
+                    doc: s.doc.clone(),
+                    url: s.url(),
+                    sections: Vec::new(),
+                    versions: Vec::new(),
+                });
+                pages.len() - 1
+            }
+        };
+        let page = &mut pages[at];
+        // "both tabs > Workload Cluster" and "Workload Cluster" are the same section to a reader.
+        let section = s
+            .section
+            .rsplit(" > ")
+            .next()
+            .unwrap_or(&s.section)
+            .to_owned();
+        if !page.sections.contains(&section) {
+            page.sections.push(section);
+        }
+        if !page.versions.contains(&s.versions) {
+            page.versions.push(s.versions.clone());
+        }
+    }
+    pages
+}
+
 impl Source {
     /// The page on docs.spectrocloud.com for documentation-repository paths; `None` for partials
     /// and legacy pages, which have no page of their own.
@@ -198,6 +255,32 @@ pub struct Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// #16 point 9: twenty-one sources of one flow read as three pages, each once.
+    #[test]
+    fn each_page_is_said_once_with_its_sections_and_versions() {
+        let checklist = crate::evaluate(&crate::Answers {
+            infrastructure: vec![crate::Infrastructure::Vsphere],
+            ..crate::Answers::default()
+        })
+        .unwrap();
+        let flow = checklist
+            .flows
+            .iter()
+            .max_by_key(|f| f.sources.len())
+            .unwrap();
+        let pages = documented_in(&flow.sources);
+        assert!(pages.len() < flow.sources.len(), "{pages:?}");
+        let docs: Vec<&str> = pages.iter().map(|p| p.doc.as_str()).collect();
+        let mut unique = docs.clone();
+        unique.dedup();
+        assert_eq!(docs.len(), unique.len(), "each page once: {docs:?}");
+        for page in &pages {
+            assert!(!page.sections.iter().any(|s| s.contains(" > ")), "{page:?}");
+            let text = page.text();
+            assert!(text.starts_with(&format!("{} › ", page.doc)), "{text}");
+        }
+    }
 
     fn source(path: &str) -> Source {
         Source {

@@ -252,3 +252,21 @@ test('the checklist opens with a table that reads at a glance (#16 point 9)', as
     await axe(page, 'checklist summary');
   });
 });
+
+test('a flow says each documentation page once, in plain words (#16 point 9)', async () => {
+  await withBrowserLog(session, 'people-provenance', async () => {
+    const { page } = session;
+    await fresh(page);
+    await step(page, 'Infrastructure');
+    await page.check('#infrastructure-vsphere');
+    await step(page, 'Checklist');
+    const card = page.locator('[data-flow-id="workload-palette-api"]');
+    await card.locator('summary').click();
+    const lines = await card.locator('details li').allTextContents();
+    const pages = lines.filter((l) => l.startsWith('Documented in: ')).map((l) => l.replace(/^Documented in: /, '').split(' › ')[0]);
+    assert.ok(pages.length >= 2 && pages.length <= 5, `${pages.length} pages: ${lines.join(' | ')}`);
+    assert.equal(new Set(pages).size, pages.length, 'each page once');
+    const text = await card.textContent();
+    assert.doesNotMatch(text, /\bC\d\d\b|NP-F\d|Inconsistency C/, 'no internal ids');
+  });
+});

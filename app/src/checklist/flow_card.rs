@@ -42,7 +42,9 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
                 <label for=tick_id class="font-medium">{flow.purpose.clone()}</label>
                 <span class="flow-level rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-700">{level}</span>
                 {inconsistent.then(|| view! {
-                    <span class="flow-inconsistent rounded bg-amber-200 px-1.5 text-xs text-amber-950">"documented inconsistency"</span>
+                    // Information, not a warning: the flow is needed either way; the note in its
+                    // details says where the pages disagree and what the checklist follows.
+                    <span class="flow-inconsistent rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-700">"docs disagree: see details"</span>
                 })}
             </div>
             <p class="mt-1 font-mono text-sm">
@@ -64,12 +66,11 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
                 </ul>
                 {flow.note.clone().map(|n| view! { <p class="mt-1">{n}</p> })}
                 <ul class="mt-1 list-disc pl-5">
-                    {flow
-                        .sources
-                        .iter()
-                        .map(|s| {
-                            let text = format!("{} › {} ({})", s.doc, s.section, s.versions);
-                            match s.url() {
+                    {rules::checklist::documented_in(&flow.sources)
+                        .into_iter()
+                        .map(|page| {
+                            let text = format!("Documented in: {}", page.text());
+                            match page.url {
                                 Some(url) => view! { <li><a class="underline" href=url target="_blank" rel="noopener">{text}</a></li> }.into_any(),
                                 None => view! { <li>{text}</li> }.into_any(),
                             }
@@ -79,7 +80,7 @@ pub fn FlowCard(state: AppState, flow: Flow) -> impl IntoView {
                 {decisions
                     .iter()
                     .map(|d| view! {
-                        <p class="mt-1"><strong>{format!("Inconsistency {}: ", d.contradiction)}</strong>{d.decision.clone()} " " {d.why.clone()}</p>
+                        <p class="mt-1"><strong>"Where the documentation disagrees: "</strong>{d.decision.clone()} " " {d.why.clone()}</p>
                     })
                     .collect_view()}
             </details>
