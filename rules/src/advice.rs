@@ -136,7 +136,12 @@ fn placeholders(flows: &[Flow]) -> Option<Finding> {
     let mut roles: Vec<String> = Vec::new();
     for side in flows.iter().flat_map(|f| [&f.from, &f.to]) {
         if side.is_placeholder() {
-            push_unique(&mut roles, side.label.clone());
+            // A role without a field of its own names the answer that fills it in.
+            let label = match crate::engine::answered_as(side.role) {
+                same if same == side.role => side.label.clone(),
+                answer => format!("{} (the {} addresses)", side.label, answer.label()),
+            };
+            push_unique(&mut roles, label);
         }
     }
     (!roles.is_empty()).then(|| Finding {

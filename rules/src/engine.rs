@@ -122,6 +122,17 @@ fn flow(catalog: &Catalog, cx: &Context, rule: &Rule, reasons: Vec<String>) -> F
     }
 }
 
+/// The answer a role's addresses come from, where it has none of its own (as `role_endpoints`
+/// reads them): what to fill in to replace its placeholder.
+pub(crate) fn answered_as(role: Role) -> Role {
+    match role {
+        Role::WorkloadApi => Role::Workload,
+        Role::EdgePeers => Role::EdgeHost,
+        Role::AirgapVm => Role::Registry,
+        other => other,
+    }
+}
+
 /// The user's endpoints for a role. Some roles share addresses: a workload cluster's API server
 /// runs on its nodes, Edge peers are Edge hosts, the air-gap VM is the registry.
 pub(crate) fn role_endpoints(cx: &Context, role: Role) -> Vec<&Endpoint> {
@@ -131,9 +142,9 @@ pub(crate) fn role_endpoints(cx: &Context, role: Role) -> Vec<&Endpoint> {
             .iter()
             .chain(cx.endpoints(Role::EdgeHost))
             .collect(),
-        Role::WorkloadApi => cx.endpoints(Role::Workload).iter().collect(),
-        Role::EdgePeers => cx.endpoints(Role::EdgeHost).iter().collect(),
-        Role::AirgapVm => cx.endpoints(Role::Registry).iter().collect(),
+        Role::WorkloadApi | Role::EdgePeers | Role::AirgapVm => {
+            cx.endpoints(answered_as(role)).iter().collect()
+        }
         Role::Proxy => cx.proxy_endpoint.iter().collect(),
         // Without a named endpoint, self-hosted Palette is reached on its management nodes.
         Role::Palette
