@@ -198,11 +198,19 @@ test('a link the probe does not accept explains what the browser may have blocke
       await page.locator('#live-link').fill(`${probe.url}#t=${wrong}`);
       await page.locator('#live-pair').click();
       await page.locator('#live-run').click();
-      const status = page.locator('#live-status', { hasText: 'could not connect to the probe' });
+      // On the probe's own page a refusal can only be the token: said so, with the fix.
+      const status = page.locator('#live-status', { hasText: 'is running but refused this link\'s token' });
       await status.waitFor();
-      assert.match(await status.textContent(), /Chrome asks before a site may reach devices on your local network/);
+      assert.match(await status.textContent(), /the link is from an earlier launch/);
     });
     assert.match(probe.log(), /accepted=false reason="missing or wrong token"/);
+    // A probe that is not there any more is told apart from one that refused (#16 point 10).
+    await probe.stop();
+    await withBrowserLog(session, 'live-gone', async () => {
+      const { page } = session;
+      await page.locator('#live-run').click();
+      await page.locator('#live-status', { hasText: /^No probe answers at http:\/\/127\.0\.0\.1:\d+: start portcheck serve there/ }).waitFor();
+    });
   } finally {
     await probe.stop();
   }

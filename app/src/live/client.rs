@@ -82,7 +82,7 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
     let token = format!("portcheck.token.{}", pairing.token);
     let Ok(socket) = WebSocket::open_with_protocols(&pairing.socket_url, &["portcheck.v1", &token])
     else {
-        return Phase::Failed(unreachable(pairing));
+        return Phase::Failed(refused(pairing).await);
     };
     let (mut send, mut receive) = socket.split();
     if send
@@ -90,7 +90,7 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         .await
         .is_err()
     {
-        return Phase::Failed(unreachable(pairing));
+        return Phase::Failed(refused(pairing).await);
     }
     let (mut total, mut done, mut not_in_probe) = (0, 0, 0);
     while let Some(Ok(message)) = receive.next().await {
@@ -154,17 +154,44 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         }
     }
     match phase.get_untracked() {
-        Phase::Connecting => Phase::Failed(unreachable(pairing)),
+        Phase::Connecting => Phase::Failed(refused(pairing).await),
         Phase::Running { .. } => Phase::Lost { done, total },
         _ => Phase::Failed("The probe closed the connection before the checks ran.".into()),
     }
 }
 
-/// Browsers do not say why a WebSocket failed (a stopped probe, an old token, an origin the
-/// probe does not accept, or the browser's own rules all look alike), so say what to try.
-fn unreachable(pairing: &Pairing) -> String {
-    format!(
-        "The browser could not connect to the probe at {origin}. Check that portcheck serve is running and that the link is from this launch (each launch prints a new token). A page from another site may be blocked: the probe accepts only its own page and origins given with --allow-origin; Safari does not let https pages reach http://127.0.0.1, and Chrome asks before a site may reach devices on your local network. Opening {origin}/ (the page the probe serves) avoids all of these.",
-        origin = pairing.origin
-    )
+/// Browsers do not say why a WebSocket failed: a stopped probe, an old token, an origin the
+/// probe does not accept and the browser's own rules look alike. A plain request to the probe's
+/// page tells a probe that is not there from one that refused: on the probe's own page (its
+/// origin is always accepted) a refusal can only be the token; elsewhere it is the token or
+/// this page's origin, and both fixes are given.
+async fn refused(pairing: &Pairing) -> String {
+    let origin = &pairing.origin;
+    if !answers(origin).await {
+        return format!(
+            "No probe answers at {origin}: start portcheck serve there (or check the address in the link). A page from another site may also be blocked by the browser: Safari does not let https pages reach http://127.0.0.1, and Chrome asks before a site may reach devices on your local network; opening {origin}/ (the page the probe serves) avoids that."
+        );
+    }
+    let own_page = window().location().origin().is_ok_and(|o| &o == origin);
+    if own_page {
+        format!(
+            "The probe at {origin} is running but refused this link's token: the link is from an earlier launch (each launch prints a new one). Paste the link the probe printed last, or reload the page it printed."
+        )
+    } else {
+        format!(
+            "The probe at {origin} is running but refused this page: either the link is from an earlier launch (each launch prints a new token: paste the newest), or the probe does not accept pages from {} (start it with --allow-origin {}).",
+            window().location().origin().unwrap_or_default(),
+            window().location().origin().unwrap_or_default()
+        )
+    }
+}
+
+/// Whether anything answers HTTP at `origin`. The response is opaque (the probe sends no CORS
+/// headers, by design): only that it came back is read.
+async fn answers(origin: &str) -> bool {
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::NoCors);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let request = window().fetch_with_str_and_init(&format!("{origin}/"), &init);
+    wasm_bindgen_futures::JsFuture::from(request).await.is_ok()
 }
