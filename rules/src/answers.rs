@@ -491,8 +491,9 @@ mod tests {
         assert!(saas.asks_palette_endpoint());
     }
 
-    /// Every string answer but the version is an address: fill them all with credentials, and
-    /// none survives `without_credentials` (a field added later and not visited fails here).
+    /// Every address answer (the proxy's and every endpoint, single or list) filled with
+    /// credentials: none survives `without_credentials`. An endpoint added later and not visited
+    /// fails here, since the endpoints are filled by walking their serialized form.
     #[test]
     fn no_credentials_survive_in_any_address() {
         fn fill(value: &mut serde_json::Value) {

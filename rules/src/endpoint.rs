@@ -256,33 +256,44 @@ fn validate_hostname(name: &str) -> Result<(), String> {
 pub fn printable(text: &str) -> String {
     // `escape_debug` escapes every character Unicode does not call printable: controls, and
     // the bidi and zero-width format characters too (tested).
-    let mut out: String = text
-        .chars()
-        .take(200)
-        .flat_map(char::escape_debug)
-        .collect();
+    // Per string, not per character: a combining mark is escaped only where it has nothing to
+    // combine with (the start), so names in Devanagari or Thai read as written.
+    let head: String = text.chars().take(200).collect();
+    let mut out = head.escape_debug().to_string();
     if text.chars().count() > 200 {
         out.push('…');
     }
     out
 }
 
-/// `text` without the `user:password@` of its authority (`http://u:p@host/path`, `u:p@host`),
-/// or `None` when it has none.
+/// `text` without anything that could be a `user:password@` (`http://u:p@host/path`,
+/// `u:p@host`), or `None` when it has no `@` after its scheme. A password may hold `/`, `?`,
+/// `#` or `://` unencoded, so everything up to the last `@` goes: an address answer is a host,
+/// not a path that needs one, and a mangled address is fixed in a second where a leaked
+/// password is not.
 pub fn without_userinfo(text: &str) -> Option<String> {
-    let (scheme, rest) = match text.split_once("://") {
-        Some((scheme, rest)) => (&text[..scheme.len() + 3], rest),
+    let scheme_end = text.find("://").filter(|&i| {
+        i > 0
+            && text[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+    });
+    let (scheme, rest) = match scheme_end {
+        Some(i) => text.split_at(i + 3),
         None => ("", text),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let at = rest[..authority_end].rfind('@')?;
+    let at = rest.rfind('@')?;
     Some(format!("{scheme}{}", &rest[at + 1..]))
 }
 
+/// An address with credentials, for an error message: the credentials replaced by `***`.
 fn redact_userinfo(url: &str) -> String {
-    match (url.split_once("://"), url.rfind('@')) {
-        (Some((scheme, _)), Some(at)) => format!("{scheme}://***@{}", printable(&url[at + 1..])),
-        _ => "***".to_owned(),
+    match without_userinfo(url) {
+        Some(clean) => match clean.split_once("://") {
+            Some((scheme, host)) => format!("{scheme}://***@{}", printable(host)),
+            None => format!("***@{}", printable(&clean)),
+        },
+        None => "***".to_owned(),
     }
 }
 

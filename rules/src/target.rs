@@ -21,10 +21,18 @@ pub fn never_a_palette_target(host: &Host) -> Option<&'static str> {
         "instance-data",
         "metadata.azure.internal",
     ];
+    // Metadata services outside link-local space: Alibaba Cloud's, and AWS's IPv6 one.
+    const METADATA_ADDRESSES: [IpAddr; 2] = [
+        IpAddr::V4(std::net::Ipv4Addr::new(100, 100, 100, 200)),
+        IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)),
+    ];
     match host {
         Host::Name(name) => METADATA_NAMES
             .contains(&name.as_str())
             .then_some("a cloud metadata service is never a Palette destination"),
+        Host::Ip(ip) if METADATA_ADDRESSES.contains(&ip.to_canonical()) => {
+            Some("a cloud metadata service is never a Palette destination")
+        }
         Host::Ip(ip) => match ip.to_canonical() {
             IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address is not a host"),
             IpAddr::V4(v4) if v4.is_broadcast() => Some("a broadcast address is not a host"),
@@ -123,14 +131,22 @@ fn cut_middle(name: &str) -> String {
     if chars <= MAX_SHOWN {
         return name.to_owned();
     }
-    // Where the last two labels start (the whole name when it has fewer).
-    let tail_start = name
+    // Where the last two labels start, or three when the second-last is a short second-level
+    // suffix (`example.co.uk`): the registrable domain stays whole (the whole name when it has
+    // fewer labels).
+    let dots: Vec<usize> = name
         .char_indices()
         .filter(|(_, c)| *c == '.')
         .map(|(i, _)| i)
         .rev()
-        .nth(1)
-        .unwrap_or(0);
+        .collect();
+    let second_last = match dots.as_slice() {
+        [last, before, ..] => &name[before + 1..*last],
+        [last] => &name[..*last],
+        [] => name,
+    };
+    let labels = if second_last.len() <= 3 { 2 } else { 1 };
+    let tail_start = dots.get(labels).map_or(0, |&i| i);
     let tail = &name[tail_start..];
     let head_chars = MAX_SHOWN.saturating_sub(tail.chars().count() + 1).max(8);
     if head_chars >= name[..tail_start].chars().count() {
@@ -138,6 +154,18 @@ fn cut_middle(name: &str) -> String {
     }
     let head: String = name.chars().take(head_chars).collect();
     format!("{head}…{tail}")
+}
+
+/// `host:port` as shown (`shown`), an IPv6 address in brackets; a mapped address as the IPv4
+/// it is, with what was written after it.
+pub fn shown_authority(host: &str, port: u16) -> String {
+    match parse_host(host) {
+        Ok(Host::Ip(ip)) if ip.to_canonical() != ip => {
+            format!("{}:{port} (written [{ip}]:{port})", ip.to_canonical())
+        }
+        Ok(Host::Ip(std::net::IpAddr::V6(v6))) => format!("[{v6}]:{port}"),
+        _ => format!("{}:{port}", shown(host)),
+    }
 }
 
 /// How a check's port relates to the rule of the flow it claims to prove.
@@ -209,6 +237,8 @@ mod tests {
             "fe80::1",
             "metadata.google.internal",
             "metadata",
+            "100.100.100.200",
+            "fd00:ec2::254",
         ] {
             assert!(never_a_palette_target(&host(text)).is_some(), "{text}");
         }
@@ -258,6 +288,19 @@ mod tests {
         let s = shown(&format!("{}.{tail}", "f".repeat(63)));
         assert!(s.ends_with(&format!(".{tail}")), "{s}");
         assert_eq!(shown("short.example"), "short.example");
+        // A short second-level suffix keeps the label before it whole too.
+        let uk = format!("{}.{}.attacker.co.uk", "a".repeat(60), "b".repeat(60));
+        assert!(shown(&uk).ends_with("….attacker.co.uk"), "{}", shown(&uk));
+    }
+
+    #[test]
+    fn authorities_read_as_what_they_reach() {
+        assert_eq!(shown_authority("::ffff:127.0.0.1", 443), "127.0.0.1:443 (written [::ffff:127.0.0.1]:443)");
+        assert_eq!(shown_authority("fd00::1", 443), "[fd00::1]:443");
+        assert_eq!(shown_authority("VCenter.corp", 443), "vcenter.corp:443");
+        // Devanagari with its combining vowel signs is a readable name, not an unprintable one.
+        let hindi = idna::domain_to_ascii("भारत.example").unwrap();
+        assert_eq!(shown(&hindi), format!("भारत.example ({hindi})"));
     }
 
     #[test]

@@ -199,9 +199,9 @@ test('a link the probe does not accept explains what the browser may have blocke
       await page.locator('#live-pair').click();
       await page.locator('#live-run').click();
       // On the probe's own page a refusal can only be the token: said so, with the fix.
-      const status = page.locator('#live-status', { hasText: 'is running but refused this link\'s token' });
+      const status = page.locator('#live-status', { hasText: 'is running but refused this page: its link is from an earlier launch' });
       await status.waitFor();
-      assert.match(await status.textContent(), /the link is from an earlier launch/);
+      assert.match(await status.textContent(), /paste the newest/);
     });
     assert.match(probe.log(), /accepted=false reason="missing or wrong token"/);
     // A probe that is not there any more is told apart from one that refused (#16 point 10).

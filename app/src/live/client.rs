@@ -163,8 +163,8 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
 /// Browsers do not say why a WebSocket failed: a stopped probe, an old token, an origin the
 /// probe does not accept and the browser's own rules look alike. A plain request to the probe's
 /// page tells a probe that is not there from one that refused: on the probe's own page (its
-/// origin is always accepted) a refusal can only be the token; elsewhere it is the token or
-/// this page's origin, and both fixes are given.
+/// origin is always accepted) a refusal is the token or the connection limit; elsewhere it may
+/// also be this page's origin. Each cause comes with its fix.
 async fn refused(pairing: &Pairing) -> String {
     let origin = &pairing.origin;
     if !answers(origin).await {
@@ -172,16 +172,14 @@ async fn refused(pairing: &Pairing) -> String {
             "No probe answers at {origin}: start portcheck serve there (or check the address in the link). A page from another site may also be blocked by the browser: Safari does not let https pages reach http://127.0.0.1, and Chrome asks before a site may reach devices on your local network; opening {origin}/ (the page the probe serves) avoids that."
         );
     }
-    let own_page = window().location().origin().is_ok_and(|o| &o == origin);
-    if own_page {
+    let page = window().location().origin().unwrap_or_default();
+    if &page == origin {
         format!(
-            "The probe at {origin} is running but refused this link's token: the link is from an earlier launch (each launch prints a new one). Paste the link the probe printed last, or reload the page it printed."
+            "The probe at {origin} is running but refused this page: its link is from an earlier launch (each launch prints a new one: paste the newest, or reload the page the probe printed), or the probe already serves as many pages as it allows (--max-connections: close the other tabs)."
         )
     } else {
         format!(
-            "The probe at {origin} is running but refused this page: either the link is from an earlier launch (each launch prints a new token: paste the newest), or the probe does not accept pages from {} (start it with --allow-origin {}).",
-            window().location().origin().unwrap_or_default(),
-            window().location().origin().unwrap_or_default()
+            "The probe at {origin} is running but refused this page: the link is from an earlier launch (each launch prints a new token: paste the newest), the probe does not accept pages from {page} (start it with --allow-origin {page}), or it already serves as many pages as it allows (--max-connections)."
         )
     }
 }

@@ -48,6 +48,23 @@ pub fn fresh(results: &BTreeMap<String, LiveResult>, ran: &Plan, now: Option<&Pl
             fresh.stale_flows.insert(result.flow.clone());
         }
     }
+    // A flow's verdict speaks for all its targets: one the run never checked (a registry added
+    // since) makes the flow's results stale too, not a pass for part of it.
+    if let Some(now) = now {
+        let unchecked: BTreeSet<&str> = now
+            .checks
+            .iter()
+            .filter(|c| !fresh.results.contains_key(&c.id))
+            .map(|c| c.flow.as_str())
+            .collect();
+        fresh.results.retain(|_, r| {
+            let keep = !unchecked.contains(r.flow.as_str());
+            if !keep {
+                fresh.stale_flows.insert(r.flow.clone());
+            }
+            keep
+        });
+    }
     fresh
 }
 
@@ -199,6 +216,11 @@ mod tests {
             ["api@api.example:443"]
         );
         assert_eq!(after.stale_flows, ["vc".to_owned()].into());
+        // A registry added since: the flow's one fresh result no longer speaks for it.
+        let grown = plan(None, &[("vc", "vcenter.corp", false), ("api", "api.example", false), ("api", "api2.example", false)]);
+        let after = fresh(&results, &ran, Some(&grown));
+        assert_eq!(after.results.keys().collect::<Vec<_>>(), ["vc@vcenter.corp:443"]);
+        assert_eq!(after.stale_flows, ["api".to_owned()].into());
         // A proxy now sits in the way: every result was taken without it.
         let proxied = plan(
             Some("http://proxy.corp:3128"),

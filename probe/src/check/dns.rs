@@ -16,7 +16,29 @@ pub(crate) async fn resolve(
     let started = Instant::now();
     match tokio::net::lookup_host((host, port)).await {
         Ok(found) => {
-            let addresses: Vec<SocketAddr> = found.collect();
+            // A name can point anywhere (DNS rebinding): addresses no Palette flow ever goes to
+            // (metadata services, link-local, multicast) are not connected to, whatever the
+            // plan's name.
+            let (addresses, refused): (Vec<SocketAddr>, Vec<SocketAddr>) = found.partition(|a| {
+                rules::target::never_a_palette_target(&rules::endpoint::Host::Ip(a.ip())).is_none()
+            });
+            if addresses.is_empty() && !refused.is_empty() {
+                let list: Vec<String> = refused.iter().map(|a| a.ip().to_string()).collect();
+                steps.push(Step::timed(
+                    Stage::Dns,
+                    started,
+                    false,
+                    format!("{host} -> {} (refused)", list.join(", ")),
+                ));
+                return Err(Failure {
+                    summary: format!("{host} resolves only to addresses no Palette flow uses"),
+                    cause: format!(
+                        "{host} resolves to {}: a metadata service, link-local, multicast or unspecified address",
+                        list.join(", ")
+                    ),
+                    remediation: "check the DNS records of the destination; the probe does not connect there".into(),
+                });
+            }
             let list: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
             steps.push(Step::timed(
                 Stage::Dns,

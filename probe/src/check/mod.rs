@@ -136,11 +136,14 @@ pub async fn run(
                 run_one(&check, proxy.as_deref(), &options, &mut steps),
             )
             .await;
+            let mut stalled_at = None;
             let outcome = outcome.unwrap_or_else(|_| {
-                let tunnelled = proxy.is_some() && check.via_proxy;
-                Err(timed_out(options.timeout, tunnelled, &steps))
+                let tunnelled = proxy.as_deref().filter(|_| check.via_proxy);
+                let stage = in_progress(&check, tunnelled, &steps);
+                stalled_at = Some(stage);
+                Err(timed_out(options.timeout, stage, tunnelled.is_some(), &steps))
             });
-            (index, finish(&check, outcome, steps, started))
+            (index, finish(&check, outcome, steps, started, stalled_at))
         });
     }
     let mut results: Vec<Option<CheckResult>> = vec![None; plan.checks.len()];
@@ -156,8 +159,40 @@ pub async fn run(
 /// A timeout, told by how far the check got: a connection attempt nobody answers is a black
 /// hole (a DROP rule, a missing route back); a connection that then goes quiet is a stalling
 /// server or a middlebox holding the traffic.
-fn timed_out(limit: Duration, tunnelled: bool, steps: &[Step]) -> Failure {
+/// The stage a check was in when its time ran out, from the stages it finished: a timeout
+/// leaves no step of its own, and a slow name server must not read as a firewall DROP.
+fn in_progress(check: &Check, proxy: Option<&str>, steps: &[Step]) -> Stage {
+    let done = |stage| steps.iter().any(|s| s.name == stage && s.ok);
+    // The first name looked up is the proxy's when the check goes through it.
+    let first_host = match proxy {
+        Some(proxy) => rules::endpoint::parse_endpoint(proxy).map(|e| e.host),
+        None => rules::endpoint::parse_host(&check.host),
+    };
+    let looks_up = matches!(first_host, Ok(rules::endpoint::Host::Name(_)));
+    if looks_up && !done(Stage::Dns) {
+        Stage::Dns
+    } else if !done(Stage::Tcp) {
+        Stage::Tcp
+    } else if proxy.is_some() && !done(Stage::Proxy) {
+        Stage::Proxy
+    } else {
+        match check.kind {
+            CheckKind::Tcp => Stage::Tcp,
+            CheckKind::Tls | CheckKind::Grpc => Stage::Tls,
+            CheckKind::Http => Stage::Http,
+        }
+    }
+}
+
+fn timed_out(limit: Duration, stage: Stage, tunnelled: bool, steps: &[Step]) -> Failure {
     let summary = format!("no answer within {} s", limit.as_secs_f32());
+    if stage == Stage::Dns {
+        return Failure {
+            summary,
+            cause: "the name server did not answer in time: the name was never looked up, so nothing was sent to the destination".into(),
+            remediation: "check the DNS servers this machine uses and that they answer for this name (split DNS, conditional forwarders)".into(),
+        };
+    }
     let connected = steps.iter().any(|s| s.name == Stage::Tcp && s.ok);
     let proxied = steps.iter().any(|s| s.name == Stage::Proxy && s.ok);
     if connected && tunnelled && !proxied {
@@ -193,6 +228,7 @@ fn finish(
     outcome: Result<(Verdict, String), Failure>,
     steps: Vec<Step>,
     started: Instant,
+    stalled_at: Option<Stage>,
 ) -> CheckResult {
     let (verdict, summary, cause, remediation) = match outcome {
         Ok((verdict, summary)) => (verdict, summary, None, None),
@@ -205,8 +241,9 @@ fn finish(
         (Verdict::Warn, Some((c, r))) => (Some(c), Some(r)),
         _ => (cause, remediation),
     };
+    // A timeout ended the check in the stage it was in; otherwise the last stage that failed.
     let failed_at = (verdict == Verdict::Fail)
-        .then(|| steps.iter().rev().find(|s| !s.ok).map(|s| s.name))
+        .then(|| stalled_at.or_else(|| steps.iter().rev().find(|s| !s.ok).map(|s| s.name)))
         .flatten();
     CheckResult {
         outcome: LiveResult {

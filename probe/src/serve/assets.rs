@@ -68,9 +68,12 @@ fn collect(
                 ));
             }
             let path = entry.path();
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            *total += bytes.len() as u64;
+            // Sized before it is read: a stray multi-GB file must not be loaded to be refused.
+            let size = entry
+                .metadata()
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                .len();
+            *total += size;
             if *total > MAX_BYTES {
                 return Err(format!(
                     "{} holds more than {} MiB: point --dir at the built app",
@@ -78,6 +81,8 @@ fn collect(
                     MAX_BYTES >> 20
                 ));
             }
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let content_type = mime_guess::from_path(&path)
                 .first_or_octet_stream()
                 .essence_str()

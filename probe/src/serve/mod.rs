@@ -154,11 +154,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         outbound: Arc::new(tokio::sync::Semaphore::new(MAX_OUTBOUND)),
         peer_log: peer_log.clone(),
     });
-    let index = std::fs::read_to_string(args.dir.join("index.html"))
-        .map_err(|e| format!("cannot read {}: {e}", args.dir.join("index.html").display()))?;
+    let assets = Arc::new(assets::Assets::scan(&args.dir)?);
+    // The policy hashes the very index.html that is served: both come from the one read.
+    let index = assets
+        .get("/")
+        .map(|page| String::from_utf8_lossy(&page.bytes).into_owned())
+        .ok_or_else(|| format!("{} has no index.html", args.dir.display()))?;
     let policy = HeaderValue::try_from(csp::policy(&index, &hosts))
         .map_err(|e| format!("cannot build the Content-Security-Policy: {e}"))?;
-    let assets = Arc::new(assets::Assets::scan(&args.dir)?);
     let app = Router::new()
         .route("/v1/ws", get(websocket).with_state(shared.clone()))
         .fallback(asset)
@@ -271,7 +274,12 @@ async fn security_headers(
 /// Only the files of the built app, as they were at start (`assets`).
 async fn asset(State(assets): State<Arc<assets::Assets>>, request: Request) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, "only GET\n").into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+            "only GET\n",
+        )
+            .into_response();
     }
     match assets.get(request.uri().path()) {
         Some(file) => (

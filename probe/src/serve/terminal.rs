@@ -128,7 +128,7 @@ fn question(origin: &str, plan: &Plan, env_proxy: Option<&EnvProxy>, code: &str)
                 let marks = marks(&check.host, std::slice::from_ref(check));
                 let line = format!(
                     "  {} {}{}{}  ({})",
-                    shown_authority(&check.host, check.port),
+                    target::shown_authority(&check.host, check.port),
                     check.kind.as_str(),
                     if check.via_proxy { " via proxy" } else { "" },
                     marks,
@@ -220,16 +220,6 @@ fn by_destination(plan: &Plan) -> Vec<(bool, String)> {
         .collect()
 }
 
-/// `host:port` as shown, IPv6 in brackets.
-fn shown_authority(host: &str, port: u16) -> String {
-    let shown = rules::target::shown(host);
-    if host.contains(':') {
-        format!("[{shown}]:{port}")
-    } else {
-        format!("{shown}:{port}")
-    }
-}
-
 /// ` [MARK] [MARK]` for a host and its checks, or nothing.
 fn marks(host: &str, checks: &[Check]) -> String {
     let mut marks = Vec::new();
@@ -314,7 +304,7 @@ mod tests {
                 "  10.1.2.3:443 tcp [PRIVATE NETWORK]  (p)",
                 "  vcenter2.corp:22 tcp [PORT 22 NOT IN ITS RULE (workload-vcenter: 443)]  (p)",
                 "  vcenter3.corp:443 tcp [UNKNOWN FLOW made-up]  (p)",
-                "  [127.0.0.1 (written ::ffff:127.0.0.1)]:443 tcp [THIS MACHINE]  (p)",
+                "  127.0.0.1:443 (written [::ffff:127.0.0.1]:443) tcp [THIS MACHINE]  (p)",
                 "  vcenter.corp:443 tcp  (p)",
             ],
             "{q}"

@@ -6,8 +6,17 @@ use libfuzzer_sys::fuzz_target;
 use portcheck_rules::protocol::reply::{parse, Reply};
 
 fuzz_target!(|text: &str| {
-    if let Ok(Reply::Result { result: r, .. }) = parse(text) {
-        assert!(r.summary.chars().count() <= 2000);
-        assert!(r.cause.map_or(0, |c| c.chars().count()) <= 2000);
+    let bounded = |s: &str| s.chars().count() <= 2000;
+    match parse(text) {
+        Ok(Reply::Result { result: r, .. }) => {
+            assert!(bounded(&r.id) && bounded(&r.flow) && bounded(&r.summary));
+            assert!(r.cause.as_deref().map_or(true, bounded));
+            assert!(r.remediation.as_deref().map_or(true, bounded));
+        }
+        Ok(Reply::Error { message, .. }) => assert!(bounded(&message)),
+        Ok(Reply::Hello { checks, skipped, .. }) => {
+            assert!(checks.len() <= 1000 && skipped.len() <= 1000);
+        }
+        _ => {}
     }
 });
