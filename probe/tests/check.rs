@@ -201,7 +201,10 @@ fn refused_and_stalled_ports_are_told_apart() {
     assert_eq!(r["failed-at"], "tcp", "{r:#}");
     let s = result(&report, "stalled");
     assert_eq!(s["verdict"], "fail");
-    assert_eq!(s["failed-at"], "tls", "a timeout names the stage it was in: {s:#}");
+    assert_eq!(
+        s["failed-at"], "tls",
+        "a timeout names the stage it was in: {s:#}"
+    );
     assert!(
         s["summary"]
             .as_str()

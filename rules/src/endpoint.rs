@@ -376,16 +376,25 @@ mod tests {
                 "http://user:p%40ss@proxy.corp:3128",
                 "http://proxy.corp:3128",
             ),
-            (
-                "https://a@b@10.0.0.1:8443/path@x",
-                "https://10.0.0.1:8443/path@x",
-            ),
             ("admin:secret@10.0.0.1", "10.0.0.1"),
             ("http://u:pw@", "http://"),
+            // Passwords with characters that end an authority, found in review.
+            ("http://user:p#ss@proxy:3128", "http://proxy:3128"),
+            ("http://u:pa/ss@h", "http://h"),
+            ("http://u:123/x@h:3128", "http://h:3128"),
+            ("admin:pw@10.0.0.1/?u=http://x", "10.0.0.1/?u=http://x"),
+            ("//u:p@h", "h"),
+            ("https://a@b@10.0.0.1:8443", "https://10.0.0.1:8443"),
         ] {
             assert_eq!(without_userinfo(typed).as_deref(), Some(kept), "{typed}");
+            assert!(!redact_userinfo(typed).contains("ss"), "{typed}");
         }
-        for clean in ["http://proxy.corp:3128", "10.0.0.0/8", "http://h/a@b", ""] {
+        for clean in [
+            "http://proxy.corp:3128",
+            "10.0.0.0/8",
+            "http://10.1.1.1:5240/MAAS",
+            "",
+        ] {
             assert_eq!(without_userinfo(clean), None, "{clean}");
         }
     }

@@ -295,7 +295,10 @@ mod tests {
 
     #[test]
     fn authorities_read_as_what_they_reach() {
-        assert_eq!(shown_authority("::ffff:127.0.0.1", 443), "127.0.0.1:443 (written [::ffff:127.0.0.1]:443)");
+        assert_eq!(
+            shown_authority("::ffff:127.0.0.1", 443),
+            "127.0.0.1:443 (written [::ffff:127.0.0.1]:443)"
+        );
         assert_eq!(shown_authority("fd00::1", 443), "[fd00::1]:443");
         assert_eq!(shown_authority("VCenter.corp", 443), "vcenter.corp:443");
         // Devanagari with its combining vowel signs is a readable name, not an unprintable one.

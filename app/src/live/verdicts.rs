@@ -217,9 +217,19 @@ mod tests {
         );
         assert_eq!(after.stale_flows, ["vc".to_owned()].into());
         // A registry added since: the flow's one fresh result no longer speaks for it.
-        let grown = plan(None, &[("vc", "vcenter.corp", false), ("api", "api.example", false), ("api", "api2.example", false)]);
+        let grown = plan(
+            None,
+            &[
+                ("vc", "vcenter.corp", false),
+                ("api", "api.example", false),
+                ("api", "api2.example", false),
+            ],
+        );
         let after = fresh(&results, &ran, Some(&grown));
-        assert_eq!(after.results.keys().collect::<Vec<_>>(), ["vc@vcenter.corp:443"]);
+        assert_eq!(
+            after.results.keys().collect::<Vec<_>>(),
+            ["vc@vcenter.corp:443"]
+        );
         assert_eq!(after.stale_flows, ["api".to_owned()].into());
         // A proxy now sits in the way: every result was taken without it.
         let proxied = plan(

@@ -141,7 +141,12 @@ pub async fn run(
                 let tunnelled = proxy.as_deref().filter(|_| check.via_proxy);
                 let stage = in_progress(&check, tunnelled, &steps);
                 stalled_at = Some(stage);
-                Err(timed_out(options.timeout, stage, tunnelled.is_some(), &steps))
+                Err(timed_out(
+                    options.timeout,
+                    stage,
+                    tunnelled.is_some(),
+                    &steps,
+                ))
             });
             (index, finish(&check, outcome, steps, started, stalled_at))
         });

@@ -140,9 +140,9 @@ pub fn parse(text: &str) -> Result<Reply, String> {
     let reply: Reply = serde_json::from_value(value)
         .map_err(|_| "the probe sent a message this page does not know")?;
     Ok(match reply {
-        Reply::Hello { checks, skipped, .. }
-            if checks.len() > crate::plan::MAX_CHECKS || skipped.len() > crate::plan::MAX_CHECKS =>
-        {
+        Reply::Hello {
+            checks, skipped, ..
+        } if checks.len() > crate::plan::MAX_CHECKS || skipped.len() > crate::plan::MAX_CHECKS => {
             return Err("the probe sent a plan larger than any plan holds".into())
         }
         Reply::Result { v, result } => Reply::Result {
@@ -272,10 +272,10 @@ mod tests {
             assert!(parse(text).is_err(), "{text}");
         }
         let many = serde_json::to_string(&vec![check("x"); crate::plan::MAX_CHECKS + 1]).unwrap();
-        for text in [
-            format!(r#"{{"v":1,"type":"hello","from":null,"checks":{many}}}"#),
-        ] {
-            assert!(parse(text).is_err(), "{text}");
-        }
+        let oversized = format!(r#"{{"v":1,"type":"hello","from":null,"checks":{many}}}"#);
+        assert!(
+            parse(&oversized).is_err(),
+            "a hello over the plan limit is refused"
+        );
     }
 }
