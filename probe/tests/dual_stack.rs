@@ -13,10 +13,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn a_black_holed_ipv6_address_does_not_hide_a_working_ipv4_path() {
     let ns = Netns::new("ds");
-    let hosts = std::path::PathBuf::from("/etc/netns").join(&ns.0);
-    std::fs::create_dir_all(&hosts).unwrap();
-    std::fs::write(hosts.join("hosts"), "::1 dual.test\n127.0.0.1 dual.test\n").unwrap();
-    let _cleanup = RemoveOnDrop(hosts);
+    let _hosts = ns.hosts("::1 dual.test\n127.0.0.1 dual.test\n");
     let port = 18443;
     // One dual-stack listener; SYNs to ::1 vanish, as behind a DROP rule.
     let _server = Servers(vec![ns.spawn(&format!(
@@ -82,13 +79,4 @@ fn a_black_holed_ipv6_address_does_not_hide_a_working_ipv4_path() {
         ))),
         "{steps:#?}"
     );
-}
-
-/// Removes the namespace's hosts file when the test ends, even after a failed assertion.
-struct RemoveOnDrop(std::path::PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

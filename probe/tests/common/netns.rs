@@ -40,6 +40,15 @@ impl Netns {
         ns
     }
 
+    /// The hosts file programs run with `command` read (`ip netns exec` bind-mounts
+    /// /etc/netns/NAME/hosts); removed when the returned guard drops.
+    pub fn hosts(&self, lines: &str) -> HostsFile {
+        let dir = std::path::PathBuf::from("/etc/netns").join(&self.0);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hosts"), lines).unwrap();
+        HostsFile(dir)
+    }
+
     pub fn command(&self, program: &str) -> Command {
         let mut c = Command::new("ip");
         c.args(["netns", "exec", &self.0, program]);
@@ -107,5 +116,14 @@ impl Drop for Servers {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// A namespace's hosts file, removed when the test ends, even after a failed assertion.
+pub struct HostsFile(std::path::PathBuf);
+
+impl Drop for HostsFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
