@@ -16,9 +16,15 @@ pub fn Toolbar(
     // says whether that is what was copied (an old link would share old answers).
     let shown = RwSignal::new(false);
     let copied = RwSignal::new(None::<Result<String, String>>);
-    let current = Memo::new(move |_| state.answers.with(state::share_url));
+    // Encoded on every change only once the field is shown.
+    let current = Memo::new(move |_| {
+        shown
+            .get()
+            .then(|| state.answers.with(state::share_url))
+            .unwrap_or_default()
+    });
     let share = move |_| {
-        let url = current.get_untracked();
+        let url = state.answers.with_untracked(state::share_url);
         shown.set(true);
         leptos::task::spawn_local(async move {
             copied.set(Some(copy_text(&url).await.map(|()| url)));

@@ -1,8 +1,10 @@
 //! Where each answer the engine can name in an error (`FieldError::field`) is asked: its step,
-//! the control that takes it, and the words people see beside it. The blocked checklist links
-//! every error to its control through this table, so nobody reads `endpoints.pcg-nodes[0]`.
-//! Native tests prove every path the engine reports is here; the browser tests prove every
-//! control is on its step.
+//! the control that takes it, and the words people see beside it. The text and list controls
+//! take their id, label and error path from these constants, and the blocked checklist links
+//! every error to its control through `FIELDS`, so nobody reads `endpoints.pcg-nodes[0]`.
+//! Native tests prove every path the engine reports is here. The ids of choice groups and
+//! toggles are written here as their components derive them (`{name}-{first option}`); no test
+//! visits each of those yet.
 
 use super::Step;
 
@@ -14,119 +16,138 @@ pub struct Field {
     pub label: &'static str,
 }
 
+use Step::{Addresses, Edge, Gateway, Infrastructure, Proxy, SelfHosted, Version};
+
+pub const PALETTE_VERSION: Field = field(
+    "palette-version",
+    Version,
+    "palette-version",
+    "Palette version",
+);
+pub const PROXY_URL: Field = field("proxy.url", Proxy, "proxy-url", "Proxy address");
+pub const NO_PROXY: Field = field("proxy.no-proxy", Proxy, "no-proxy", "NO_PROXY entries");
+pub const PALETTE: Field = field(
+    "endpoints.palette",
+    Addresses,
+    "endpoint-palette",
+    "Palette endpoint",
+);
+pub const INFRASTRUCTURE_API: Field = field(
+    "endpoints.infrastructure-api",
+    Addresses,
+    "endpoint-infrastructure",
+    "Infrastructure API (vCenter, MAAS, OpenStack)",
+);
+pub const PALETTE_VCENTER: Field = field(
+    "endpoints.palette-vcenter",
+    Addresses,
+    "endpoint-palette-vcenter",
+    "vCenter that hosts Palette",
+);
+pub const INSTALLER: Field = field(
+    "endpoints.installer",
+    Addresses,
+    "endpoint-installer",
+    "Installer host (runs the Palette CLI)",
+);
+pub const GRPC: Field = field(
+    "endpoints.grpc",
+    Addresses,
+    "endpoint-grpc",
+    "External gRPC endpoint (optional)",
+);
+pub const ADMIN: Field = field(
+    "endpoints.admin",
+    Addresses,
+    "endpoint-admin",
+    "Admin workstations",
+);
+pub const WORKLOAD: Field = field(
+    "endpoints.workload-nodes",
+    Addresses,
+    "endpoint-workload",
+    "Workload cluster nodes",
+);
+pub const PCG_NODES: Field = field(
+    "endpoints.pcg-nodes",
+    Addresses,
+    "endpoint-pcg",
+    "PCG nodes",
+);
+pub const MANAGEMENT: Field = field(
+    "endpoints.management-plane",
+    Addresses,
+    "endpoint-management",
+    "Self-hosted management cluster nodes",
+);
+pub const EDGE_HOSTS: Field = field(
+    "endpoints.edge-hosts",
+    Addresses,
+    "endpoint-edge",
+    "Edge hosts",
+);
+pub const REGISTRIES: Field = field(
+    "endpoints.registries",
+    Addresses,
+    "endpoint-registries",
+    "Registries",
+);
+pub const DNS: Field = field(
+    "endpoints.dns-servers",
+    Addresses,
+    "endpoint-dns",
+    "DNS servers used by the PCG",
+);
+pub const NTP: Field = field(
+    "endpoints.ntp-servers",
+    Addresses,
+    "endpoint-ntp",
+    "NTP servers used by the PCG",
+);
+
 pub const FIELDS: &[Field] = &[
-    field(
-        "palette-version",
-        Step::Version,
-        "palette-version",
-        "Palette version",
-    ),
+    PALETTE_VERSION,
     field(
         "infrastructure",
-        Step::Infrastructure,
+        Infrastructure,
         "infrastructure-aws",
         "Target infrastructure",
     ),
-    field("gateway", Step::Gateway, "gateway-auto", "Gateway"),
+    field("gateway", Gateway, "gateway-auto", "Gateway"),
     field(
         "pcg-install",
-        Step::Gateway,
+        Gateway,
         "pcg-install-auto",
         "How the PCG is installed",
     ),
-    field("air-gapped", Step::SelfHosted, "air-gapped", "Air-gapped"),
+    field("air-gapped", SelfHosted, "air-gapped", "Air-gapped"),
     field(
         "registry",
-        Step::SelfHosted,
+        SelfHosted,
         "registry-public",
         "Where packs and images come from",
     ),
     field(
         "edge.remote-shell",
-        Step::Edge,
+        Edge,
         "edge-remote-shell",
         "Remote shell",
     ),
-    field("proxy.url", Step::Proxy, "proxy-url", "Proxy URL"),
-    field("proxy.no-proxy", Step::Proxy, "no-proxy", "NO_PROXY"),
-    field(
-        "endpoints.palette",
-        Step::Addresses,
-        "endpoint-palette",
-        "Palette endpoint",
-    ),
-    field(
-        "endpoints.infrastructure-api",
-        Step::Addresses,
-        "endpoint-infrastructure",
-        "Infrastructure API",
-    ),
-    field(
-        "endpoints.palette-vcenter",
-        Step::Addresses,
-        "endpoint-palette-vcenter",
-        "vCenter that hosts Palette",
-    ),
-    field(
-        "endpoints.installer",
-        Step::Addresses,
-        "endpoint-installer",
-        "Installer host",
-    ),
-    field(
-        "endpoints.grpc",
-        Step::Addresses,
-        "endpoint-grpc",
-        "External gRPC endpoint",
-    ),
-    field(
-        "endpoints.admin",
-        Step::Addresses,
-        "endpoint-admin",
-        "Admin workstations",
-    ),
-    field(
-        "endpoints.workload-nodes",
-        Step::Addresses,
-        "endpoint-workload",
-        "Workload cluster nodes",
-    ),
-    field(
-        "endpoints.pcg-nodes",
-        Step::Addresses,
-        "endpoint-pcg",
-        "PCG nodes",
-    ),
-    field(
-        "endpoints.management-plane",
-        Step::Addresses,
-        "endpoint-management",
-        "Management plane",
-    ),
-    field(
-        "endpoints.edge-hosts",
-        Step::Addresses,
-        "endpoint-edge",
-        "Edge hosts",
-    ),
-    field(
-        "endpoints.registries",
-        Step::Addresses,
-        "endpoint-registries",
-        "Registries",
-    ),
-    field(
-        "endpoints.dns-servers",
-        Step::Addresses,
-        "endpoint-dns",
-        "DNS servers",
-    ),
-    field(
-        "endpoints.ntp-servers",
-        Step::Addresses,
-        "endpoint-ntp",
-        "NTP servers",
-    ),
+    PROXY_URL,
+    NO_PROXY,
+    PALETTE,
+    INFRASTRUCTURE_API,
+    PALETTE_VCENTER,
+    INSTALLER,
+    GRPC,
+    ADMIN,
+    WORKLOAD,
+    PCG_NODES,
+    MANAGEMENT,
+    EDGE_HOSTS,
+    REGISTRIES,
+    DNS,
+    NTP,
 ];
 
 const fn field(path: &'static str, step: Step, id: &'static str, label: &'static str) -> Field {

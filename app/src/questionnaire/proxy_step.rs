@@ -1,3 +1,4 @@
+use super::field_paths::{NO_PROXY, PROXY_URL};
 use super::fields::{Choice, ListField, TextField};
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -23,22 +24,22 @@ pub fn ProxyStep(state: AppState) -> impl IntoView {
             />
             <Show when=has_proxy>
                 <TextField
-                    id="proxy-url"
-                    label="Proxy address"
+                    id=PROXY_URL.id
+                    label=PROXY_URL.label
                     hint="A URL with scheme and port; leave credentials out (the probe reads them from its environment)."
                     placeholder="http://proxy.example.com:3128"
                     value=Signal::derive(move || state.answers.with(|a| a.proxy.url.clone()))
                     on_input=Callback::new(move |v| state.edit(|a| a.proxy.url = v))
-                    error=state.error("proxy.url")
+                    error=state.error(PROXY_URL.path)
                 />
                 <ListField
-                    id="no-proxy"
-                    label="NO_PROXY entries"
+                    id=NO_PROXY.id
+                    label=NO_PROXY.label
                     hint="One per line: host, .domain, IP or CIDR. The checklist shows which flows bypass the proxy."
                     placeholder=".svc\n.cluster.local\n10.0.0.0/8"
                     value=Signal::derive(move || state.answers.with(|a| a.proxy.no_proxy.clone()))
                     on_input=Callback::new(move |v| state.edit(|a| a.proxy.no_proxy = v))
-                    error=state.error("proxy.no-proxy")
+                    error=state.error(NO_PROXY.path)
                 />
             </Show>
         </div>

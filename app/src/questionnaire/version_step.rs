@@ -1,3 +1,4 @@
+use super::field_paths::PALETTE_VERSION;
 use super::fields::{TextField, Why};
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -19,13 +20,13 @@ pub fn VersionStep(state: AppState) -> impl IntoView {
                 doc="https://docs.spectrocloud.com/architecture/networking-ports/"
             />
             <TextField
-                id="palette-version"
-                label="Palette version"
+                id=PALETTE_VERSION.id
+                label=PALETTE_VERSION.label
                 hint="As shown in Palette's About page, e.g. 4.10.0."
                 placeholder="4.10.0"
                 value=Signal::derive(move || state.answers.with(|a| a.palette_version.clone()))
                 on_input=Callback::new(move |v| state.edit(|a| a.palette_version = v))
-                error=state.error("palette-version")
+                error=state.error(PALETTE_VERSION.path)
             />
             <p id="era" class="text-sm" aria-live="polite">{era}</p>
         </fieldset>
