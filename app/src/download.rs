@@ -20,13 +20,7 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(reason)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(reason)?;
-    let a: web_sys::HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(reason)?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
+    download_url(name, &url)?;
     // Revoking at once can cancel the download in some browsers; the URL is not needed later.
     set_timeout(
         move || {
@@ -35,6 +29,61 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
         std::time::Duration::from_secs(30),
     );
     Ok(())
+}
+
+fn download_url(name: &str, url: &str) -> Result<(), String> {
+    let a: web_sys::HtmlAnchorElement = document()
+        .create_element("a")
+        .map_err(reason)?
+        .unchecked_into();
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+    Ok(())
+}
+
+/// Offers an SVG document as a PNG at twice its size: the browser draws it on a canvas. A
+/// `data:` image, so it works from `file://` and leaves the canvas readable.
+pub async fn download_svg_as_png(
+    name: &str,
+    svg: &str,
+    width: f64,
+    height: f64,
+) -> Result<(), String> {
+    const SCALE: f64 = 2.0;
+    let image = web_sys::HtmlImageElement::new().map_err(reason)?;
+    let source = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(svg)
+    );
+    image.set_src(&source);
+    wasm_bindgen_futures::JsFuture::from(image.decode())
+        .await
+        .map_err(|_| {
+            "The browser could not draw the picture; download the SVG instead.".to_owned()
+        })?;
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .map_err(reason)?
+        .unchecked_into();
+    canvas.set_width((width * SCALE).ceil() as u32);
+    canvas.set_height((height * SCALE).ceil() as u32);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(reason)?
+        .ok_or("This browser has no canvas to draw the PNG on; download the SVG instead.")?
+        .unchecked_into();
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(
+            &image,
+            0.0,
+            0.0,
+            width * SCALE,
+            height * SCALE,
+        )
+        .map_err(reason)?;
+    let png = canvas.to_data_url_with_type("image/png").map_err(reason)?;
+    download_url(name, &png)
 }
 
 /// Copies text to the clipboard: through the Clipboard API where the page may use it (a secure

@@ -2,7 +2,7 @@
 // off it loads nothing but itself and works; then, paired with a probe started with
 // --allow-origin null, it runs a live check.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { consoleErrors, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
 import { liveAnswers, probeArgs, startServers } from './servers.mjs';
@@ -42,6 +42,11 @@ test('the bundle works from file:// with no network, then live-checks through a 
     await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
     await page.locator('[data-flow-id="pcg-infra-api"]').waitFor();
     assert.ok(requests.every((url) => url === bundle.href), `the engine came from the file too: ${requests}`);
+    // The picture's PNG is drawn in the page: from file://, offline, under the bundle's policy.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.locator('#topology-png').click()]);
+    assert.equal(png.suggestedFilename(), 'palette-topology.png');
+    assert.deepEqual([...readFileSync(await png.path()).subarray(1, 4)], [80, 78, 71], 'a PNG file');
+    assert.equal(await page.locator('#topology-export-status').textContent(), '');
     await page.context().setOffline(false);
 
     const probe = await startProbe({ args: ['--allow-origin', 'null', ...probeArgs(servers, 3)] });

@@ -46,6 +46,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
     let provenance = checklist.provenance();
     let answers = state.answers.get_untracked();
     // Table and cards, or the table alone: the cards hold each flow's detail and live verdict.
+    // Print gives the table (with the notes and the picture): the handout a change board reads.
     let cards = RwSignal::new(true);
     let groups: Vec<_> = render::groups(&checklist)
         .into_iter()
@@ -69,7 +70,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
                 on:click=move |_| cards.update(|c| *c = !*c)>
                 {move || if cards.get() { "Table only: hide the flow cards" } else { "Show the flow cards" }}
             </button>
-            <div id="flow-cards" class="space-y-4" class:hidden=move || !cards.get()>
+            <div id="flow-cards" class="space-y-4 print:hidden" class:hidden=move || !cards.get()>
             {groups
                 .into_iter()
                 .map(|(role, flows)| {

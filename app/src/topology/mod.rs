@@ -1,11 +1,14 @@
-//! The topology picture: the components present and one arrow per pair of components, labelled
-//! with its ports and coloured by status. Drawn from the checklist, so it never disagrees with it.
+//! The topology picture: zones, the firewall line at the edge of your networks, the components
+//! present and one arrow per pair of components, labelled with its ports and coloured by status.
+//! Drawn from the checklist, so it never disagrees with it; downloadable as SVG and PNG.
 
 mod layout;
+mod svg;
 
 use crate::state::AppState;
-use layout::{layout, EdgeStatus, Layout, NODE_H, NODE_W};
+use layout::{layout, Layout};
 use leptos::prelude::*;
+use svg::{svg, Use};
 
 #[component]
 pub fn TopologyView(state: AppState) -> impl IntoView {
@@ -14,75 +17,57 @@ pub fn TopologyView(state: AppState) -> impl IntoView {
         let live = state
             .live_fresh
             .with(|f| crate::live::verdicts::by_flow(&f.results));
-        state
-            .result
-            .with(|r| r.as_ref()?.as_ref().ok().map(|c| layout(c, &ticked, &live)))
+        let answers = state.answers.get();
+        state.result.with(|r| {
+            r.as_ref()?
+                .as_ref()
+                .ok()
+                .map(|c| layout(c, &answers, &ticked, &live))
+        })
     });
     move || picture.get().map(|l| view! { <Picture layout=l /> })
 }
 
 #[component]
 fn Picture(layout: Layout) -> impl IntoView {
-    let description = format!(
-        "{} components and {} connections; arrows point from the side that opens the connection.",
-        layout.nodes.len(),
-        layout.edges.len()
-    );
+    let drawn = svg(&layout, Use::Page);
+    let file = StoredValue::new((svg(&layout, Use::Standalone), layout.width, layout.height));
+    let status = RwSignal::new(String::new());
+    let save_svg = move |_| {
+        let outcome = file.with_value(|(text, ..)| {
+            crate::download::download_text("palette-topology.svg", "image/svg+xml", text)
+        });
+        status.set(outcome.err().unwrap_or_default());
+    };
+    let save_png = move |_| {
+        let (text, width, height) = file.get_value();
+        leptos::task::spawn_local(async move {
+            let outcome =
+                crate::download::download_svg_as_png("palette-topology.png", &text, width, height)
+                    .await;
+            status.set(outcome.err().unwrap_or_default());
+        });
+    };
     view! {
         <figure class="space-y-2">
             <figcaption class="text-lg font-semibold" id="topology-title">"Topology"</figcaption>
             <p class="text-sm text-slate-600 dark:text-slate-300">
-                "Grey: not yet marked open · blue: every flow of the arrow marked open · green: passed its live checks · amber: passed with a warning · red: a live check failed."
+                "Dashed boxes are zones; the red dashed line is the firewall at the edge of your networks, and the arrows that cross it carry their ports in bold. Arrows point from the side that opens the connection; dashed arrows are optional flows. Grey: not yet marked open · blue: every flow of the arrow marked open · green: passed its live checks · amber: passed with a warning · red: a live check failed."
             </p>
             // On a narrow screen the picture scrolls sideways: the scroll box takes the focus so
             // the keyboard can scroll it too.
             <div id="topology-scroll" class="overflow-x-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
-                tabindex="0" role="region" aria-label="Topology picture (scrolls sideways on narrow screens)">
-                <svg
-                    id="topology"
-                    role="img"
-                    aria-labelledby="topology-title topology-desc"
-                    viewBox=format!("0 0 {} {}", layout.width, layout.height)
-                    class="w-full min-w-[36rem] text-slate-900 dark:text-slate-100"
-                >
-                    <desc id="topology-desc">{description}</desc>
-                    <defs>
-                        {EdgeStatus::ALL
-                            .into_iter()
-                            .map(|status| view! {
-                                <marker id=format!("arrow-{}", status.slug()) viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                                    <path d="M 0 0 L 10 5 L 0 10 z" fill=status.colour() />
-                                </marker>
-                            })
-                            .collect_view()}
-                    </defs>
-                    {layout
-                        .edges
-                        .into_iter()
-                        .map(|e| view! {
-                            <g class="topology-edge" data-from=e.from.slug() data-to=e.to.slug() data-status=e.status.slug()>
-                                <path d=e.path fill="none" stroke=e.status.colour() stroke-width="2"
-                                    marker-end=format!("url(#arrow-{})", e.status.slug()) />
-                                <text x=e.label_x y=e.label_y font-size="11" text-anchor="middle" fill="currentColor"
-                                    class="stroke-white dark:stroke-slate-900"
-                                    paint-order="stroke" stroke-width="3">{e.label}</text>
-                            </g>
-                        })
-                        .collect_view()}
-                    {layout
-                        .nodes
-                        .into_iter()
-                        .map(|n| view! {
-                            <g class="topology-node" data-role=n.role.slug()>
-                                // Light labels on dark boxes in dark mode, dark on light otherwise.
-                                <rect x=n.x y=n.y width=NODE_W height=NODE_H rx="6"
-                                    class="fill-slate-100 dark:fill-slate-800" stroke="#64748b" />
-                                <text x=n.x + NODE_W / 2.0 y=n.y + NODE_H / 2.0 + 4.0 font-size="12"
-                                    text-anchor="middle" fill="currentColor">{n.label}</text>
-                            </g>
-                        })
-                        .collect_view()}
-                </svg>
+                tabindex="0" role="region" aria-label="Topology picture (scrolls sideways on narrow screens)"
+                inner_html=drawn>
+            </div>
+            <div class="flex flex-wrap items-center gap-2 print:hidden">
+                <button id="topology-svg" class="rounded-md border border-slate-400 px-3 py-1 text-sm" on:click=save_svg>
+                    "Download SVG"
+                </button>
+                <button id="topology-png" class="rounded-md border border-slate-400 px-3 py-1 text-sm" on:click=save_png>
+                    "Download PNG"
+                </button>
+                <span id="topology-export-status" role="status" class="text-sm text-red-700 dark:text-red-300">{status}</span>
             </div>
         </figure>
     }

@@ -15,12 +15,14 @@ pub fn policy(index_html: &str, hosts: &[String]) -> String {
             )
         })
         .collect();
+    // `data:` images: the topology's PNG download draws the SVG through one (inert: an image
+    // cannot run script or reach the network).
     // `'self'` covers ws: to the same host and port only in CSP level 3 browsers; the explicit
     // addresses keep older ones working.
     let sockets: String = hosts.iter().map(|h| format!(" ws://{h}/v1/ws")).collect();
     format!(
         "default-src 'none'; script-src 'self'{scripts} 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self'; connect-src 'self'{sockets}; frame-ancestors 'none'; base-uri 'none'; \
+         img-src 'self' data:; connect-src 'self'{sockets}; frame-ancestors 'none'; base-uri 'none'; \
          form-action 'none'"
     )
 }
