@@ -320,11 +320,13 @@ fn a_plan_with_ports_outside_the_rule_base_is_refused_at_start() {
 }
 
 #[test]
-fn no_cors_or_private_network_headers_are_ever_sent() {
+fn no_cors_or_private_network_headers_are_sent_to_other_origins() {
     let probe = probe("cors", &[]);
     for request in [
         format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nConnection: close\r\n\r\n", probe.port),
         format!("OPTIONS /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Private-Network: true\r\nConnection: close\r\n\r\n", probe.port),
+        format!("OPTIONS /v1/admission HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Private-Network: true\r\nConnection: close\r\n\r\n", probe.port),
+        format!("GET /v1/admission HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: https://evil.example\r\nConnection: close\r\n\r\n", probe.port),
     ] {
         let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
         stream.write_all(request.as_bytes()).unwrap();
@@ -334,6 +336,73 @@ fn no_cors_or_private_network_headers_are_ever_sent() {
         assert!(!lower.contains("access-control-allow"), "{response}");
         assert!(lower.contains("x-content-type-options: nosniff"), "{response}");
     }
+}
+
+/// `GET /v1/admission` (`rules::protocol::admission`): readable by a page of an accepted
+/// origin only, saying whether every session slot is taken; a refused origin gets no CORS
+/// header and learns nothing.
+#[test]
+fn admission_is_readable_by_accepted_origins_only_and_says_when_the_probe_is_full() {
+    let probe = probe(
+        "admission",
+        &[
+            "--max-connections",
+            "1",
+            "--allow-origin",
+            "https://docs.example.com",
+            "--allow-origin",
+            "null",
+        ],
+    );
+    let get = |origin: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", probe.port)).unwrap();
+        let request = format!(
+            "GET /v1/admission HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: {origin}\r\nConnection: close\r\n\r\n",
+            probe.port
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    for origin in [
+        "https://docs.example.com",
+        "null",
+        &format!("http://127.0.0.1:{}", probe.port),
+    ] {
+        let response = get(origin);
+        let lower = response.to_ascii_lowercase();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(
+            lower.contains(&format!("access-control-allow-origin: {origin}")),
+            "{response}"
+        );
+        assert!(lower.contains("vary: origin"), "{response}");
+        assert!(response.ends_with(r#"{"v":1,"busy":false}"#), "{response}");
+    }
+    for origin in [
+        "https://evil.example",
+        "https://docs.example.com.evil.example",
+        "HTTPS://DOCS.EXAMPLE.COM",
+    ] {
+        let response = get(origin);
+        assert!(response.starts_with("HTTP/1.1 403"), "{origin}: {response}");
+        assert!(
+            !response
+                .to_ascii_lowercase()
+                .contains("access-control-allow"),
+            "{origin}: {response}"
+        );
+        assert!(!response.contains("busy"), "{origin}: {response}");
+    }
+    // With the one slot taken, an accepted page learns the probe is full.
+    rt().block_on(async {
+        let headers = [("Sec-WebSocket-Protocol", probe.protocols())];
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let _session = connect(probe.port, "/v1/ws", &headers).await.unwrap();
+        let response = get("https://docs.example.com");
+        assert!(response.ends_with(r#"{"v":1,"busy":true}"#), "{response}");
+    });
 }
 
 #[test]

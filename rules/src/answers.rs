@@ -40,13 +40,16 @@ pub struct Answers {
 }
 
 impl Default for Answers {
-    /// The two-click default: multi-tenant SaaS on the latest documented Palette.
+    /// Multi-tenant SaaS on the latest documented Palette, and no infrastructure: which clouds
+    /// and data centres are used is the user's to say (a pre-ticked one would put its flows in
+    /// every checklist, and a hand-written answer file without the field would get them
+    /// silently).
     fn default() -> Self {
         Answers {
             schema: SCHEMA,
             deployment: DeploymentModel::MultiTenantSaas,
             palette_version: crate::version::LATEST_DOCUMENTED.to_owned(),
-            infrastructure: vec![Infrastructure::Aws],
+            infrastructure: Vec::new(),
             firewall_between: false,
             gateway: GatewayChoice::Auto,
             pcg_install: PcgInstall::Auto,

@@ -277,7 +277,10 @@ mod tests {
 
     #[test]
     fn reasons_name_the_answers_that_matched() {
-        let answers = Answers::default();
+        let answers = Answers {
+            infrastructure: vec![crate::Infrastructure::Aws],
+            ..Answers::default()
+        };
         let c = Condition::All(vec![
             Condition::Deployment(vec![DeploymentModel::MultiTenantSaas]),
             Condition::Era(Era::Grpc),
@@ -294,7 +297,10 @@ mod tests {
 
     #[test]
     fn edge_options_need_edge_infrastructure() {
-        let mut answers = Answers::default();
+        let mut answers = Answers {
+            infrastructure: vec![crate::Infrastructure::Aws],
+            ..Answers::default()
+        };
         answers.edge.local_ui = true;
         assert!(Condition::EdgeLocalUi(true).eval(&cx(&answers)).is_none());
         answers.infrastructure.push(Infrastructure::Edge);
@@ -303,7 +309,10 @@ mod tests {
 
     #[test]
     fn version_at_least_compares_semver() {
-        let mut answers = Answers::default();
+        let mut answers = Answers {
+            infrastructure: vec![crate::Infrastructure::Aws],
+            ..Answers::default()
+        };
         answers.palette_version = "4.6.11".into();
         let c = Condition::VersionAtLeast("4.6.12".into());
         assert!(c.eval(&cx(&answers)).is_none());

@@ -342,20 +342,37 @@ fn check_endpoints(answers: &Answers, errors: &mut Vec<FieldError>) -> Vec<(Role
 mod tests {
     use super::*;
 
+    /// Multi-tenant SaaS managing AWS: valid answers to vary.
+    fn on_aws() -> Answers {
+        Answers {
+            infrastructure: vec![Infrastructure::Aws],
+            ..Answers::default()
+        }
+    }
+
     fn errors(answers: &Answers) -> Vec<FieldError> {
         Context::new(answers).expect_err("answers should be refused")
     }
 
     #[test]
-    fn defaults_are_valid() {
-        let cx = Context::new(&Answers::default()).unwrap();
+    fn nothing_is_pre_ticked_the_infrastructure_is_asked_for() {
+        let fields: Vec<String> = errors(&Answers::default())
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["infrastructure"]);
+    }
+
+    #[test]
+    fn defaults_are_valid_once_an_infrastructure_is_chosen() {
+        let cx = Context::new(&on_aws()).unwrap();
         assert_eq!(cx.era, Era::Grpc);
         assert_eq!(cx.gateway, Gateway::None);
     }
 
     #[test]
     fn one_error_per_bad_field() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.palette_version = "4.5".into();
         a.endpoints.admin = vec!["10.0.0.0/24".into(), "10.0.0.0/33".into()];
         a.endpoints.workload_nodes = vec!["node_1.corp".into()];
@@ -378,7 +395,7 @@ mod tests {
 
     #[test]
     fn system_private_gateway_is_refused_for_saas() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.infrastructure = vec![Infrastructure::Vsphere];
         a.gateway = GatewayChoice::SystemPrivateGateway;
         let errs = errors(&a);
@@ -389,7 +406,7 @@ mod tests {
 
     #[test]
     fn system_private_gateway_is_refused_across_a_firewall() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.deployment = DeploymentModel::SelfHostedPalette;
         a.infrastructure = vec![Infrastructure::Openstack];
         a.firewall_between = true;
@@ -399,7 +416,7 @@ mod tests {
 
     #[test]
     fn auto_gateway_follows_the_scenario_table() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.infrastructure = vec![Infrastructure::Vsphere];
         assert_eq!(Context::new(&a).unwrap().gateway, Gateway::Pcg);
         a.deployment = DeploymentModel::SelfHostedVertex;
@@ -413,7 +430,7 @@ mod tests {
 
     #[test]
     fn air_gap_needs_self_hosted_and_a_private_registry() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.air_gapped = true;
         let fields: Vec<String> = errors(&a).into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["air-gapped", "registry"]);
@@ -421,7 +438,7 @@ mod tests {
 
     #[test]
     fn proxy_needs_a_url_with_scheme_and_port() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.proxy.kind = ProxyKind::SslBump;
         assert!(errors(&a)[0].message.contains("enter the proxy's address"));
         a.proxy.url = "proxy.corp:3128".into();
@@ -434,7 +451,7 @@ mod tests {
 
     #[test]
     fn remote_shell_needs_a_recent_palette_and_central_management() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.infrastructure = vec![Infrastructure::Edge];
         a.edge.remote_shell = true;
         a.palette_version = "4.6.11".into();
@@ -447,14 +464,14 @@ mod tests {
 
     #[test]
     fn single_endpoints_refuse_networks() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.endpoints.palette = "10.0.0.0/24".into();
         assert_eq!(errors(&a)[0].field, "endpoints.palette");
     }
 
     #[test]
     fn unsupported_schema_is_named() {
-        let mut a = Answers::default();
+        let mut a = on_aws();
         a.schema = 7;
         assert!(errors(&a)[0].message.contains("schema 7"));
     }

@@ -5,7 +5,10 @@ use portcheck_rules::answers::*;
 use portcheck_rules::{evaluate, Checklist, End};
 
 fn checklist(change: impl FnOnce(&mut Answers)) -> Checklist {
-    let mut answers = Answers::default();
+    let mut answers = Answers {
+        infrastructure: vec![Infrastructure::Aws],
+        ..Answers::default()
+    };
     change(&mut answers);
     evaluate(&answers).unwrap_or_else(|e| panic!("{e:?}"))
 }
@@ -568,6 +571,7 @@ fn an_external_grpc_endpoint_is_its_own_flow() {
             grpc: "grpc.example.com".into(),
             ..Endpoints::default()
         },
+        infrastructure: vec![Infrastructure::Aws],
         ..Answers::default()
     })
     .unwrap_err();

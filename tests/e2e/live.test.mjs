@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { artifacts, axe, openBrowser, startProbe, withBrowserLog } from './harness.mjs';
+import { artifacts, axe, openBrowser, startProbe, startStaticHost, step, withBrowserLog } from './harness.mjs';
 import { liveAnswers, probeArgs, startServers } from './servers.mjs';
 
 const TIMEOUT = 3;
@@ -200,7 +200,7 @@ test('a link the probe does not accept explains what the browser may have blocke
       await page.locator('#live-pair').click();
       await page.locator('#live-run').click();
       // On the probe's own page a refusal can only be the token: said so, with the fix.
-      const status = page.locator('#live-status', { hasText: 'is running but refused this page: its link is from an earlier launch' });
+      const status = page.locator('#live-status', { hasText: 'is running but refused this page\'s link: it is from an earlier launch' });
       await status.waitFor();
       assert.match(await status.textContent(), /paste the newest/);
     });
@@ -214,6 +214,47 @@ test('a link the probe does not accept explains what the browser may have blocke
     });
   } finally {
     await probe.stop();
+  }
+});
+
+test('a page of another site is told a refused origin from an old link, each with its fix (#16 point 10)', async () => {
+  const host = await startStaticHost();
+  const pageOrigin = host.url.replace(/\/$/, '');
+  const refusing = await probeFor();
+  const accepting = await startProbe({ args: ['--allow-origin', pageOrigin, ...probeArgs(servers, TIMEOUT)] });
+  try {
+    await withBrowserLog(session, 'live-other-site', async () => {
+      const { page } = session;
+      await page.goto(host.url);
+      await page.evaluate((a) => {
+        localStorage.clear();
+        localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
+      }, liveAnswers(servers));
+      await page.goto('about:blank');
+      await page.goto(host.url);
+      await page.locator('#questionnaire[data-ready]').waitFor();
+      await step(page, 'Checklist');
+      const status = page.locator('#live-status');
+      // The right token, but the probe does not accept this site.
+      await page.locator('#live-link').fill(`${refusing.url}#t=${refusing.token}`);
+      await page.locator('#live-pair').click();
+      await page.locator('#live-run').click();
+      await status.filter({ hasText: `does not accept pages from ${pageOrigin}: restart it with --allow-origin ${pageOrigin}` }).waitFor();
+      assert.doesNotMatch(await status.textContent(), /earlier launch/);
+      // A probe that accepts this site, and a link from an earlier launch.
+      await page.getByRole('button', { name: 'Unpair' }).click();
+      await page.locator('#live-link').fill(`${accepting.url}#t=${'A'.repeat(43)}`);
+      await page.locator('#live-pair').click();
+      await page.locator('#live-run').click();
+      await status.filter({ hasText: 'refused this page\'s link: it is from an earlier launch' }).waitFor();
+      assert.doesNotMatch(await status.textContent(), /allow-origin/);
+    });
+    assert.match(refusing.log(), /reason="origin not allowed"/);
+    assert.match(accepting.log(), /reason="missing or wrong token"/);
+  } finally {
+    await refusing.stop();
+    await accepting.stop();
+    await host.stop();
   }
 });
 

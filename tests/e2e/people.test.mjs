@@ -79,6 +79,8 @@ test('copying on a plain-http page copies or says how, and never throws (#16 poi
       await fresh(page, url);
       assert.equal(await page.evaluate(() => window.isSecureContext), false);
       assert.equal(await page.evaluate(() => typeof navigator.clipboard), 'undefined');
+      await step(page, 'Infrastructure');
+      await page.check('#infrastructure-aws');
       await step(page, 'Ticket');
       await page.locator('#ticket-preview').waitFor();
       await page.locator('#ticket-copy').click();

@@ -78,12 +78,21 @@ const fresh = (page, url = probe.url) => freshPage(page, url);
 
 
 describe('three environments through the UI', () => {
-  test('defaults: a checklist in two clicks', async () => {
+  test('defaults: nothing pre-ticked; the checklist asks for the infrastructure, then follows it (#16 point 10)', async () => {
     await withBrowserLog(session, 'env-defaults', async () => {
       const { page } = session;
       await fresh(page);
       await page.getByRole('button', { name: 'See checklist' }).click();
-      await assertChecklistMatches(page, {});
+      const blocked = page.locator('#checklist-blocked');
+      await blocked.waitFor();
+      assert.match(await blocked.textContent(), /Target infrastructure \(Infrastructure step\): choose at least one target infrastructure/);
+      await blocked.getByRole('link', { name: 'Target infrastructure' }).click();
+      await page.locator('section[aria-label="Step: Infrastructure"]').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'infrastructure-aws');
+      assert.equal(await page.isChecked('#infrastructure-aws'), false, 'AWS is not pre-ticked');
+      await page.keyboard.press('Space');
+      await step(page, 'Checklist');
+      await assertChecklistMatches(page, { infrastructure: ['aws'] });
       await page.screenshot({ path: `${artifacts}/env-defaults-checklist.png`, fullPage: true });
     });
   });
@@ -229,6 +238,8 @@ describe('answers the documentation distinguishes (#14)', () => {
     await withBrowserLog(session, 'enter-between-entries', async () => {
       const { page } = session;
       await fresh(page);
+      await step(page, 'Infrastructure');
+      await page.check('#infrastructure-aws');
       await step(page, 'Proxy');
       await page.check('#proxy-connect');
       await page.locator('#proxy-url').pressSequentially('http://proxy.corp.example:3128');
@@ -252,6 +263,7 @@ describe('answers the documentation distinguishes (#14)', () => {
       assert.equal(await admin.inputValue(), '10.1.0.0/24\n10.2.0.0/24');
       await step(page, 'Checklist');
       await assertChecklistMatches(page, {
+        infrastructure: ['aws'],
         proxy: { kind: 'connect', url: 'http://proxy.corp.example:3128', 'no-proxy': ['.corp.example', '10.0.0.0/8'] },
         endpoints: { admin: ['10.1.0.0/24', '10.2.0.0/24'] },
       });
@@ -306,6 +318,8 @@ describe('validation, persistence and sharing', () => {
       const { page } = session;
       await fresh(page);
       await page.check('#deployment-dedicated-saas');
+      await step(page, 'Infrastructure');
+      await page.check('#infrastructure-azure');
       await step(page, 'Addresses');
       await page.fill('#endpoint-palette', 'acme.console.example.com');
       await page.getByRole('button', { name: 'Copy share link' }).click();
@@ -322,6 +336,8 @@ describe('validation, persistence and sharing', () => {
         assert.equal(await fresh.inputValue('#endpoint-palette'), 'acme.console.example.com');
         await step(fresh, 'Deployment');
         assert.ok(await fresh.isChecked('#deployment-dedicated-saas'));
+        await step(fresh, 'Infrastructure');
+        assert.ok(await fresh.isChecked('#infrastructure-azure') && !(await fresh.isChecked('#infrastructure-aws')));
       } finally {
         await other.close();
       }
@@ -406,6 +422,8 @@ describe('accessibility and layout', () => {
     for (let i = 0; i < 40 && !(await page.locator('#step-checklist').count()); i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => document.activeElement?.id);
+      // Nothing is pre-ticked: the infrastructure is chosen with the space bar.
+      if (focused === 'infrastructure-aws' && !(await page.isChecked('#infrastructure-aws'))) await page.keyboard.press('Space');
       if (focused === 'next') await page.keyboard.press('Enter');
     }
     await page.locator('#checklist-title').waitFor({ timeout: 2000 });
@@ -413,15 +431,21 @@ describe('accessibility and layout', () => {
     assert.ok(focusVisible, 'focus stays on the page');
   });
 
-  test('the printed checklist is a clean handout', async () => {
+  test('the printed checklist is a clean handout: the table, the notes unfolded, the picture (#16 point 9)', async () => {
     const { page } = session;
     await fresh(page);
+    await step(page, 'Infrastructure');
+    await page.check('#infrastructure-aws');
     await step(page, 'Checklist');
-    const reason = page.locator('[data-flow-id="admin-palette-ui"] details li').first();
-    assert.equal(await reason.isVisible(), false, 'reasons are folded on screen');
+    const note = page.locator('#checklist-notes li').first();
+    assert.equal(await note.isVisible(), false, 'notes are folded on screen');
+    assert.ok(await page.locator('#flow-cards').isVisible(), 'the cards show on screen');
     await page.emulateMedia({ media: 'print' });
     try {
-      assert.ok(await reason.isVisible(), 'reasons are shown in print');
+      assert.ok(await note.isVisible(), 'notes are shown in print');
+      assert.ok(await page.locator('#checklist-summary').isVisible(), 'the table prints');
+      assert.equal(await page.locator('#flow-cards').isVisible(), false, 'the cards do not');
+      assert.ok(await page.locator('#topology').isVisible(), 'the picture prints');
       assert.equal(await page.getByRole('navigation', { name: 'Questionnaire steps' }).isVisible(), false);
       assert.equal(await page.locator('#share').isVisible(), false);
       await page.pdf({ path: `${artifacts}/checklist-print.pdf` });

@@ -11,6 +11,7 @@ use rules::plan::Plan;
 use rules::protocol::reply::{self, LiveResult, Reply};
 use rules::protocol::{encode, Request};
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 
 /// Where a run stands, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,27 +162,60 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
 }
 
 /// Browsers do not say why a WebSocket failed: a stopped probe, an old token, an origin the
-/// probe does not accept and the browser's own rules look alike. A plain request to the probe's
-/// page tells a probe that is not there from one that refused: on the probe's own page (its
-/// origin is always accepted) a refusal is the token or the connection limit; elsewhere it may
-/// also be this page's origin. Each cause comes with its fix.
+/// probe does not accept, a full probe and the browser's own rules look alike. A plain request
+/// to the probe's page tells a probe that is not there from one that refused; its admission
+/// answer (`rules::protocol::admission`), readable only by pages it accepts, tells a refused
+/// origin from an old token or a full probe. Each cause comes with its fix.
 async fn refused(pairing: &Pairing) -> String {
     let origin = &pairing.origin;
+    let page = window().location().origin().unwrap_or_default();
+    if page == "null" {
+        // A file opened from disk may open sockets and nothing else (its policy): the causes
+        // cannot be told apart, so all are named.
+        return format!(
+            "The probe at {origin} did not accept this page. Start it with --allow-origin null (the origin of a file opened from disk) and paste the link it printed at its latest launch (each launch prints a new one); if it runs like that already, it may serve as many pages as it allows (--max-connections: close its other tabs), or it is not running."
+        );
+    }
     if !answers(origin).await {
         return format!(
             "No probe answers at {origin}: start portcheck serve there (or check the address in the link). A page from another site may also be blocked by the browser: Safari does not let https pages reach http://127.0.0.1, and Chrome asks before a site may reach devices on your local network; opening {origin}/ (the page the probe serves) avoids that."
         );
     }
-    let page = window().location().origin().unwrap_or_default();
-    if &page == origin {
-        format!(
-            "The probe at {origin} is running but refused this page: its link is from an earlier launch (each launch prints a new one: paste the newest, or reload the page the probe printed), or the probe already serves as many pages as it allows (--max-connections: close the other tabs)."
-        )
-    } else {
-        format!(
-            "The probe at {origin} is running but refused this page: the link is from an earlier launch (each launch prints a new token: paste the newest), the probe does not accept pages from {page} (start it with --allow-origin {page}), or it already serves as many pages as it allows (--max-connections)."
-        )
+    let own = &page == origin;
+    match admission(origin).await {
+        None => format!(
+            "The probe at {origin} is running but does not accept pages from {page}: restart it with --allow-origin {page} and paste the link it prints."
+        ),
+        Some(a) if a.busy => format!(
+            "The probe at {origin} already serves as many pages as it allows (--max-connections): close its other tabs, or restart it with a higher limit."
+        ),
+        Some(_) => format!(
+            "The probe at {origin} is running but refused this page's link: it is from an earlier launch (each launch prints a new token): paste the newest{}.",
+            if own { ", or reload the page the probe printed" } else { "" }
+        ),
     }
+}
+
+/// The probe's admission answer: `None` when it cannot be read (this page's origin is refused).
+async fn admission(origin: &str) -> Option<rules::protocol::admission::Admission> {
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let url = format!("{origin}{}", rules::protocol::admission::PATH);
+    let request = window().fetch_with_str_and_init(&url, &init);
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(request)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    serde_json::from_str(&text).ok()
 }
 
 /// Whether anything answers HTTP at `origin`. The response is opaque (the probe sends no CORS

@@ -168,7 +168,10 @@ mod tests {
 
     #[test]
     fn the_download_carries_its_style_size_and_title_and_the_page_copy_does_not() {
-        let a = Answers::default();
+        let a = Answers {
+            infrastructure: vec![rules::Infrastructure::Aws],
+            ..Answers::default()
+        };
         let l = layout(
             &evaluate(&a).unwrap(),
             &a,

@@ -92,18 +92,32 @@ impl Gate {
             .chain(self.allow_null.then_some("null"))
     }
 
+    /// The page's origin when this probe accepts it: `Ok(None)` without an Origin header,
+    /// `Ok(Some(origin))` for one accepted origin, exactly as sent.
+    pub fn origin<'h>(&self, headers: &'h HeaderMap) -> Result<Option<&'h HeaderValue>, Refusal> {
+        let origins: Vec<&HeaderValue> = headers.get_all(header::ORIGIN).iter().collect();
+        match origins.as_slice() {
+            [] => Ok(None),
+            [origin] if *origin == "null" && self.allow_null => Ok(Some(origin)),
+            [origin]
+                if serialized_origin(origin)
+                    .is_some_and(|o| self.origins.iter().any(|allowed| allowed == o)) =>
+            {
+                Ok(Some(origin))
+            }
+            _ => Err(Refusal::Origin),
+        }
+    }
+
+    /// Whether every session slot is taken.
+    pub fn busy(&self) -> bool {
+        self.open.load(Ordering::SeqCst) >= self.max_connections
+    }
+
     /// Origin, then token, then a free slot. A missing Origin (a command-line client) is
     /// accepted: the token is what every client must prove.
     pub fn admit(&self, headers: &HeaderMap) -> Result<Slot, Refusal> {
-        let origins: Vec<&HeaderValue> = headers.get_all(header::ORIGIN).iter().collect();
-        match origins.as_slice() {
-            [] => {}
-            [origin] if *origin == "null" && self.allow_null => {}
-            [origin]
-                if serialized_origin(origin)
-                    .is_some_and(|o| self.origins.iter().any(|allowed| allowed == o)) => {}
-            _ => return Err(Refusal::Origin),
-        }
+        self.origin(headers)?;
         let offered = headers
             .get_all(header::SEC_WEBSOCKET_PROTOCOL)
             .iter()

@@ -164,6 +164,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot build the Content-Security-Policy: {e}"))?;
     let app = Router::new()
         .route("/v1/ws", get(websocket).with_state(shared.clone()))
+        .route(
+            rules::protocol::admission::PATH,
+            get(admission).with_state(shared.clone()),
+        )
         .fallback(asset)
         .with_state(assets)
         .layer(middleware::from_fn_with_state(policy, security_headers))
@@ -248,7 +252,33 @@ async fn websocket(
         })
 }
 
-/// No page of another origin may read our responses or frame them; nothing is cached; the page
+/// Whether the page's origin is accepted, readable only by pages of accepted origins (CORS):
+/// the app tells a stale token, a refused origin and a full probe apart with it
+/// (`rules::protocol::admission`). Never logged: it carries no request to act on.
+async fn admission(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let origin = match shared.gate.origin(&headers) {
+        Ok(origin) => origin.cloned(),
+        Err(refusal) => return (refusal.status(), refusal.reason()).into_response(),
+    };
+    let body = rules::protocol::admission::Admission {
+        v: rules::protocol::VERSION,
+        busy: shared.gate.busy(),
+    };
+    let mut response = (
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&body).unwrap_or_default(),
+    )
+        .into_response();
+    let h = response.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    if let Some(origin) = origin {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    response
+}
+
+/// No page of another origin may read our responses (but `admission`'s, for accepted origins)
+/// or frame them; nothing is cached; the page
 /// runs only its own scripts (`csp`). The policy is computed from `index.html` at start: a
 /// rebuilt app needs a restarted probe.
 async fn security_headers(

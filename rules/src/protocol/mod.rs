@@ -2,6 +2,7 @@
 //! and both read hostile input with it (a page can be anyone's; anything can listen on the
 //! probe's port), so it lives here, beside the engine, and is fuzzed (rules/fuzz).
 
+pub mod admission;
 pub mod reply;
 mod request;
 
