@@ -174,6 +174,28 @@ fn checklist_reads_standard_input_and_renders_markdown() {
     assert!(md.contains("| `mgmt-infra-api` |"), "{md}");
 }
 
+/// Nothing is assumed for a question a file leaves out that has no safe default: a file without
+/// `infrastructure` is refused, never given AWS's flows.
+#[test]
+fn an_answer_file_without_infrastructure_is_refused() {
+    let mut child = portcheck()
+        .args(["checklist", "--answers", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"{}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("infrastructure: choose at least one target infrastructure"),
+        "{err}"
+    );
+}
+
 #[test]
 fn checklist_refuses_invalid_answers_field_by_field() {
     let out = with_answers(&["checklist", "--answers"], "invalid/bad-fields.json");
