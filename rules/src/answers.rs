@@ -266,10 +266,30 @@ impl Answers {
         !self.air_gapped || self.proxy.kind != ProxyKind::None
     }
 
-    /// Whether the Palette endpoint is asked: multi-tenant SaaS uses the documented names. An
-    /// address already typed stays reachable (an invalid one must be fixable).
-    pub fn asks_palette_endpoint(&self) -> bool {
-        self.deployment != DeploymentModel::MultiTenantSaas || !self.endpoints.palette.is_empty()
+    /// Whether the questionnaire asks for an address: where these answers use it, and wherever
+    /// one is already there. A value left from earlier answers (or brought by a link) must stay
+    /// reachable: the engine validates every address, so an invalid one blocks the checklist
+    /// until it is fixed or cleared.
+    pub fn asks_address(&self, address: Address) -> bool {
+        self.uses_address(address) || self.endpoints.is_answered(address)
+    }
+
+    /// Whether the checklist of these answers has flows for an address.
+    fn uses_address(&self, address: Address) -> bool {
+        match address {
+            // Multi-tenant SaaS uses the documented names.
+            Address::Palette => self.deployment != DeploymentModel::MultiTenantSaas,
+            Address::InfrastructureApi => self.gateway() != Gateway::None,
+            Address::PcgNodes | Address::DnsServers | Address::NtpServers => {
+                self.gateway() == Gateway::Pcg
+            }
+            Address::PaletteVcenter => self.palette_in_vcenter(),
+            Address::Installer => self.has_installer(),
+            Address::Grpc | Address::ManagementPlane => self.deployment.is_self_hosted(),
+            Address::EdgeHosts => self.infrastructure.contains(&Infrastructure::Edge),
+            Address::Registries => self.registry != RegistrySource::Public,
+            Address::Admin | Address::WorkloadNodes => true,
+        }
     }
 
     /// The answers with any `user:password@` taken out of every address. Credentials are
@@ -441,6 +461,65 @@ pub enum EdgeManagement {
     Local,
 }
 
+/// One address answer of `Endpoints`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    Palette,
+    InfrastructureApi,
+    PaletteVcenter,
+    Installer,
+    Grpc,
+    Admin,
+    WorkloadNodes,
+    PcgNodes,
+    ManagementPlane,
+    EdgeHosts,
+    Registries,
+    DnsServers,
+    NtpServers,
+}
+
+impl Address {
+    pub const ALL: [Address; 13] = [
+        Address::Palette,
+        Address::InfrastructureApi,
+        Address::PaletteVcenter,
+        Address::Installer,
+        Address::Grpc,
+        Address::Admin,
+        Address::WorkloadNodes,
+        Address::PcgNodes,
+        Address::ManagementPlane,
+        Address::EdgeHosts,
+        Address::Registries,
+        Address::DnsServers,
+        Address::NtpServers,
+    ];
+}
+
+impl Endpoints {
+    /// Whether anything is written in an address answer.
+    pub fn is_answered(&self, address: Address) -> bool {
+        let one = |s: &String| !s.trim().is_empty();
+        let list = |l: &Vec<String>| l.iter().any(one);
+        match address {
+            Address::Palette => one(&self.palette),
+            Address::InfrastructureApi => one(&self.infrastructure_api),
+            Address::PaletteVcenter => one(&self.palette_vcenter),
+            Address::Grpc => one(&self.grpc),
+            Address::Installer => list(&self.installer),
+            Address::Admin => list(&self.admin),
+            Address::WorkloadNodes => list(&self.workload_nodes),
+            Address::PcgNodes => list(&self.pcg_nodes),
+            Address::ManagementPlane => list(&self.management_plane),
+            Address::EdgeHosts => list(&self.edge_hosts),
+            Address::Registries => list(&self.registries),
+            Address::DnsServers => list(&self.dns_servers),
+            Address::NtpServers => list(&self.ntp_servers),
+        }
+    }
+}
+
 /// Addresses the user knows. Each entry is a hostname, an IP address, a CIDR, `host:port` or a
 /// URL; empty lists fall back to named placeholders in the checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -486,12 +565,38 @@ mod tests {
         assert!(!a.edge.remote_shell);
 
         let mut saas = Answers::default();
-        assert!(!saas.asks_palette_endpoint());
+        assert!(!saas.asks_address(Address::Palette));
         saas.endpoints.palette = "x".into();
-        assert!(saas.asks_palette_endpoint());
+        assert!(saas.asks_address(Address::Palette));
         saas.deployment = DeploymentModel::DedicatedSaas;
         saas.endpoints.palette.clear();
-        assert!(saas.asks_palette_endpoint());
+        assert!(saas.asks_address(Address::Palette));
+    }
+
+    /// An address the answers no longer use stays asked while it holds a value (the engine
+    /// validates it, so an invalid one must be fixable), and is not asked once cleared.
+    #[test]
+    fn every_address_with_a_value_is_asked() {
+        for address in Address::ALL {
+            let mut a = Answers::default();
+            let mut endpoints = serde_json::to_value(&a.endpoints).unwrap();
+            for value in endpoints.as_object_mut().unwrap().values_mut() {
+                *value = match value {
+                    serde_json::Value::Array(_) => serde_json::json!(["x"]),
+                    _ => serde_json::json!("x"),
+                };
+            }
+            a.endpoints = serde_json::from_value(endpoints).unwrap();
+            assert!(a.endpoints.is_answered(address), "{address:?}");
+            assert!(a.asks_address(address), "{address:?}");
+            a.endpoints = Endpoints::default();
+            let used = matches!(address, Address::Admin | Address::WorkloadNodes);
+            assert_eq!(
+                a.asks_address(address),
+                used,
+                "{address:?} on SaaS without a gateway"
+            );
+        }
     }
 
     /// Every address answer (the proxy's and every endpoint, single or list) filled with

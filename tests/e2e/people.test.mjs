@@ -272,3 +272,56 @@ test('a flow says each documentation page once, in plain words (#16 point 9)', a
     assert.doesNotMatch(text, /\bC\d\d\b|NP-F\d|Inconsistency C/, 'no internal ids');
   });
 });
+
+/** Answers that make the engine name every field it can, a few at a time (#16 point 7). */
+const BAD = 'not a host!';
+const ALL_ENDPOINTS_BAD = {
+  palette: BAD,
+  'infrastructure-api': BAD,
+  'palette-vcenter': BAD,
+  installer: ['10.0.0.1', BAD],
+  grpc: BAD,
+  admin: ['10.0.0.1', BAD],
+  'workload-nodes': ['10.0.0.1', BAD],
+  'pcg-nodes': ['10.0.0.1', BAD],
+  'management-plane': ['10.0.0.1', BAD],
+  'edge-hosts': ['10.0.0.1', BAD],
+  registries: ['10.0.0.1', BAD],
+  'dns-servers': ['10.0.0.1', BAD],
+  'ntp-servers': ['10.0.0.1', BAD],
+};
+const BROKEN_ANSWERS = [
+  { 'palette-version': 'banana', infrastructure: ['vsphere', 'edge'], proxy: { kind: 'connect', url: 'ftp://proxy', 'no-proxy': [BAD] }, edge: { 'remote-shell': true }, endpoints: ALL_ENDPOINTS_BAD },
+  { deployment: 'self-hosted-palette', infrastructure: ['vsphere'], registry: 'own', endpoints: ALL_ENDPOINTS_BAD },
+  { infrastructure: [] },
+  { infrastructure: ['vsphere'], gateway: 'system-private-gateway', 'air-gapped': true },
+  { infrastructure: ['nutanix'], 'pcg-install': 'palette-cli' },
+  { infrastructure: ['edge'], 'palette-version': '4.6.11', edge: { 'remote-shell': true } },
+];
+
+test('every link of a blocked checklist leads to its control, which takes the focus (#16 point 7)', async () => {
+  await withBrowserLog(session, 'people-every-field', async () => {
+    const { page } = session;
+    const reached = new Set();
+    const failures = [];
+    for (const answers of BROKEN_ANSWERS) {
+      await page.goto('about:blank');
+      await page.goto(`${probe.url}#a=v1.${Buffer.from(JSON.stringify(answers)).toString('base64url')}`);
+      await page.locator('#checklist-blocked').waitFor();
+      const links = await page.locator('#checklist-blocked a').evaluateAll((as) => as.map((a) => ({ id: a.hash.slice(1), name: a.textContent })));
+      assert.ok(links.length > 0, JSON.stringify(answers));
+      for (const { id, name } of links) {
+        await page.locator('#checklist-blocked a', { hasText: name }).first().click();
+        const focused = await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 3000 }).then(() => true, () => false);
+        if (focused) reached.add(id);
+        else failures.push(`${name} (#${id}) for ${JSON.stringify(answers).slice(0, 80)}: focus is on ${await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName)}`);
+        await step(page, 'Checklist');
+      }
+    }
+    assert.deepEqual(failures, []);
+    // The choices and toggles among them: their ids are derived by their components.
+    for (const id of ['palette-version', 'infrastructure-aws', 'gateway-auto', 'pcg-install-auto', 'air-gapped', 'edge-remote-shell', 'proxy-url', 'no-proxy', 'endpoint-admin', 'endpoint-pcg', 'endpoint-installer', 'endpoint-ntp']) {
+      assert.ok(reached.has(id), `no error led to #${id}: reached ${[...reached].join(', ')}`);
+    }
+  });
+});

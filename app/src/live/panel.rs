@@ -137,8 +137,11 @@ fn Pairing(state: AppState) -> impl IntoView {
     move || {
         match state.pairing.get() {
         Some(p) => view! {
+            // Only a link is kept: nothing has reached the probe yet, and a probe restarted since
+            // refuses it (the run says so, with the fix).
             <p id="live-paired" class="text-sm">
-                "Paired with the probe at " <code>{p.origin}</code> " "
+                "Probe link for " <code>{p.origin}</code>
+                " (the probe is contacted when you run the checks; a restarted probe prints a new link) "
                 <button class="underline" on:click=move |_| state.pairing.set(None)>"Unpair"</button>
             </p>
         }

@@ -3,8 +3,9 @@
 //! take their id, label and error path from these constants, and the blocked checklist links
 //! every error to its control through `FIELDS`, so nobody reads `endpoints.pcg-nodes[0]`.
 //! Native tests prove every path the engine reports is here. The ids of choice groups and
-//! toggles are written here as their components derive them (`{name}-{first option}`); no test
-//! visits each of those yet.
+//! toggles are written here as their components derive them (`{name}-{first option}`); the
+//! browser test in `tests/e2e/people.test.mjs` follows the blocked checklist's link for each
+//! field the engine names and checks its control takes the focus.
 
 use super::Step;
 
