@@ -242,6 +242,16 @@ impl PcgInstall {
 }
 
 impl Answers {
+    /// Ticks or unticks one target infrastructure. The list stays in one order (`Infrastructure`'s)
+    /// without repeats, so the same choices always give the same answers, share link and file.
+    pub fn set_infrastructure(&mut self, infrastructure: Infrastructure, on: bool) {
+        self.infrastructure.retain(|i| *i != infrastructure);
+        if on {
+            self.infrastructure.push(infrastructure);
+            self.infrastructure.sort();
+        }
+    }
+
     /// Air-gapped or not. Air-gapped sites cannot pull from public registries, so a public
     /// registry answer becomes the air-gap support VM (which the questionnaire then shows).
     pub fn set_air_gapped(&mut self, on: bool) {
@@ -597,6 +607,20 @@ mod tests {
                 "{address:?} on SaaS without a gateway"
             );
         }
+    }
+
+    #[test]
+    fn ticking_keeps_one_order_and_no_repeats() {
+        let mut a = Answers::default();
+        a.set_infrastructure(Infrastructure::Vsphere, true);
+        a.set_infrastructure(Infrastructure::Aws, true);
+        a.set_infrastructure(Infrastructure::Vsphere, true);
+        assert_eq!(
+            a.infrastructure,
+            [Infrastructure::Aws, Infrastructure::Vsphere]
+        );
+        a.set_infrastructure(Infrastructure::Aws, false);
+        assert_eq!(a.infrastructure, [Infrastructure::Vsphere]);
     }
 
     /// Every address answer (the proxy's and every endpoint, single or list) filled with

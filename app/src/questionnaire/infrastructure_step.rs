@@ -28,13 +28,7 @@ pub fn InfrastructureStep(state: AppState) -> impl IntoView {
                                     prop:checked=move || state.answers.with(|a| a.infrastructure.contains(&infra))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        state.edit(|a| {
-                                            a.infrastructure.retain(|i| *i != infra);
-                                            if on {
-                                                a.infrastructure.push(infra);
-                                                a.infrastructure.sort();
-                                            }
-                                        })
+                                        state.edit(|a| a.set_infrastructure(infra, on))
                                     }
                                 />
                                 {infra.label()}
