@@ -3,7 +3,7 @@
 use crate::answers_file;
 use crate::check::proxy_env::EnvProxy;
 use crate::check::routing::{self, Routing};
-use crate::check::{self, report, tls::Trust, Options};
+use crate::check::{self, report, tls::Trust, vantage, Options};
 use crate::cli::{CheckArgs, CheckFormat, LiveCheckArgs};
 use rules::plan::Plan;
 use rustls::pki_types::pem::PemObject;
@@ -16,7 +16,7 @@ use std::time::Duration;
 
 pub fn run(args: CheckArgs) -> ExitCode {
     match prepare(&args) {
-        Ok((plan, options)) => execute(&args, &plan, options),
+        Ok((plan, options, site)) => execute(&args, &plan, options, site),
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
@@ -24,7 +24,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
+/// The plan, how to run it, and the site label to report it under.
+fn prepare(args: &CheckArgs) -> Result<(Plan, Options, Option<String>), String> {
+    let site = args
+        .site
+        .as_deref()
+        .map(rules::report::site_label)
+        .transpose()?;
     let env_proxy = env_proxy();
     let plan = read_plan(&args.plan, &args.checks.allow_ports, env_proxy.as_ref())?;
     let proxy_auth = EnvProxy::credentials_for_plan(env_proxy.as_ref(), &plan);
@@ -37,6 +43,7 @@ fn prepare(args: &CheckArgs) -> Result<(Plan, Options), String> {
             trust: trust(&args.checks)?,
             proxy_auth,
         },
+        site,
     ))
 }
 
@@ -109,7 +116,7 @@ fn read_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(certs)
 }
 
-fn execute(args: &CheckArgs, plan: &Plan, options: Options) -> ExitCode {
+fn execute(args: &CheckArgs, plan: &Plan, options: Options, site: Option<String>) -> ExitCode {
     let runtime = match crate::runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
@@ -117,6 +124,7 @@ fn execute(args: &CheckArgs, plan: &Plan, options: Options) -> ExitCode {
     let total = plan.checks.len();
     let show_progress = std::io::stderr().is_terminal();
     let mut done = 0;
+    let clock = vantage::Clock::start();
     let results = runtime.block_on(check::run(plan, options, |r| {
         done += 1;
         tracing::debug!(check = %r.id, verdict = ?r.verdict, millis = r.millis, "check finished");
@@ -124,11 +132,12 @@ fn execute(args: &CheckArgs, plan: &Plan, options: Options) -> ExitCode {
             eprintln!("{}", report::progress_line(done, total, r));
         }
     }));
+    let vantage = clock.finish(site, plan);
     let routing = Routing::of(plan, routing::environment().as_deref());
     let out = match args.format {
-        CheckFormat::Text => report::text(plan, &results, &routing),
-        CheckFormat::Json => report::json(plan, &results, &routing),
-        CheckFormat::Junit => report::junit(plan, &results),
+        CheckFormat::Text => report::text(plan, &vantage, &results, &routing),
+        CheckFormat::Json => report::json(plan, &vantage, &results, &routing),
+        CheckFormat::Junit => report::junit(plan, &vantage, &results),
     };
     match crate::output::print(&out) {
         code if code == ExitCode::SUCCESS => ExitCode::from(report::exit_code(&results)),

@@ -83,6 +83,9 @@ pub enum Command {
     /// Run a plan's checks from this machine: DNS, TCP, TLS, HTTP/2, through the proxy.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Merge check reports from many places into one fleet report: where each flow fails.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Compare Palette documentation pages (Markdown sources) with the rule base's tables.
     #[command(name = "docs-drift", after_help = DOCS_DRIFT_EXAMPLES)]
     DocsDrift(DocsDriftArgs),
@@ -162,8 +165,44 @@ invalid or unreadable.
 
 Examples:
   portcheck plan --answers answers.json --from workload > plan.json
-  portcheck check --plan plan.json
-  portcheck check --plan plan.json --ca corporate-ca.pem --format junit > portcheck.xml";
+  portcheck check --plan plan.json --site dc1-workload
+  portcheck check --plan plan.json --ca corporate-ca.pem --format junit > portcheck.xml
+  portcheck check --plan plan.json --site dc1 --format json > dc1.json   # for portcheck merge";
+
+const MERGE_EXAMPLES: &str = "\
+Reads the JSON reports of `portcheck check --format json` (one per file, or many in a row, as a
+stream of JSON lines or concatenated documents) and shows each flow by place: a place is a
+report's --site label, else its host name, else its file. Flows that fail somewhere come first,
+with where and why. Reports of different plans are merged by flow id, and the report says so. A
+damaged or foreign report is named on stderr and skipped; nothing else is lost.
+
+Exit status: 0 no required flow failed anywhere; 1 a required flow failed somewhere; 2 no report
+could be read.
+
+Examples:
+  portcheck merge dc1.json dc2.json edge-*.json
+  kubectl logs -n portcheck -l app=portcheck | portcheck merge -
+  portcheck merge reports/*.json --format markdown > fleet.md";
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Report files (JSON) from `portcheck check --format json`; `-` reads standard input.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = MergeFormat::Text)]
+    pub format: MergeFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum MergeFormat {
+    /// Flows by place, failures first, for terminals and e-mail.
+    Text,
+    /// A table of flows by place (a summary per flow beyond a dozen places).
+    Markdown,
+    /// The fleet matrix for scripts.
+    Json,
+}
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -173,6 +212,14 @@ pub struct CheckArgs {
 
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+
+    /// A label for where this runs (a data centre, a subnet, an Edge location), written into
+    /// the report beside the host name, so reports from many places can be merged and told
+    /// apart.
+    // Checked by `rules::report::site_label` after parsing: clap's own error would echo a
+    // refused value raw, escape sequences and all.
+    #[arg(long, value_name = "LABEL")]
+    pub site: Option<String>,
 
     #[command(flatten)]
     pub checks: LiveCheckArgs,

@@ -9,7 +9,7 @@ use common::{
     check, refusing_port, result, run, self_signed, stalling_server, temp_dir, tls_server,
     tls_server_with, Ca, OnHttp1,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 use std::process::Command;
 use std::time::Duration;
 
@@ -345,6 +345,171 @@ fn junit_and_text_reports() {
     assert!(
         text.ends_with("1 passed, 0 failed, 0 warned, 1 skipped\n"),
         "{text}"
+    );
+}
+
+/// Every report says where and when it was taken (#17 point 1): the `--site` label, the host's
+/// name and addresses, the probe's version, the plan's digest, start and end; text and JUnit
+/// carry the same head as the JSON (probe/REPORT.md).
+#[test]
+fn reports_say_where_they_came_from() {
+    let dir = temp_dir("vantage");
+    let port = stalling_server();
+    let checks = json!([check("here", "127.0.0.1", port, "tcp", false)]);
+    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9", "checks": checks});
+    let run = |plan_text: String, format: &str, site: Option<&str>| {
+        let name: String = site
+            .unwrap_or("none")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let path = dir.join(format!("plan-{format}-{name}.json"));
+        std::fs::write(&path, plan_text).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcheck"));
+        cmd.args([
+            "check",
+            "--format",
+            format,
+            "--allow-port",
+            &port.to_string(),
+            "--plan",
+        ])
+        .arg(&path);
+        if let Some(site) = site {
+            cmd.args(["--site", site]);
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let report: Value =
+        serde_json::from_str(&run(plan.to_string(), "json", Some("dc1 / rack 4"))).unwrap();
+    assert_eq!(report["schema"], 2);
+    let v = &report["vantage"];
+    assert_eq!(v["site"], "dc1 / rack 4");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    assert_eq!(v["host-name"], host.trim());
+    for a in v["addresses"].as_array().unwrap() {
+        let ip: std::net::IpAddr = a.as_str().unwrap().parse().unwrap();
+        assert!(!ip.is_loopback(), "{ip}");
+    }
+    assert_eq!(v["probe-version"], env!("CARGO_PKG_VERSION"));
+    let started = v["started"].as_str().unwrap();
+    let finished = v["finished"].as_str().unwrap();
+    assert!(
+        started.len() == 20 && started.ends_with('Z') && started <= finished,
+        "{v}"
+    );
+    // One plan, one digest, whatever the file's whitespace; another plan, another digest.
+    let digest = v["plan-digest"].as_str().unwrap().to_owned();
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 71,
+        "{digest}"
+    );
+    let pretty: Value = serde_json::from_str(&run(
+        serde_json::to_string_pretty(&plan).unwrap(),
+        "json",
+        None,
+    ))
+    .unwrap();
+    assert_eq!(pretty["vantage"]["plan-digest"], digest.as_str());
+    assert!(
+        pretty["vantage"].get("site").is_none(),
+        "no --site, no site"
+    );
+    let mut other = plan.clone();
+    other["palette-version"] = json!("4.6.20");
+    let other: Value = serde_json::from_str(&run(other.to_string(), "json", None)).unwrap();
+    assert_ne!(other["vantage"]["plan-digest"], digest.as_str());
+
+    let text = run(plan.to_string(), "text", Some("dc1"));
+    let head = text.lines().nth(1).unwrap();
+    assert!(
+        head.starts_with(&format!("Site dc1 · host {}", host.trim()))
+            && head.contains(&format!("portcheck {}", env!("CARGO_PKG_VERSION")))
+            && head.contains(&digest[..19])
+            && head.contains(" to "),
+        "{text}"
+    );
+    let junit = run(plan.to_string(), "junit", Some("dc1"));
+    assert!(
+        junit.contains(&format!("hostname=\"{}\"", host.trim())),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<property name=\"site\" value=\"dc1\"/>"),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(&format!(
+            "<property name=\"plan-digest\" value=\"{digest}\"/>"
+        )),
+        "{junit}"
+    );
+}
+
+/// A site label that would not print as itself is refused; a host name that would not is
+/// escaped wherever a terminal shows it (its own UTS namespace: needs root, as CI has).
+#[test]
+fn hostile_site_labels_are_refused_and_hostile_host_names_escaped() {
+    let dir = temp_dir("vantage-hostile");
+    let port = stalling_server();
+    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9",
+        "checks": [check("here", "127.0.0.1", port, "tcp", false)]});
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    for site in ["dc1\u{1b}[2J", "dc1\u{202e}1cd", "", &"x".repeat(101)] {
+        let o = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+            .args(["check", "--site", site, "--plan"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{site:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--site"), "{err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+    }
+    let o = Command::new("unshare")
+        // Debian's `hostname` refuses such a name; the kernel takes it.
+        .args([
+            "--uts",
+            "sh",
+            "-c",
+            "printf %s \"$H\" > /proc/sys/kernel/hostname && exec \"$@\"",
+            "sh",
+        ])
+        .arg(env!("CARGO_BIN_EXE_portcheck"))
+        .args([
+            "check",
+            "--format",
+            "text",
+            "--allow-port",
+            &port.to_string(),
+            "--plan",
+        ])
+        .arg(&path)
+        .env("H", "evil\u{1b}[2J\u{202e}x")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(text.contains("host evil\\u{1b}[2J\\u{202e}x"), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
     );
 }
 

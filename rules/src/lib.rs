@@ -25,6 +25,7 @@ pub mod pairing;
 pub mod plan;
 pub mod protocol;
 pub mod render;
+pub mod report;
 pub mod rule;
 pub mod share;
 pub mod space;

@@ -54,6 +54,10 @@ pub struct Check {
     #[serde(default)]
     pub public: bool,
     pub purpose: String,
+    /// The check proves an optional flow: a fleet report never counts its failure as a
+    /// required one. Absent: required (plans written before it were of required flows too).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,6 +261,7 @@ pub fn plan(checklist: &Checklist, answers: &Answers, from: Role) -> Plan {
                         via_proxy: flow.via_proxy,
                         public: flow.to.role.outside(answers.deployment, answers.registry),
                         purpose: flow.purpose.clone(),
+                        optional: flow.level == crate::Level::Optional,
                     });
                 }
             }

@@ -9,6 +9,7 @@ pub mod proxy_env;
 pub mod report;
 pub mod routing;
 pub mod tls;
+pub mod vantage;
 mod websocket;
 
 use rules::plan::{Check, CheckKind, Plan};
@@ -44,6 +45,9 @@ pub struct CheckResult {
     pub outcome: LiveResult,
     pub host: String,
     pub port: u16,
+    /// Of an optional flow (`rules::report::Reported` reads it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
     pub steps: Vec<Step>,
     pub millis: u64,
 }
@@ -262,6 +266,7 @@ fn finish(
         },
         host: check.host.clone(),
         port: check.port,
+        optional: check.optional,
         steps,
         millis: started.elapsed().as_millis() as u64,
     }

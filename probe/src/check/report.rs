@@ -2,7 +2,9 @@
 
 use super::routing::Routing;
 use super::{CheckResult, Verdict};
+use rules::endpoint::printable;
 use rules::plan::Plan;
+use rules::report::{Head, Vantage};
 use serde::Serialize;
 
 pub fn exit_code(results: &[CheckResult]) -> u8 {
@@ -27,11 +29,12 @@ fn mark(v: Verdict) -> &'static str {
     }
 }
 
-pub fn text(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
+pub fn text(plan: &Plan, vantage: &Vantage, results: &[CheckResult], routing: &Routing) -> String {
     let mut out = format!(
-        "Checks from {} ({} in plan)\n",
+        "Checks from {} ({} in plan)\n{}\n",
         plan.from.label(),
-        results.len()
+        results.len(),
+        vantage_line(vantage)
     );
     for r in results {
         out.push_str(&format!(
@@ -72,6 +75,30 @@ pub fn text(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
     out
 }
 
+/// `Site dc1 · host jump01 (10.1.2.3) · portcheck 0.1.0 · plan sha256:0123456789ab · 2026-11-29T14:00:00Z to …`:
+/// the machine's own texts (its name, a site label) escaped like any text from outside.
+fn vantage_line(v: &Vantage) -> String {
+    let site = v
+        .site
+        .as_deref()
+        .map(|s| format!("Site {} · ", printable(s)))
+        .unwrap_or_default();
+    let addresses = if v.addresses.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", printable(&v.addresses.join(", ")))
+    };
+    // Twelve hex digits tell plans apart at a glance; the JSON report has the whole digest.
+    let digest: String = v.plan_digest.chars().take("sha256:".len() + 12).collect();
+    format!(
+        "{site}host {}{addresses} · portcheck {} · plan {digest} · {} to {}",
+        printable(&v.host_name),
+        v.probe_version,
+        v.started,
+        v.finished
+    )
+}
+
 fn routing_text(plan: &Plan, routing: &Routing) -> String {
     if routing.is_empty() {
         return String::new();
@@ -96,21 +123,26 @@ fn routing_text(plan: &Plan, routing: &Routing) -> String {
     out
 }
 
+/// The JSON report: its head (`rules::report::Head`, what every reader shares), then the
+/// results with their steps (probe/REPORT.md).
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
 struct JsonReport<'a> {
-    schema: u32,
-    from: rules::Role,
+    #[serde(flatten)]
+    head: Head,
     results: &'a [CheckResult],
     skipped: &'a [rules::plan::Skipped],
     #[serde(skip_serializing_if = "Routing::is_empty")]
     routing: &'a Routing,
 }
 
-pub fn json(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
+pub fn json(plan: &Plan, vantage: &Vantage, results: &[CheckResult], routing: &Routing) -> String {
     rules::json::to_string_pretty(&JsonReport {
-        schema: 1,
-        from: plan.from,
+        head: Head {
+            schema: rules::report::SCHEMA,
+            from: plan.from,
+            vantage: Some(vantage.clone()),
+        },
         results,
         skipped: &plan.skipped,
         routing,
@@ -119,19 +151,38 @@ pub fn json(plan: &Plan, results: &[CheckResult], routing: &Routing) -> String {
 
 /// JUnit XML: one test case per check, grouped by flow; warnings pass with their text in
 /// system-out, skipped flows are skipped cases.
-pub fn junit(plan: &Plan, results: &[CheckResult]) -> String {
+pub fn junit(plan: &Plan, vantage: &Vantage, results: &[CheckResult]) -> String {
     let failures = results
         .iter()
         .filter(|r| r.verdict == Verdict::Fail)
         .count();
     let total_ms: u64 = results.iter().map(|r| r.millis).sum();
+    // JUnit's `timestamp` is ISO 8601 without a zone (the report's is UTC); the rest of the
+    // vantage goes into properties, which CI systems show with the suite.
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"portcheck {}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{}\" time=\"{:.3}\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"portcheck {}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{}\" time=\"{:.3}\" hostname=\"{}\" timestamp=\"{}\">\n  <properties>\n",
         xml(plan.from.slug()),
         results.len() + plan.skipped.len(),
         plan.skipped.len(),
-        total_ms as f64 / 1000.0
+        total_ms as f64 / 1000.0,
+        xml(&vantage.host_name),
+        xml(vantage.started.trim_end_matches('Z')),
     );
+    let properties = [
+        ("site", vantage.site.clone().unwrap_or_default()),
+        ("addresses", vantage.addresses.join(" ")),
+        ("probe-version", vantage.probe_version.clone()),
+        ("plan-digest", vantage.plan_digest.clone()),
+        ("started", vantage.started.clone()),
+        ("finished", vantage.finished.clone()),
+    ];
+    for (name, value) in properties {
+        out.push_str(&format!(
+            "    <property name=\"{name}\" value=\"{}\"/>\n",
+            xml(&value)
+        ));
+    }
+    out.push_str("  </properties>\n");
     for r in results {
         out.push_str(&format!(
             "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">\n",

@@ -237,6 +237,7 @@ mod tests {
             },
             host: "api.example".into(),
             port: 443,
+            optional: false,
             steps: Vec::new(),
             millis: 12,
         };

@@ -1,0 +1,306 @@
+//! `portcheck merge`: many check reports as one fleet report (`rules::report::Fleet`), for
+//! terminals, Markdown and scripts. Reports come from anywhere (files mailed in, `kubectl logs`
+//! of a fleet), so each is read on its own: a damaged one is named and skipped, never merged.
+
+use crate::cli::{MergeArgs, MergeFormat};
+use rules::endpoint::printable;
+use rules::protocol::reply::Verdict;
+use rules::report::{Fleet, Report};
+use std::io::Read;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A report of a thousand checks with their TLS chains is a few megabytes; a file or stream far
+/// bigger is a mistake.
+const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+pub fn run(args: MergeArgs) -> ExitCode {
+    let mut reports = Vec::new();
+    let mut damaged = 0;
+    for path in &args.reports {
+        match read(path) {
+            Ok(text) => {
+                for item in split(&text, &path.display().to_string()) {
+                    match item {
+                        Ok(report) => reports.push(report),
+                        Err(problem) => {
+                            damaged += 1;
+                            eprintln!("warning: {problem}; skipped");
+                        }
+                    }
+                }
+            }
+            Err(problem) => {
+                damaged += 1;
+                eprintln!("warning: {problem}; skipped");
+            }
+        }
+    }
+    if reports.is_empty() {
+        eprintln!(
+            "error: no report could be read{}",
+            if damaged > 0 { " (see above)" } else { "" }
+        );
+        return ExitCode::from(2);
+    }
+    let fleet = Fleet::merge(&reports);
+    let out = match args.format {
+        MergeFormat::Text => text(&fleet, damaged),
+        MergeFormat::Markdown => markdown(&fleet, damaged),
+        MergeFormat::Json => rules::json::to_string_pretty(&fleet) + "\n",
+    };
+    match crate::output::print(&out) {
+        code if code == ExitCode::SUCCESS => ExitCode::from(u8::from(fleet.required_failed())),
+        failed => failed,
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let shown = printable(&path.display().to_string());
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().take(MAX_BYTES + 1).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(format!("{shown} is larger than 256 MiB"));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
+}
+
+/// The reports in one file or stream: one JSON document, or many in a row (JSON lines, or
+/// documents one after another as `kubectl logs` prints them). A stretch that is not JSON is
+/// reported with its line and skipped up to the next line that starts a document.
+fn split(text: &str, source: &str) -> Vec<Result<(String, Report), String>> {
+    let source = printable(source);
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut n = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        let skip = rest.len() - rest.trim_start().len();
+        if skip == rest.len() {
+            break;
+        }
+        at += skip;
+        let mut stream =
+            serde_json::Deserializer::from_str(&text[at..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                n += 1;
+                let name = format!("{source}#{n}");
+                out.push(
+                    Report::from_value(value)
+                        .map(|r| (name.clone(), r))
+                        .map_err(|e| format!("{name}: {e}")),
+                );
+                at += stream.byte_offset();
+            }
+            Some(Err(e)) => {
+                let line = text[..at].matches('\n').count() + e.line();
+                out.push(Err(format!("{source}: line {line}: not JSON ({e})")));
+                // On to the next line that opens a document.
+                let next = text[at..]
+                    .match_indices('\n')
+                    .map(|(i, _)| at + i + 1)
+                    .find(|&i| text[i..].trim_start().starts_with('{'));
+                match next {
+                    Some(i) => at = i,
+                    None => break,
+                }
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Where a name shows: the place's label as given (site, host or file), escaped.
+fn place_name(fleet: &Fleet, i: usize) -> String {
+    printable(&fleet.places[i].name)
+}
+
+fn mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+    }
+}
+
+fn headline(fleet: &Fleet, damaged: usize) -> String {
+    let failing = fleet
+        .rows
+        .iter()
+        .filter(|r| r.worst() == Some(Verdict::Fail))
+        .count();
+    format!(
+        "Fleet report: {} reports, {} flows, {} of them failing somewhere{}",
+        fleet.places.len(),
+        fleet.rows.len(),
+        failing,
+        if damaged > 0 {
+            format!("; {damaged} damaged report(s) skipped")
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn plans_note(fleet: &Fleet) -> Option<String> {
+    (fleet.plans.len() > 1).then(|| {
+        let short: Vec<String> = fleet
+            .plans
+            .iter()
+            .map(|d| printable(&d.chars().take("sha256:".len() + 12).collect::<String>()))
+            .collect();
+        format!(
+            "Reports of {} different plans ({}) merged by flow id: a flow missing at a place was not in its plan.",
+            fleet.plans.len(),
+            short.join(", ")
+        )
+    })
+}
+
+fn text(fleet: &Fleet, damaged: usize) -> String {
+    let mut out = headline(fleet, damaged) + "\n";
+    if let Some(note) = plans_note(fleet) {
+        out.push_str(&format!("{note}\n"));
+    }
+    for row in &fleet.rows {
+        let Some(worst) = row.worst() else { continue };
+        let seen = row.cells.iter().flatten().count();
+        out.push_str(&format!(
+            "\n{} {} ({}): checked at {seen} of {} places: {} failed, {} warned, {} passed\n",
+            mark(worst),
+            printable(&row.flow),
+            if row.optional { "optional" } else { "required" },
+            fleet.places.len(),
+            row.count(Verdict::Fail),
+            row.count(Verdict::Warn),
+            row.count(Verdict::Pass),
+        ));
+        for (i, cell) in row.cells.iter().enumerate() {
+            if let Some(c) = cell.as_ref().filter(|c| c.verdict > Verdict::Pass) {
+                out.push_str(&format!(
+                    "    {} {}: {}\n",
+                    mark(c.verdict),
+                    place_name(fleet, i),
+                    printable(c.why.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Table cells: escaped like the terminal, and nothing that Markdown or HTML would read.
+fn cell(text: &str) -> String {
+    printable(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('`', "\\`")
+}
+
+/// Beyond this many places a matrix no longer fits a page: one summary line per flow instead.
+const MATRIX_MAX: usize = 12;
+
+fn markdown(fleet: &Fleet, damaged: usize) -> String {
+    let mut out = format!("# {}\n\n", headline(fleet, damaged));
+    if let Some(note) = plans_note(fleet) {
+        out.push_str(&format!("{note}\n\n"));
+    }
+    let needed = |optional: bool| if optional { "optional" } else { "required" };
+    if fleet.places.len() <= MATRIX_MAX {
+        out.push_str("| flow | needed |");
+        for i in 0..fleet.places.len() {
+            out.push_str(&format!(" {} |", cell(&fleet.places[i].name)));
+        }
+        out.push_str("\n|---|---|");
+        out.push_str(&"---|".repeat(fleet.places.len()));
+        out.push('\n');
+        for row in &fleet.rows {
+            out.push_str(&format!(
+                "| `{}` | {} |",
+                cell(&row.flow),
+                needed(row.optional)
+            ));
+            for c in &row.cells {
+                out.push_str(&format!(
+                    " {} |",
+                    c.as_ref().map_or("–", |c| mark(c.verdict))
+                ));
+            }
+            out.push('\n');
+        }
+    } else {
+        out.push_str("| flow | needed | failed | warned | passed |\n|---|---|---:|---:|---:|\n");
+        for row in &fleet.rows {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                cell(&row.flow),
+                needed(row.optional),
+                row.count(Verdict::Fail),
+                row.count(Verdict::Warn),
+                row.count(Verdict::Pass)
+            ));
+        }
+    }
+    let mut why = String::new();
+    for row in &fleet.rows {
+        for (i, c) in row.cells.iter().enumerate() {
+            if let Some(c) = c.as_ref().filter(|c| c.verdict > Verdict::Pass) {
+                why.push_str(&format!(
+                    "- {} `{}` at {}: {}\n",
+                    mark(c.verdict),
+                    cell(&row.flow),
+                    cell(&fleet.places[i].name),
+                    cell(c.why.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    if !why.is_empty() {
+        out.push_str(&format!("\n## Why\n\n{why}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_of_reports_is_split_and_damage_is_named_and_skipped() {
+        let good = r#"{"schema":1,"from":"pcg","results":[]}"#;
+        let pretty = "{\n  \"schema\": 1,\n  \"from\": \"workload\",\n  \"results\": []\n}";
+        let text = format!("{good}\n{pretty}\n{{\"schema\": 1, broken\n{good}\n{{\"schema\":7,\"from\":\"pcg\",\"results\":[]}}\n");
+        let items = split(&text, "fleet.log");
+        let ok: Vec<&str> = items
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(ok, ["fleet.log#1", "fleet.log#2", "fleet.log#3"]);
+        let errors: Vec<&String> = items.iter().filter_map(|i| i.as_ref().err()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("fleet.log: line 7: not JSON"),
+            "{}",
+            errors[0]
+        );
+        assert!(errors[1].contains("schema 7"), "{}", errors[1]);
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table_or_carry_markup() {
+        assert_eq!(
+            cell("a|b <script> `x`\u{1b}[2J"),
+            "a\\|b &lt;script&gt; \\`x\\`\\u{1b}[2J"
+        );
+    }
+}
