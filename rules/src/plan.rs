@@ -357,6 +357,27 @@ mod tests {
         evaluate(&vsphere_answers()).unwrap()
     }
 
+    /// Checks carry their flow's level, so a fleet report counts only required failures as
+    /// required; plans written before the field read as required.
+    #[test]
+    fn checks_of_optional_flows_say_so() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/self-hosted-airgap.json");
+        let answers: Answers =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let c = evaluate(&answers).unwrap();
+        let p = plan(&c, &answers, Role::ManagementPlane);
+        assert!(p.checks.iter().any(|ch| ch.optional));
+        for ch in &p.checks {
+            let level = c.flow(&ch.flow).unwrap().level;
+            assert_eq!(ch.optional, level == crate::Level::Optional, "{}", ch.id);
+        }
+        let old: Check = serde_json::from_value(serde_json::json!({"id": "a@h:443", "flow": "a",
+            "host": "h", "port": 443, "kind": "tls", "via-proxy": false, "purpose": "p"}))
+        .unwrap();
+        assert!(!old.optional);
+        assert!(!serde_json::to_string(&old).unwrap().contains("optional"));
+    }
+
     #[test]
     fn a_plan_checks_the_flows_that_start_where_the_probe_runs() {
         let c = vsphere();
