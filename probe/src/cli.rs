@@ -182,7 +182,8 @@ could be read.
 Examples:
   portcheck merge dc1.json dc2.json edge-*.json
   kubectl logs -n portcheck -l app=portcheck | portcheck merge -
-  portcheck merge reports/*.json --format markdown > fleet.md";
+  portcheck merge reports/*.json --format markdown > fleet.md
+  portcheck merge reports/*.json --format html > fleet.html";
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -202,6 +203,8 @@ pub enum MergeFormat {
     Markdown,
     /// The fleet matrix for scripts.
     Json,
+    /// One self-contained page (no script, style inline) to mail or attach.
+    Html,
 }
 
 #[derive(Debug, Args)]

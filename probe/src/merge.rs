@@ -48,6 +48,7 @@ pub fn run(args: MergeArgs) -> ExitCode {
         MergeFormat::Text => text(&fleet, damaged),
         MergeFormat::Markdown => markdown(&fleet, damaged),
         MergeFormat::Json => rules::json::to_string_pretty(&fleet) + "\n",
+        MergeFormat::Html => html(&fleet, damaged),
     };
     match crate::output::print(&out) {
         code if code == ExitCode::SUCCESS => ExitCode::from(u8::from(fleet.required_failed())),
@@ -269,6 +270,92 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
     }
     out
 }
+
+/// Text for HTML: escaped like the terminal, then the characters HTML gives meaning to.
+fn html_text(text: &str) -> String {
+    printable(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// One self-contained page to mail: no script, no fetch, its style inline; readable in light
+/// and dark, and printed.
+fn html(fleet: &Fleet, damaged: usize) -> String {
+    let title = html_text(&headline(fleet, damaged));
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>Palette port check: fleet report</title>\n<style>{HTML_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    );
+    if let Some(note) = plans_note(fleet) {
+        out.push_str(&format!("<p>{}</p>\n", html_text(&note)));
+    }
+    let needed = |optional: bool| if optional { "optional" } else { "required" };
+    let matrix = fleet.places.len() <= MATRIX_MAX;
+    out.push_str("<table>\n<thead><tr><th scope=\"col\">Flow</th><th scope=\"col\">Needed</th>");
+    if matrix {
+        for place in &fleet.places {
+            out.push_str(&format!(
+                "<th scope=\"col\">{}</th>",
+                html_text(&place.name)
+            ));
+        }
+    } else {
+        out.push_str("<th scope=\"col\">Failed</th><th scope=\"col\">Warned</th><th scope=\"col\">Passed</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &fleet.rows {
+        out.push_str(&format!(
+            "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td>",
+            html_text(&row.flow),
+            needed(row.optional)
+        ));
+        if matrix {
+            for c in &row.cells {
+                match c {
+                    Some(c) => out.push_str(&format!(
+                        "<td class=\"{}\">{}</td>",
+                        mark(c.verdict).to_lowercase(),
+                        mark(c.verdict)
+                    )),
+                    None => out.push_str("<td>–</td>"),
+                }
+            }
+        } else {
+            for v in [Verdict::Fail, Verdict::Warn, Verdict::Pass] {
+                out.push_str(&format!("<td>{}</td>", row.count(v)));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    let mut why = String::new();
+    for row in &fleet.rows {
+        for (i, c) in row.cells.iter().enumerate() {
+            if let Some(c) = c.as_ref().filter(|c| c.verdict > Verdict::Pass) {
+                why.push_str(&format!(
+                    "<li><strong class=\"{}\">{}</strong> <code>{}</code> at {}: {}</li>\n",
+                    mark(c.verdict).to_lowercase(),
+                    mark(c.verdict),
+                    html_text(&row.flow),
+                    html_text(&fleet.places[i].name),
+                    html_text(c.why.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    if !why.is_empty() {
+        out.push_str(&format!("<h2>Why</h2>\n<ul>\n{why}</ul>\n"));
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+const HTML_STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;line-height:1.4}\
+table{border-collapse:collapse}th,td{border:1px solid #94a3b8;padding:.25rem .5rem;text-align:left}\
+.fail{color:#b91c1c;font-weight:700}.warn{color:#b45309;font-weight:700}.pass{color:#15803d}\
+@media (prefers-color-scheme:dark){body{background:#0f172a;color:#f1f5f9}.fail{color:#fca5a5}.warn{color:#fcd34d}.pass{color:#86efac}}";
 
 #[cfg(test)]
 mod tests {

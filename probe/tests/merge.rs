@@ -111,6 +111,15 @@ fn reports_of_two_sites_merge_into_where_each_flow_fails() {
         "{md}"
     );
 
+    let html = String::from_utf8(merge(&[&dc1, &dc2], "html", None).stdout).unwrap();
+    assert_balanced(&html);
+    assert!(html.contains("<th scope=\"col\">dc2</th>"), "{html}");
+    assert!(html.contains("<tr><th scope=\"row\"><code>pcg-palette</code></th><td>required</td><td class=\"pass\">PASS</td><td class=\"fail\">FAIL</td></tr>"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains(" src="),
+        "self-contained: {html}"
+    );
+
     let json: Value = serde_json::from_slice(&merge(&[&dc1, &dc2], "json", None).stdout).unwrap();
     assert_eq!(json["places"][1]["name"], "dc2");
     assert_eq!(json["rows"][0]["flow"], "pcg-palette");
@@ -180,7 +189,7 @@ fn hostile_text_in_a_report_is_escaped_in_every_format() {
             "summary": "no\u{1b}]0;pwned\u{7}", "cause": "<img src=x onerror=alert(1)>|"}]});
     let path = dir.join("forged.json");
     std::fs::write(&path, forged.to_string()).unwrap();
-    for format in ["text", "markdown"] {
+    for format in ["text", "markdown", "html"] {
         let out = merge(&[&path], format, None);
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1), "{text}");
@@ -188,6 +197,13 @@ fn hostile_text_in_a_report_is_escaped_in_every_format() {
             !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
             "{format}: {text:?}"
         );
+        if format == "html" {
+            assert_balanced(&text);
+            assert!(
+                !text.contains("<script") && !text.contains("<img"),
+                "{text}"
+            );
+        }
         if format == "markdown" {
             assert!(
                 !text.contains("<script>") && !text.contains("<img"),
@@ -199,4 +215,41 @@ fn hostile_text_in_a_report_is_escaped_in_every_format() {
             assert!(rows.iter().all(|l| pipes(l) == pipes(rows[0])), "{text}");
         }
     }
+}
+
+/// Parsed by Python's HTML parser: every element that is opened is closed, in order.
+fn assert_balanced(html: &str) {
+    let script = r#"
+import sys
+from html.parser import HTMLParser
+VOID = {"meta", "br", "hr", "img", "input", "link"}
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID: self.stack.append(tag)
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+        self.stack.pop()
+p = P(); p.feed(sys.stdin.read()); p.close()
+assert p.stack == [], p.stack
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(html.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{html}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

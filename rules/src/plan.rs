@@ -361,7 +361,10 @@ mod tests {
     /// required; plans written before the field read as required.
     #[test]
     fn checks_of_optional_flows_say_so() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/self-hosted-airgap.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/self-hosted-airgap.json"
+        );
         let answers: Answers =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let c = evaluate(&answers).unwrap();
