@@ -309,6 +309,7 @@ Exit status: 0 written; 2 invalid answers or ticket info (errors on stderr).
 Examples:
   portcheck ticket --answers answers.json --format markdown > ticket.md
   portcheck ticket --answers answers.json --info ticket-info.json --format csv > rules.csv
+  portcheck ticket --answers answers.json --evidence dc1.json dc2.json > ticket.md   # reports of portcheck check
   portcheck ticket --answers answers.json --format iptables --mode host > palette.sh && sh palette.sh --test
   portcheck ticket --answers answers.json --format nftables --include optional > palette.nft && nft -c -f palette.nft
   portcheck ticket --answers answers.json --format squid > /etc/squid/conf.d/palette.conf
@@ -342,6 +343,11 @@ pub struct TicketArgs {
     /// default) or `host` (the node's own traffic).
     #[arg(long, value_parser = parse_mode, value_name = "MODE")]
     pub mode: Option<rules::ticket::FirewallMode>,
+
+    /// Check reports (`portcheck check --format json`, `-` for standard input) whose failures
+    /// go into the ticket as evidence, each place that saw a flow fail in turn.
+    #[arg(long, value_name = "REPORT", num_args = 1..)]
+    pub evidence: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

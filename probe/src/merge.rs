@@ -15,27 +15,7 @@ use std::process::ExitCode;
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 pub fn run(args: MergeArgs) -> ExitCode {
-    let mut reports = Vec::new();
-    let mut damaged = 0;
-    for path in &args.reports {
-        match read(path) {
-            Ok(text) => {
-                for item in split(&text, &path.display().to_string()) {
-                    match item {
-                        Ok(report) => reports.push(report),
-                        Err(problem) => {
-                            damaged += 1;
-                            eprintln!("warning: {problem}; skipped");
-                        }
-                    }
-                }
-            }
-            Err(problem) => {
-                damaged += 1;
-                eprintln!("warning: {problem}; skipped");
-            }
-        }
-    }
+    let (reports, damaged) = read_reports(&args.reports);
     if reports.is_empty() {
         eprintln!(
             "error: no report could be read{}",
@@ -54,6 +34,33 @@ pub fn run(args: MergeArgs) -> ExitCode {
         code if code == ExitCode::SUCCESS => ExitCode::from(u8::from(fleet.required_failed())),
         failed => failed,
     }
+}
+
+/// Every report these files and streams hold, each named after its source, and how many were
+/// damaged (each named on stderr and skipped).
+pub fn read_reports(paths: &[std::path::PathBuf]) -> (Vec<(String, Report)>, usize) {
+    let mut reports = Vec::new();
+    let mut damaged = 0;
+    for path in paths {
+        match read(path) {
+            Ok(text) => {
+                for item in split(&text, &path.display().to_string()) {
+                    match item {
+                        Ok(report) => reports.push(report),
+                        Err(problem) => {
+                            damaged += 1;
+                            eprintln!("warning: {problem}; skipped");
+                        }
+                    }
+                }
+            }
+            Err(problem) => {
+                damaged += 1;
+                eprintln!("warning: {problem}; skipped");
+            }
+        }
+    }
+    (reports, damaged)
 }
 
 fn read(path: &Path) -> Result<String, String> {

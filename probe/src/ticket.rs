@@ -23,6 +23,21 @@ pub fn run(args: TicketArgs) -> ExitCode {
     if let Some(mode) = args.mode {
         info.firewall_mode = mode;
     }
+    if !args.evidence.is_empty() {
+        let (reports, _) = crate::merge::read_reports(&args.evidence);
+        if reports.is_empty() {
+            eprintln!("error: no report given with --evidence could be read (see above)");
+            return ExitCode::from(2);
+        }
+        // Evidence from the info file first, then each place's from the reports.
+        for (flow, line) in ticket::evidence::from_reports(&reports) {
+            let entry = info.evidence.entry(flow).or_default();
+            if !entry.trim().is_empty() {
+                entry.push_str("; ");
+            }
+            entry.push_str(&line);
+        }
+    }
     let (answers, checklist) = match load(&args.answers) {
         Ok(loaded) => loaded,
         Err(code) => return code,

@@ -253,3 +253,91 @@ assert p.stack == [], p.stack
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `portcheck ticket --evidence`: each place's failures of the ticket's flows, from real
+/// reports; a name that did not resolve is not firewall evidence.
+#[test]
+fn the_ticket_takes_every_places_failures_as_evidence() {
+    let dir = temp_dir("merge-evidence");
+    let (open, closed) = (stalling_server(), refusing_port());
+    let dc1 = report(
+        &dir,
+        "dc1",
+        vec![check("pcg-infra-api", "127.0.0.1", open, "tcp", false)],
+    );
+    let dc2 = report(
+        &dir,
+        "dc2",
+        vec![
+            check("pcg-infra-api", "127.0.0.1", closed, "tcp", false),
+            check(
+                "pcg-saas-registries",
+                "no-such-registry.invalid",
+                open,
+                "tcp",
+                false,
+            ),
+        ],
+    );
+    let answers = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../rules/examples/saas-vsphere-pcg.json"
+    );
+    let out = portcheck()
+        .args([
+            "ticket",
+            "--format",
+            "markdown",
+            "--answers",
+            answers,
+            "--evidence",
+        ])
+        .arg(&dc1)
+        .arg(&dc2)
+        .output()
+        .unwrap();
+    let ticket = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{ticket}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let evidence = &ticket[ticket
+        .find("Evidence from live checks")
+        .expect("an evidence section")..];
+    let infra = evidence
+        .lines()
+        .find(|l| l.contains("pcg-infra-api"))
+        .expect("pcg-infra-api has evidence");
+    assert!(
+        infra.contains("live check from Private Cloud Gateway nodes at dc2 ("),
+        "{infra}"
+    );
+    assert!(infra.contains("refused"), "{infra}");
+    assert!(!infra.contains("at dc1"), "dc1 passed: {infra}");
+    // The registry check did fail, at DNS: that is no firewall evidence.
+    let dc2_report: Value = serde_json::from_slice(&std::fs::read(&dc2).unwrap()).unwrap();
+    let registry = dc2_report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["flow"] == "pcg-saas-registries")
+        .unwrap();
+    assert_eq!(
+        (&registry["verdict"], &registry["failed-at"]),
+        (&json!("fail"), &json!("dns"))
+    );
+    assert!(
+        !evidence.contains("no-such-registry"),
+        "a DNS failure is no firewall evidence: {evidence}"
+    );
+
+    let out = portcheck()
+        .args(["ticket", "--answers", answers, "--evidence"])
+        .arg(dir.join("missing.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
+}

@@ -274,7 +274,7 @@ fn RequestRules(state: AppState) -> impl IntoView {
     let failed = Memo::new(move |_| {
         state
             .live_fresh
-            .with(|f| verdicts::failures(&f.results).len())
+            .with(|f| rules::ticket::evidence::failures(f.results.values()).len())
     });
     let step = use_context::<RwSignal<Step>>();
     let request = move |_| {
@@ -284,14 +284,16 @@ fn RequestRules(state: AppState) -> impl IntoView {
         let from = run.plan.from.label();
         let date = run.at;
         state.live_fresh.with_untracked(|fresh| {
-            let failures = verdicts::failures(&fresh.results);
+            let failures = rules::ticket::evidence::failures(fresh.results.values());
             state
                 .ticked
                 .update(|t| t.retain(|id| !failures.contains_key(id)));
             state.ticket.update(|info| {
                 for (flow, checks) in &failures {
-                    info.evidence
-                        .insert(flow.clone(), verdicts::evidence(from, &date, checks));
+                    info.evidence.insert(
+                        flow.clone(),
+                        rules::ticket::evidence::line(from, &date, checks),
+                    );
                 }
             });
         });

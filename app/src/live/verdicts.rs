@@ -79,19 +79,6 @@ pub fn by_flow(results: &BTreeMap<String, LiveResult>) -> BTreeMap<String, Verdi
     flows
 }
 
-/// The failed checks of each failed flow, for the ticket's evidence. A name that did not
-/// resolve says nothing about a firewall: those are left out (`shared_causes` names them).
-pub fn failures(results: &BTreeMap<String, LiveResult>) -> BTreeMap<String, Vec<&LiveResult>> {
-    let mut flows: BTreeMap<String, Vec<&LiveResult>> = BTreeMap::new();
-    for r in results
-        .values()
-        .filter(|r| r.verdict == Verdict::Fail && r.failed_at != Some(Stage::Dns))
-    {
-        flows.entry(r.flow.clone()).or_default().push(r);
-    }
-    flows
-}
-
 /// One failure shared by several checks: where they failed, why, what to do, and how many.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedCause {
@@ -122,24 +109,6 @@ pub fn shared_causes(results: &BTreeMap<String, LiveResult>) -> Vec<SharedCause>
     }
     causes.retain(|c| c.checks > 1 || c.failed_at == Some(Stage::Dns));
     causes
-}
-
-/// One line for the network team: what failed, from where, and why.
-pub fn evidence(from: &str, date: &str, failed: &[&LiveResult]) -> String {
-    let what: Vec<String> = failed
-        .iter()
-        .map(|r| {
-            let target = r.id.rsplit_once('@').map_or(r.id.as_str(), |(_, t)| t);
-            match &r.cause {
-                Some(cause) => format!("{target}: {} ({cause})", r.summary),
-                None => format!("{target}: {}", r.summary),
-            }
-        })
-        .collect();
-    format!(
-        "live check from {from} on {date} failed: {}",
-        what.join("; ")
-    )
 }
 
 #[cfg(test)]
@@ -176,7 +145,12 @@ mod tests {
             r.failed_at = Some(Stage::Dns);
             r.cause = Some("the name does not resolve".into());
         }
-        assert_eq!(failures(&results).keys().collect::<Vec<_>>(), ["reg"]);
+        assert_eq!(
+            rules::ticket::evidence::failures(results.values())
+                .keys()
+                .collect::<Vec<_>>(),
+            ["reg"]
+        );
         let causes = shared_causes(&results);
         assert_eq!(
             causes
@@ -270,11 +244,5 @@ mod tests {
         assert_eq!(flows["reg"], Verdict::Fail);
         assert_eq!(flows["api"], Verdict::Warn);
         assert_eq!(flows["ui"], Verdict::Pass);
-        let failed = failures(&results);
-        assert_eq!(failed.keys().collect::<Vec<_>>(), ["reg"]);
-        assert_eq!(
-            evidence("Private Cloud Gateway nodes", "2026-11-21", &failed["reg"]),
-            "live check from Private Cloud Gateway nodes on 2026-11-21 failed: b:443: failed summary (refused)"
-        );
     }
 }

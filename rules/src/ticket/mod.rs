@@ -3,6 +3,7 @@
 
 mod csv;
 mod document;
+pub mod evidence;
 mod jira;
 pub(crate) mod markdown;
 mod text;
