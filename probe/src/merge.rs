@@ -5,7 +5,7 @@
 use crate::cli::{MergeArgs, MergeFormat};
 use rules::endpoint::printable;
 use rules::protocol::reply::Verdict;
-use rules::report::{Fleet, Report};
+use rules::report::{Fleet, Merger, Report};
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,15 +15,17 @@ use std::process::ExitCode;
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 pub fn run(args: MergeArgs) -> ExitCode {
-    let (reports, damaged) = read_reports(&args.reports);
-    if reports.is_empty() {
+    let mut merger = Merger::default();
+    let (read, damaged) =
+        read_reports(&args.reports, |source, report| merger.add(&source, &report));
+    if read == 0 {
         eprintln!(
             "error: no report could be read{}",
             if damaged > 0 { " (see above)" } else { "" }
         );
         return ExitCode::from(2);
     }
-    let fleet = Fleet::merge(&reports);
+    let fleet = merger.finish();
     let out = match args.format {
         MergeFormat::Text => text(&fleet, damaged),
         MergeFormat::Markdown => markdown(&fleet, damaged),
@@ -36,23 +38,27 @@ pub fn run(args: MergeArgs) -> ExitCode {
     }
 }
 
-/// Every report these files and streams hold, each named after its source, and how many were
-/// damaged (each named on stderr and skipped).
-pub fn read_reports(paths: &[std::path::PathBuf]) -> (Vec<(String, Report)>, usize) {
-    let mut reports = Vec::new();
-    let mut damaged = 0;
+/// Hands every report these files and streams hold to `each`, named after its source, one at
+/// a time; says how many were read and how many were damaged (each named on stderr and
+/// skipped).
+pub fn read_reports(
+    paths: &[std::path::PathBuf],
+    mut each: impl FnMut(String, Report),
+) -> (usize, usize) {
+    let (mut read, mut damaged) = (0, 0);
     for path in paths {
-        match read(path) {
+        match read_file(path) {
             Ok(text) => {
-                for item in split(&text, &path.display().to_string()) {
-                    match item {
-                        Ok(report) => reports.push(report),
-                        Err(problem) => {
-                            damaged += 1;
-                            eprintln!("warning: {problem}; skipped");
-                        }
+                split(&text, &path.display().to_string(), |item| match item {
+                    Ok((source, report)) => {
+                        read += 1;
+                        each(source, report);
                     }
-                }
+                    Err(problem) => {
+                        damaged += 1;
+                        eprintln!("warning: {problem}; skipped");
+                    }
+                });
             }
             Err(problem) => {
                 damaged += 1;
@@ -60,10 +66,10 @@ pub fn read_reports(paths: &[std::path::PathBuf]) -> (Vec<(String, Report)>, usi
             }
         }
     }
-    (reports, damaged)
+    (read, damaged)
 }
 
-fn read(path: &Path) -> Result<String, String> {
+fn read_file(path: &Path) -> Result<String, String> {
     let shown = printable(&path.display().to_string());
     let mut bytes = Vec::new();
     let read = if path == Path::new("-") {
@@ -81,48 +87,56 @@ fn read(path: &Path) -> Result<String, String> {
 /// The reports in one file or stream: one JSON document, or many in a row (JSON lines, or
 /// documents one after another as `kubectl logs` prints them). A stretch that is not JSON is
 /// reported with its line and skipped up to the next line that starts a document.
-fn split(text: &str, source: &str) -> Vec<Result<(String, Report), String>> {
+fn split(text: &str, source: &str, mut each: impl FnMut(Result<(String, Report), String>)) {
     let source = printable(source);
-    let mut out = Vec::new();
     let mut at = 0;
+    // Lines before `at`, counted as `at` moves (never recounted from the start).
+    let mut line = 0;
     let mut n = 0;
+    let advance = |at: &mut usize, to: usize, line: &mut usize| {
+        *line += text[*at..to].matches('\n').count();
+        *at = to;
+    };
     while at < text.len() {
         let rest = &text[at..];
         let skip = rest.len() - rest.trim_start().len();
         if skip == rest.len() {
             break;
         }
-        at += skip;
+        let to = at + skip;
+        advance(&mut at, to, &mut line);
         let mut stream =
             serde_json::Deserializer::from_str(&text[at..]).into_iter::<serde_json::Value>();
         match stream.next() {
             Some(Ok(value)) => {
                 n += 1;
                 let name = format!("{source}#{n}");
-                out.push(
+                each(
                     Report::from_value(value)
                         .map(|r| (name.clone(), r))
                         .map_err(|e| format!("{name}: {e}")),
                 );
-                at += stream.byte_offset();
+                let end = at + stream.byte_offset();
+                advance(&mut at, end, &mut line);
             }
             Some(Err(e)) => {
-                let line = text[..at].matches('\n').count() + e.line();
-                out.push(Err(format!("{source}: line {line}: not JSON ({e})")));
+                each(Err(format!(
+                    "{source}: line {}: not JSON ({e})",
+                    line + e.line()
+                )));
                 // On to the next line that opens a document.
                 let next = text[at..]
                     .match_indices('\n')
                     .map(|(i, _)| at + i + 1)
                     .find(|&i| text[i..].trim_start().starts_with('{'));
                 match next {
-                    Some(i) => at = i,
+                    Some(i) => advance(&mut at, i, &mut line),
                     None => break,
                 }
             }
             None => break,
         }
     }
-    out
 }
 
 /// Where a name shows: the place's label as given (site, host or file), escaped.
@@ -204,14 +218,10 @@ fn text(fleet: &Fleet, damaged: usize) -> String {
     out
 }
 
-/// Table cells: escaped like the terminal, and nothing that Markdown or HTML would read.
+/// Table cells and list items: escaped like the terminal, then inert as Markdown (and as the
+/// HTML Markdown may carry).
 fn cell(text: &str) -> String {
-    printable(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('`', "\\`")
+    rules::markup::markdown(&printable(text))
 }
 
 /// Beyond this many places a matrix no longer fits a page: one summary line per flow instead.
@@ -233,7 +243,7 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
         out.push('\n');
         for row in &fleet.rows {
             out.push_str(&format!(
-                "| `{}` | {} |",
+                "| {} | {} |",
                 cell(&row.flow),
                 needed(row.optional)
             ));
@@ -249,7 +259,7 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
         out.push_str("| flow | needed | failed | warned | passed |\n|---|---|---:|---:|---:|\n");
         for row in &fleet.rows {
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} |\n",
                 cell(&row.flow),
                 needed(row.optional),
                 row.count(Verdict::Fail),
@@ -263,7 +273,7 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
         for (i, c) in row.cells.iter().enumerate() {
             if let Some(c) = c.as_ref().filter(|c| c.verdict > Verdict::Pass) {
                 why.push_str(&format!(
-                    "- {} `{}` at {}: {}\n",
+                    "- {} {} at {}: {}\n",
                     mark(c.verdict),
                     cell(&row.flow),
                     cell(&fleet.places[i].name),
@@ -278,14 +288,9 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
     out
 }
 
-/// Text for HTML: escaped like the terminal, then the characters HTML gives meaning to.
+/// Text for HTML: escaped like the terminal, then inert as XML.
 fn html_text(text: &str) -> String {
-    printable(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    rules::markup::xml(&printable(text))
 }
 
 /// One self-contained page to mail: no script, no fetch, its style inline; readable in light
@@ -373,7 +378,8 @@ mod tests {
         let good = r#"{"schema":1,"from":"pcg","results":[]}"#;
         let pretty = "{\n  \"schema\": 1,\n  \"from\": \"workload\",\n  \"results\": []\n}";
         let text = format!("{good}\n{pretty}\n{{\"schema\": 1, broken\n{good}\n{{\"schema\":7,\"from\":\"pcg\",\"results\":[]}}\n");
-        let items = split(&text, "fleet.log");
+        let mut items = Vec::new();
+        split(&text, "fleet.log", |item| items.push(item));
         let ok: Vec<&str> = items
             .iter()
             .filter_map(|i| i.as_ref().ok())
@@ -394,7 +400,7 @@ mod tests {
     fn markdown_cells_cannot_break_the_table_or_carry_markup() {
         assert_eq!(
             cell("a|b <script> `x`\u{1b}[2J"),
-            "a\\|b &lt;script&gt; \\`x\\`\\u{1b}[2J"
+            "a\\|b &lt;script&gt; \\`x\\`\\\\u{1b}\\[2J"
         );
     }
 }

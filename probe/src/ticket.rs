@@ -24,7 +24,10 @@ pub fn run(args: TicketArgs) -> ExitCode {
         info.firewall_mode = mode;
     }
     if !args.evidence.is_empty() {
-        let (reports, _) = crate::merge::read_reports(&args.evidence);
+        let mut reports = Vec::new();
+        crate::merge::read_reports(&args.evidence, |source, report| {
+            reports.push((source, report))
+        });
         if reports.is_empty() {
             eprintln!("error: no report given with --evidence could be read (see above)");
             return ExitCode::from(2);

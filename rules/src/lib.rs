@@ -20,6 +20,7 @@ pub mod endpoint;
 mod engine;
 mod firewall;
 pub mod json;
+pub mod markup;
 pub mod no_proxy;
 pub mod pairing;
 pub mod plan;

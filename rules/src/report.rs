@@ -155,57 +155,69 @@ impl Row {
     }
 }
 
-impl Fleet {
-    /// Merges reports by flow id. Rows: flows failing somewhere first (required before
-    /// optional), then warning, then passing; by flow id within each.
-    pub fn merge(reports: &[(String, Report)]) -> Fleet {
-        let mut places = Vec::new();
-        let mut plans = BTreeSet::new();
-        // flow -> (optional everywhere?, cell per place)
-        let mut flows: BTreeMap<&str, (bool, Vec<Option<Cell>>)> = BTreeMap::new();
-        for (i, (source, report)) in reports.iter().enumerate() {
-            let vantage = report.head.vantage.as_ref();
-            let host = vantage.map(|v| v.host_name.clone());
-            let name = vantage
-                .and_then(|v| v.site.clone())
-                .or_else(|| host.clone())
-                .unwrap_or_else(|| source.clone());
-            if let Some(v) = vantage {
-                plans.insert(v.plan_digest.clone());
-            }
-            places.push(Place {
-                source: source.clone(),
-                name,
-                host,
-                from: report.head.from,
-                finished: vantage.map(|v| v.finished.clone()),
+/// Reports folded into a fleet one at a time, so a fleet of thousands is never held in memory
+/// whole; `finish` sorts the rows.
+#[derive(Debug, Default)]
+pub struct Merger {
+    places: Vec<Place>,
+    plans: BTreeSet<String>,
+    /// flow -> (optional everywhere?, a cell per place so far)
+    flows: BTreeMap<String, (bool, Vec<Option<Cell>>)>,
+}
+
+impl Merger {
+    pub fn add(&mut self, source: &str, report: &Report) {
+        let i = self.places.len();
+        let vantage = report.head.vantage.as_ref();
+        let host = vantage.map(|v| v.host_name.clone());
+        let name = vantage
+            .and_then(|v| v.site.clone())
+            .or_else(|| host.clone())
+            .unwrap_or_else(|| source.to_owned());
+        if let Some(v) = vantage {
+            self.plans.insert(v.plan_digest.clone());
+        }
+        self.places.push(Place {
+            source: source.to_owned(),
+            name,
+            host,
+            from: report.head.from,
+            finished: vantage.map(|v| v.finished.clone()),
+        });
+        for r in &report.results {
+            let (optional, cells) = self
+                .flows
+                .entry(r.outcome.flow.clone())
+                .or_insert_with(|| (true, Vec::new()));
+            *optional &= r.optional;
+            cells.resize(i + 1, None);
+            let cell = cells[i].get_or_insert(Cell {
+                verdict: r.outcome.verdict,
+                checks: 0,
+                why: None,
             });
-            for r in &report.results {
-                let (optional, cells) = flows
-                    .entry(r.outcome.flow.as_str())
-                    .or_insert_with(|| (true, Vec::new()));
-                *optional &= r.optional;
-                cells.resize(reports.len(), None);
-                let cell = cells[i].get_or_insert(Cell {
-                    verdict: r.outcome.verdict,
-                    checks: 0,
-                    why: None,
-                });
-                cell.checks += 1;
-                if r.outcome.verdict > cell.verdict
-                    || (cell.why.is_none() && r.outcome.verdict > Verdict::Pass)
-                {
-                    cell.verdict = r.outcome.verdict;
-                    cell.why = (r.outcome.verdict > Verdict::Pass).then(|| why(&r.outcome));
-                }
+            cell.checks += 1;
+            // The first check with the worst verdict says why.
+            if r.outcome.verdict > cell.verdict
+                || (cell.why.is_none() && r.outcome.verdict > Verdict::Pass)
+            {
+                cell.verdict = r.outcome.verdict;
+                cell.why = (r.outcome.verdict > Verdict::Pass).then(|| why(&r.outcome));
             }
         }
-        let mut rows: Vec<Row> = flows
+    }
+
+    /// Rows: flows failing somewhere first (required before optional), then warning, then
+    /// passing; by flow id within each.
+    pub fn finish(self) -> Fleet {
+        let places = self.places.len();
+        let mut rows: Vec<Row> = self
+            .flows
             .into_iter()
             .map(|(flow, (optional, mut cells))| {
-                cells.resize(reports.len(), None);
+                cells.resize(places, None);
                 Row {
-                    flow: flow.to_owned(),
+                    flow,
                     optional,
                     cells,
                 }
@@ -216,10 +228,21 @@ impl Fleet {
             rank(a).cmp(&rank(b)).then_with(|| a.flow.cmp(&b.flow))
         });
         Fleet {
-            places,
+            places: self.places,
             rows,
-            plans,
+            plans: self.plans,
         }
+    }
+}
+
+impl Fleet {
+    /// Merges reports by flow id (`Merger`, for reports at hand).
+    pub fn merge(reports: &[(String, Report)]) -> Fleet {
+        let mut merger = Merger::default();
+        for (source, report) in reports {
+            merger.add(source, report);
+        }
+        merger.finish()
     }
 
     /// Whether a required flow failed at some place: `portcheck merge` exits 1.

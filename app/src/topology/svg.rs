@@ -3,6 +3,7 @@
 //! the one on screen.
 
 use super::layout::{EdgeStatus, Layout, NODE_H, NODE_W};
+use rules::markup::xml as escape;
 use std::fmt::Write;
 
 /// The stylesheet both copies use; the page loads it with the app's CSS.
@@ -135,36 +136,12 @@ pub fn svg(l: &Layout, usage: Use) -> String {
     s
 }
 
-/// Text and attribute values: the five characters XML gives meaning to.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::layout::layout;
     use super::*;
     use rules::{evaluate, Answers};
     use std::collections::{BTreeMap, BTreeSet};
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
 
     #[test]
     fn the_download_carries_its_style_size_and_title_and_the_page_copy_does_not() {

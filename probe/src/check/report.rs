@@ -3,6 +3,7 @@
 use super::routing::Routing;
 use super::{CheckResult, Verdict};
 use rules::endpoint::printable;
+use rules::markup::xml;
 use rules::plan::Plan;
 use rules::report::{Head, Vantage};
 use serde::Serialize;
@@ -222,23 +223,5 @@ pub fn junit(plan: &Plan, vantage: &Vantage, results: &[CheckResult]) -> String 
         ));
     }
     out.push_str("</testsuite>\n");
-    out
-}
-
-/// Text in XML attributes and elements, including what servers sent us (certificate names).
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
     out
 }

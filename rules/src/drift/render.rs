@@ -59,7 +59,7 @@ pub fn text(report: &Report) -> String {
 }
 
 pub fn markdown(report: &Report) -> String {
-    let esc = crate::ticket::markdown::esc;
+    let esc = crate::markup::markdown;
     let mut out = format!("# Documentation drift\n\n{}\n\n", esc(&counts(report)));
     out.push_str("| File | Page in the documentation | Rows |\n|---|---|---|\n");
     for f in &report.files {

@@ -1,5 +1,6 @@
 use super::document::{document, Markup};
 use super::{Ticket, TicketRule};
+use crate::markup::markdown as esc;
 
 pub fn render(t: &Ticket) -> String {
     document(t, &Markdown)
@@ -57,51 +58,5 @@ impl Markup for Markdown {
 
     fn rule_note(&self, number: usize, id: &str, text: &str) -> String {
         format!("- Rule {number} (`{}`): {}\n", esc(id), esc(text))
-    }
-}
-
-/// Text from the rule base or the requester, made inert: Markdown and HTML syntax is escaped,
-/// a leading list marker is escaped, and line breaks cannot end a table row.
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let digits = text.chars().take_while(char::is_ascii_digit).count();
-    if text.starts_with(['-', '+']) || (digits > 0 && text[digits..].starts_with(['.', ')'])) {
-        // The marker is one ASCII character after the digits.
-        let marker = digits + 1;
-        out.push_str(&text[..digits]);
-        out.push('\\');
-        out.push_str(&text[digits..marker]);
-        return out + &esc(&text[marker..]);
-    }
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::esc;
-
-    #[test]
-    fn markup_in_user_text_is_inert() {
-        assert_eq!(
-            esc("a|b\n[x](javascript:alert(1))"),
-            "a\\|b \\[x\\](javascript:alert(1))"
-        );
-        assert_eq!(esc("<script>&"), "&lt;script&gt;&amp;");
-        assert_eq!(esc("**bold** `code`"), "\\*\\*bold\\*\\* \\`code\\`");
-        assert_eq!(esc("- item"), "\\- item");
-        assert_eq!(esc("1. item"), "1\\. item");
     }
 }
