@@ -51,3 +51,4 @@ bench: setup
 	$(ENV) cargo bench -p portcheck-rules --bench evaluate
 	$(ENV) cargo bench -p portcheck --bench live_checks
 	$(ENV) scripts/bench/app
+	$(ENV) scripts/bench/merge-fleet
