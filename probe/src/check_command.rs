@@ -139,7 +139,11 @@ fn execute(args: &CheckArgs, plan: &Plan, options: Options, site: Option<String>
         CheckFormat::Json => report::json(plan, &vantage, &results, &routing),
         CheckFormat::Junit => report::junit(plan, &vantage, &results),
     };
-    match crate::output::print(&out) {
+    let printed = crate::output::print(&out);
+    if args.hold {
+        runtime.block_on(crate::serve::stop_signal());
+    }
+    match printed {
         code if code == ExitCode::SUCCESS => ExitCode::from(report::exit_code(&results)),
         failed => failed,
     }

@@ -83,6 +83,9 @@ pub enum Command {
     /// Run a plan's checks from this machine: DNS, TCP, TLS, HTTP/2, through the proxy.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Write Kubernetes manifests that run a plan from every node of a cluster (or as a Job).
+    #[command(after_help = KUBE_EXAMPLES)]
+    Kube(KubeArgs),
     /// Merge check reports from many places into one fleet report: where each flow fails.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
@@ -169,6 +172,66 @@ Examples:
   portcheck check --plan plan.json --ca corporate-ca.pem --format junit > portcheck.xml
   portcheck check --plan plan.json --site dc1 --format json > dc1.json   # for portcheck merge";
 
+const KUBE_EXAMPLES: &str = "\
+Writes one YAML stream: a namespace that enforces the restricted Pod Security Standard, the plan
+in a ConfigMap, and a DaemonSet (a pod on every node the selector picks; each runs the plan once,
+prints its report, and waits) or an indexed Job (COMPLETIONS pods that run the plan once and
+exit). The pods run as a non-root user with a read-only root filesystem, no capabilities, no
+privilege escalation, the runtime's seccomp profile, no service-account token, and CPU and memory
+limits. Each report carries its node's name as its site; the stream's header says how to apply,
+collect and remove it. The plan is checked like every plan (--allow-port for custom ports).
+
+Exit status: 0 the manifests were written; 2 the plan or an option is unusable.
+
+Examples:
+  portcheck plan --answers answers.json --from workload > plan.json
+  portcheck kube --plan plan.json --image registry.example.com/portcheck:0.1.0 > portcheck.yaml
+  portcheck kube --plan plan.json --image IMAGE --node-selector node-role.kubernetes.io/worker= --host-network
+  portcheck kube --plan plan.json --image IMAGE --mode job --completions 3
+  kubectl logs -n portcheck -l app.kubernetes.io/name=portcheck --tail=-1 | portcheck merge -";
+
+#[derive(Debug, Args)]
+pub struct KubeArgs {
+    /// Plan file (JSON) from `portcheck plan` or the app; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    /// The container image with portcheck in it (its entry point is not used).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+
+    #[arg(long, value_enum, default_value_t = KubeMode::Daemonset)]
+    pub mode: KubeMode,
+
+    /// Namespace to create and run in.
+    #[arg(long, default_value = "portcheck", value_name = "NAME")]
+    pub namespace: String,
+
+    /// Run only on nodes with this label (repeatable), as key=value.
+    #[arg(long = "node-selector", value_name = "KEY=VALUE")]
+    pub node_selector: Vec<String>,
+
+    /// Use the node's network (its addresses and routes) instead of the pod network.
+    #[arg(long)]
+    pub host_network: bool,
+
+    /// Pods of the Job (--mode job).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub completions: u64,
+
+    /// Also allow this port in the plan (repeatable), passed on to the pods' checks.
+    #[arg(long = "allow-port", value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub allow_ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KubeMode {
+    /// A pod on every (selected) node; each waits after its report.
+    Daemonset,
+    /// An indexed Job whose pods run the plan once.
+    Job,
+}
+
 const MERGE_EXAMPLES: &str = "\
 Reads the JSON reports of `portcheck check --format json` (one per file, or many in a row, as a
 stream of JSON lines or concatenated documents) and shows each flow by place: a place is a
@@ -226,6 +289,11 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub checks: LiveCheckArgs,
+
+    /// After the report, keep running until stopped (SIGTERM, Ctrl-C): what a Kubernetes
+    /// DaemonSet's pods must do, their report in the log (`portcheck kube`).
+    #[arg(long)]
+    pub hold: bool,
 
     /// Checks run at once.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=256))]

@@ -6,6 +6,7 @@ mod check_command;
 mod checklist;
 mod cli;
 mod docs_drift;
+mod kube;
 mod merge;
 mod output;
 mod plan;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Ticket(args) => ticket::run(args),
         cli::Command::Plan(args) => plan::run(args),
         cli::Command::Check(args) => check_command::run(args),
+        cli::Command::Kube(args) => kube::run(args),
         cli::Command::Merge(args) => merge::run(args),
         cli::Command::DocsDrift(args) => docs_drift::run(args),
     }

@@ -711,3 +711,54 @@ fn certificate_names_are_escaped_in_reports() {
         );
     }
 }
+
+/// `--hold` (a DaemonSet's pods must not exit): the report is printed, then the probe waits
+/// until it is stopped, and exits with the checks' status.
+#[test]
+fn hold_waits_after_the_report_until_stopped() {
+    use std::io::Read;
+    let dir = temp_dir("hold");
+    let port = stalling_server();
+    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9",
+        "checks": [check("here", "127.0.0.1", port, "tcp", false)]});
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args([
+            "check",
+            "--hold",
+            "--format",
+            "json",
+            "--allow-port",
+            &port.to_string(),
+            "--plan",
+        ])
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut report = Vec::new();
+    let mut buf = [0u8; 4096];
+    while serde_json::from_slice::<Value>(&report).is_err() {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the report ended early: {}",
+            String::from_utf8_lossy(&report)
+        );
+        report.extend_from_slice(&buf[..n]);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "it holds after the report"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "the checks passed");
+}

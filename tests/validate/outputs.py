@@ -9,6 +9,8 @@ terraform             parsed by python-hcl2; every rule resource has the attribu
                       aws_vpc_security_group_*_rule resources require, of the right kind
 network-policy        every document against the Kubernetes OpenAPI schema, strict
                       (kubernetes-validate)
+kube-manifests        every document of `portcheck kube` against the schemas of three
+                      Kubernetes minor versions, strict; prints the documents as JSON
 """
 
 import json
@@ -97,7 +99,28 @@ def network_policy(text):
     return errors
 
 
+KUBE_VERSIONS = ["1.33", "1.35", "1.37"]
+
+
+def kube_manifests(text):
+    import yaml
+    import kubernetes_validate
+
+    errors = []
+    documents = [d for d in yaml.safe_load_all(text) if d is not None]
+    for document in documents:
+        for version in KUBE_VERSIONS:
+            try:
+                kubernetes_validate.validate(document, version, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                errors.append(f"{document.get('kind')} on {version}: {error.message}")
+    if not errors:
+        print(json.dumps(documents))
+    return errors
+
+
 CHECKS = {
+    "kube-manifests": kube_manifests,
     "aws-cli": aws_cli,
     "aws-network-firewall": network_firewall,
     "terraform": terraform,

@@ -203,7 +203,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 /// Ctrl-C or SIGTERM (a service manager, `kill`): either stops the server.
-async fn stop_signal() {
+pub(crate) async fn stop_signal() {
     #[cfg(unix)]
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
