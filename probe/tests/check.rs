@@ -457,12 +457,7 @@ fn reports_say_where_they_came_from() {
 /// escaped wherever a terminal shows it (its own UTS namespace: needs root, as CI has).
 #[test]
 fn hostile_site_labels_are_refused_and_hostile_host_names_escaped() {
-    let dir = temp_dir("vantage-hostile");
-    let port = stalling_server();
-    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9",
-        "checks": [check("here", "127.0.0.1", port, "tcp", false)]});
-    let path = dir.join("plan.json");
-    std::fs::write(&path, plan.to_string()).unwrap();
+    let (path, port) = one_check_plan("vantage-hostile");
     for site in ["dc1\u{1b}[2J", "dc1\u{202e}1cd", "", &"x".repeat(101)] {
         let o = Command::new(env!("CARGO_BIN_EXE_portcheck"))
             .args(["check", "--site", site, "--plan"])
@@ -717,12 +712,7 @@ fn certificate_names_are_escaped_in_reports() {
 #[test]
 fn hold_waits_after_the_report_until_stopped() {
     use std::io::Read;
-    let dir = temp_dir("hold");
-    let port = stalling_server();
-    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9",
-        "checks": [check("here", "127.0.0.1", port, "tcp", false)]});
-    let path = dir.join("plan.json");
-    std::fs::write(&path, plan.to_string()).unwrap();
+    let (path, port) = one_check_plan("hold");
     let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
         .args([
             "check",
@@ -761,4 +751,15 @@ fn hold_waits_after_the_report_until_stopped() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "the checks passed");
+}
+
+/// A plan file of one tcp check to a port that answers (and never speaks), and that port.
+fn one_check_plan(name: &str) -> (std::path::PathBuf, u16) {
+    let dir = temp_dir(name);
+    let port = stalling_server();
+    let plan = json!({"schema": 2, "from": "pcg", "palette-version": "4.7.9",
+        "checks": [check("here", "127.0.0.1", port, "tcp", false)]});
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    (path, port)
 }

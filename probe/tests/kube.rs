@@ -2,6 +2,9 @@
 //! (kubernetes-validate, offline), and the pods meet the "restricted" Pod Security Standard,
 //! checked field by field as the standard lists them.
 
+mod common;
+
+use common::validators::validators_python;
 use serde_json::Value;
 use std::process::Command;
 
@@ -24,16 +27,6 @@ fn plan() -> std::path::PathBuf {
         std::env::temp_dir().join(format!("portcheck-kube-plan-{}.json", std::process::id()));
     std::fs::write(&path, out.stdout).unwrap();
     path
-}
-
-/// The Python of the validators' venv (`scripts/env.sh` exports it; scripts/setup makes it).
-fn validators_python() -> std::path::PathBuf {
-    std::env::var_os("PORTCHECK_PYTHON")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
-                .join(".local/share/palette-portcheck/tools/venv/bin/python")
-        })
 }
 
 /// The manifests for these options, validated; the documents as JSON.

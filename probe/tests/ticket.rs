@@ -1,6 +1,9 @@
 //! `portcheck ticket` as a user runs it, with its firewall outputs checked by the real tools:
 //! `nft -c -f`, `iptables-restore --test` and `sh -n` (all installed by scripts/setup).
 
+mod common;
+
+use common::validators::validators_python;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -105,16 +108,6 @@ fn shell_outputs_are_valid_sh() {
             assert!(ok, "{env} {format}: sh -n:\n{err}");
         }
     }
-}
-
-/// The Python of the validators' venv (`scripts/env.sh` exports it; scripts/setup makes it).
-fn validators_python() -> std::path::PathBuf {
-    std::env::var_os("PORTCHECK_PYTHON")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
-                .join(".local/share/palette-portcheck/tools/venv/bin/python")
-        })
 }
 
 /// The validators of tests/validate/outputs.py: the vendors' own request models and parsers.

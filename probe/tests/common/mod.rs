@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses part of these helpers
 
 pub mod netns;
+pub mod validators;
 pub mod ws;
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
