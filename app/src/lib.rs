@@ -5,6 +5,7 @@ pub mod checklist;
 mod download;
 pub mod embed;
 pub mod engine;
+pub mod fleet;
 pub mod live;
 pub mod questionnaire;
 pub mod state;

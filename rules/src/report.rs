@@ -261,6 +261,65 @@ fn why(r: &LiveResult) -> String {
     }
 }
 
+/// The reports in one file or stream: one JSON document, or many in a row (JSON lines, or
+/// documents one after another as `kubectl logs` prints them). A stretch that is not JSON is
+/// reported with its line and skipped up to the next line that starts a document.
+pub fn read_stream(
+    text: &str,
+    source: &str,
+    mut each: impl FnMut(Result<(String, Report), String>),
+) {
+    let source = crate::endpoint::printable(source);
+    let mut at = 0;
+    // Lines before `at`, counted as `at` moves (never recounted from the start).
+    let mut line = 0;
+    let mut n = 0;
+    let advance = |at: &mut usize, to: usize, line: &mut usize| {
+        *line += text[*at..to].matches('\n').count();
+        *at = to;
+    };
+    while at < text.len() {
+        let rest = &text[at..];
+        let skip = rest.len() - rest.trim_start().len();
+        if skip == rest.len() {
+            break;
+        }
+        let to = at + skip;
+        advance(&mut at, to, &mut line);
+        let mut stream =
+            serde_json::Deserializer::from_str(&text[at..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                n += 1;
+                let name = format!("{source}#{n}");
+                each(
+                    Report::from_value(value)
+                        .map(|r| (name.clone(), r))
+                        .map_err(|e| format!("{name}: {e}")),
+                );
+                let end = at + stream.byte_offset();
+                advance(&mut at, end, &mut line);
+            }
+            Some(Err(e)) => {
+                each(Err(format!(
+                    "{source}: line {}: not JSON ({e})",
+                    line + e.line()
+                )));
+                // On to the next line that opens a document.
+                let next = text[at..]
+                    .match_indices('\n')
+                    .map(|(i, _)| at + i + 1)
+                    .find(|&i| text[i..].trim_start().starts_with('{'));
+                match next {
+                    Some(i) => advance(&mut at, i, &mut line),
+                    None => break,
+                }
+            }
+            None => break,
+        }
+    }
+}
+
 /// A `--site` label as given, or why it cannot be one: it is written into reports, tickets and
 /// terminals, so it must read as it is (no control, bidi or invisible characters) and fit a
 /// table cell.
@@ -284,6 +343,29 @@ pub fn site_label(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_of_reports_is_split_and_damage_is_named_and_skipped() {
+        let good = r#"{"schema":1,"from":"pcg","results":[]}"#;
+        let pretty = "{\n  \"schema\": 1,\n  \"from\": \"workload\",\n  \"results\": []\n}";
+        let text = format!("{good}\n{pretty}\n{{\"schema\": 1, broken\n{good}\n{{\"schema\":7,\"from\":\"pcg\",\"results\":[]}}\n");
+        let mut items = Vec::new();
+        read_stream(&text, "fleet.log", |item| items.push(item));
+        let ok: Vec<&str> = items
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(ok, ["fleet.log#1", "fleet.log#2", "fleet.log#3"]);
+        let errors: Vec<&String> = items.iter().filter_map(|i| i.as_ref().err()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("fleet.log: line 7: not JSON"),
+            "{}",
+            errors[0]
+        );
+        assert!(errors[1].contains("schema 7"), "{}", errors[1]);
+    }
 
     #[test]
     fn site_labels_read_as_they_are_written() {

@@ -47,6 +47,13 @@ test('the bundle works from file:// with no network, then live-checks through a 
     assert.equal(png.suggestedFilename(), 'palette-topology.png');
     assert.deepEqual([...readFileSync(await png.path()).subarray(1, 4)], [80, 78, 71], 'a PNG file');
     assert.equal(await page.locator('#topology-export-status').textContent(), '');
+    // Reports import from file:// too (#17 point 3): read in the page, nothing fetched.
+    await page.setInputFiles('#fleet-files', {
+      name: 'dc1.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ schema: 1, from: 'pcg', results: [{ id: 'pcg-infra-api@x:443', flow: 'pcg-infra-api', verdict: 'fail', summary: 'refused' }] })),
+    });
+    await page.locator('#fleet-caption', { hasText: /^1 reports, 1 flows, 1 failing somewhere/ }).waitFor();
     await page.context().setOffline(false);
 
     const probe = await startProbe({ args: ['--allow-origin', 'null', ...probeArgs(servers, 3)] });

@@ -65,6 +65,7 @@ fn Ready(state: AppState, checklist: Checklist) -> impl IntoView {
             <Summary checklist=checklist.clone() answers />
             <Findings findings=checklist.findings.clone() />
             <LivePanel state checklist=checklist.clone() />
+            <crate::fleet::FleetImport state />
             <button id="toggle-cards" class="rounded-md border border-slate-400 px-3 py-1 text-sm print:hidden"
                 aria-controls="flow-cards" aria-expanded=move || cards.get().to_string()
                 on:click=move |_| cards.update(|c| *c = !*c)>

@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use rules::context::Context;
 use rules::pairing::Pairing;
 use rules::protocol::reply::LiveResult;
+use rules::report::{Fleet, Report};
 use rules::ticket::TicketInfo;
 use rules::version::Era;
 use rules::{Answers, Checklist, FieldError, Gateway};
@@ -50,6 +51,12 @@ pub struct AppState {
     /// Where the current live-check run stands. Here, not in the panel: a run goes on while the
     /// user looks at other steps.
     pub live_phase: RwSignal<Phase>,
+    /// Check reports imported from many places (`crate::fleet`), as read; in memory only.
+    pub fleet_reports: RwSignal<Vec<(String, Report)>>,
+    /// Their merge (`rules::report::Fleet`), once there is one.
+    pub fleet: RwSignal<Option<Fleet>>,
+    /// Files and reports that could not be read, each named.
+    pub fleet_problems: RwSignal<Vec<String>>,
 }
 
 impl AppState {
@@ -90,6 +97,9 @@ impl AppState {
             live_fresh,
             checking: RwSignal::new(BTreeMap::new()),
             live_phase: RwSignal::new(Phase::Idle),
+            fleet_reports: RwSignal::new(Vec::new()),
+            fleet: RwSignal::new(None),
+            fleet_problems: RwSignal::new(Vec::new()),
         }
     }
 

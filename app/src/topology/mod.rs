@@ -14,9 +14,17 @@ use svg::{svg, Use};
 pub fn TopologyView(state: AppState) -> impl IntoView {
     let picture = Memo::new(move |_| {
         let ticked = state.ticked.get();
-        let live = state
+        let mut live = state
             .live_fresh
             .with(|f| crate::live::verdicts::by_flow(&f.results));
+        // Imported reports colour a flow by its worst place.
+        if let Some(fleet) = state.fleet.get() {
+            for (flow, worst) in crate::fleet::worst_by_flow(&fleet) {
+                live.entry(flow)
+                    .and_modify(|v| *v = (*v).max(worst))
+                    .or_insert(worst);
+            }
+        }
         let answers = state.answers.get();
         state.result.with(|r| {
             r.as_ref()?
