@@ -26,26 +26,9 @@ pub fn load(path: &std::path::Path) -> Result<(rules::Answers, rules::Checklist)
 }
 
 pub fn run(args: ChecklistArgs) -> ExitCode {
-    let answers = match answers_file::read(&args.answers) {
-        Ok(a) => a,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let checklist = match rules::evaluate(&answers) {
-        Ok(c) => c,
-        Err(errors) => {
-            eprintln!(
-                "error: {} has {} invalid answer(s):",
-                args.answers.display(),
-                errors.len()
-            );
-            for e in errors {
-                eprintln!("  {}: {}", e.field, e.message);
-            }
-            return ExitCode::from(2);
-        }
+    let (_, checklist) = match load(&args.answers) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let out = match args.format {
         ChecklistFormat::Text => rules::render::text(&checklist),
