@@ -23,8 +23,13 @@ fn plan() -> std::path::PathBuf {
     );
     let out = portcheck(&["plan", "--answers", answers, "--from", "pcg"]);
     assert!(out.status.success());
-    let path =
-        std::env::temp_dir().join(format!("portcheck-kube-plan-{}.json", std::process::id()));
+    // A file per call: the tests run at once, and one must never read another's half-written.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!(
+        "portcheck-kube-plan-{}-{n}.json",
+        std::process::id()
+    ));
     std::fs::write(&path, out.stdout).unwrap();
     path
 }
