@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
-import { artifacts, openBrowser, startProbe, step, withBrowserLog } from './harness.mjs';
+import { artifacts, axe, openBrowser, startProbe, step, withBrowserLog } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = process.env.PORTCHECK_BIN ?? `${root}target/debug/portcheck`;
@@ -91,6 +91,7 @@ test('reports from many places show where each flow fails, colour the topology a
     }, ['dc3.json', readFileSync(dc3, 'utf8')]);
     await page.locator('#fleet-caption', { hasText: /^3 reports/ }).waitFor();
     await page.screenshot({ path: `${artifacts}/fleet.png`, fullPage: true });
+    await axe(page, 'checklist with imported reports and a damaged file');
 
     await page.locator('#fleet-request', { hasText: 'add the 1 flows that failed somewhere' }).click();
     await page.locator('section[aria-label="Step: Ticket"]').waitFor();

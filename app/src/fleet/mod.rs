@@ -117,9 +117,12 @@ pub fn FleetImport(state: AppState) -> impl IntoView {
                 <input id="fleet-files" type="file" multiple accept=".json,.jsonl,.log,.txt,application/json,text/plain"
                     class="mt-1 text-sm" on:change=chosen />
             </div>
-            <ul id="fleet-problems" role="status" class="list-disc pl-5 text-sm text-red-700 dark:text-red-300">
-                {move || state.fleet_problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-            </ul>
+            // A live region around the list: a list itself may not take the status role.
+            <div id="fleet-problems" role="status">
+                <ul class="list-disc pl-5 text-sm text-red-700 dark:text-red-300">
+                    {move || state.fleet_problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                </ul>
+            </div>
             {move || state.fleet.get().map(|fleet| view! {
                 <Matrix fleet=fleet.clone() />
                 <div class="flex flex-wrap gap-2 print:hidden">
