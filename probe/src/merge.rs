@@ -84,19 +84,6 @@ fn read_file(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
 }
 
-/// Where a name shows: the place's label as given (site, host or file), escaped.
-fn place_name(fleet: &Fleet, i: usize) -> String {
-    printable(&fleet.places[i].name)
-}
-
-fn mark(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "PASS",
-        Verdict::Warn => "WARN",
-        Verdict::Fail => "FAIL",
-    }
-}
-
 fn headline(fleet: &Fleet, damaged: usize) -> String {
     let failing = fleet
         .rows
@@ -141,7 +128,7 @@ fn text(fleet: &Fleet, damaged: usize) -> String {
         let seen = row.cells.iter().flatten().count();
         out.push_str(&format!(
             "\n{} {} ({}): checked at {seen} of {} places: {} failed, {} warned, {} passed\n",
-            mark(worst),
+            worst.mark(),
             printable(&row.flow),
             if row.optional { "optional" } else { "required" },
             fleet.places.len(),
@@ -149,15 +136,13 @@ fn text(fleet: &Fleet, damaged: usize) -> String {
             row.count(Verdict::Warn),
             row.count(Verdict::Pass),
         ));
-        for (i, cell) in row.cells.iter().enumerate() {
-            if let Some(c) = cell.as_ref().filter(|c| c.verdict > Verdict::Pass) {
-                out.push_str(&format!(
-                    "    {} {}: {}\n",
-                    mark(c.verdict),
-                    place_name(fleet, i),
-                    printable(c.why.as_deref().unwrap_or(""))
-                ));
-            }
+        for (i, c) in row.not_passed() {
+            out.push_str(&format!(
+                "    {} {}: {}\n",
+                c.verdict.mark(),
+                printable(&fleet.places[i].name),
+                printable(c.why.as_deref().unwrap_or(""))
+            ));
         }
     }
     out
@@ -169,16 +154,13 @@ fn cell(text: &str) -> String {
     rules::markup::markdown(&printable(text))
 }
 
-/// Beyond this many places a matrix no longer fits a page: one summary line per flow instead.
-const MATRIX_MAX: usize = 12;
-
 fn markdown(fleet: &Fleet, damaged: usize) -> String {
     let mut out = format!("# {}\n\n", headline(fleet, damaged));
     if let Some(note) = plans_note(fleet) {
         out.push_str(&format!("{note}\n\n"));
     }
     let needed = |optional: bool| if optional { "optional" } else { "required" };
-    if fleet.places.len() <= MATRIX_MAX {
+    if fleet.places.len() <= Fleet::MATRIX_MAX {
         out.push_str("| flow | needed |");
         for i in 0..fleet.places.len() {
             out.push_str(&format!(" {} |", cell(&fleet.places[i].name)));
@@ -195,7 +177,7 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
             for c in &row.cells {
                 out.push_str(&format!(
                     " {} |",
-                    c.as_ref().map_or("–", |c| mark(c.verdict))
+                    c.as_ref().map_or("–", |c| c.verdict.mark())
                 ));
             }
             out.push('\n');
@@ -214,18 +196,14 @@ fn markdown(fleet: &Fleet, damaged: usize) -> String {
         }
     }
     let mut why = String::new();
-    for row in &fleet.rows {
-        for (i, c) in row.cells.iter().enumerate() {
-            if let Some(c) = c.as_ref().filter(|c| c.verdict > Verdict::Pass) {
-                why.push_str(&format!(
-                    "- {} {} at {}: {}\n",
-                    mark(c.verdict),
-                    cell(&row.flow),
-                    cell(&fleet.places[i].name),
-                    cell(c.why.as_deref().unwrap_or(""))
-                ));
-            }
-        }
+    for (row, place, c) in fleet.not_passed() {
+        why.push_str(&format!(
+            "- {} {} at {}: {}\n",
+            c.verdict.mark(),
+            cell(&row.flow),
+            cell(&place.name),
+            cell(c.why.as_deref().unwrap_or(""))
+        ));
     }
     if !why.is_empty() {
         out.push_str(&format!("\n## Why\n\n{why}"));
@@ -249,7 +227,7 @@ fn html(fleet: &Fleet, damaged: usize) -> String {
         out.push_str(&format!("<p>{}</p>\n", html_text(&note)));
     }
     let needed = |optional: bool| if optional { "optional" } else { "required" };
-    let matrix = fleet.places.len() <= MATRIX_MAX;
+    let matrix = fleet.places.len() <= Fleet::MATRIX_MAX;
     out.push_str("<table>\n<thead><tr><th scope=\"col\">Flow</th><th scope=\"col\">Needed</th>");
     if matrix {
         for place in &fleet.places {
@@ -273,8 +251,8 @@ fn html(fleet: &Fleet, damaged: usize) -> String {
                 match c {
                     Some(c) => out.push_str(&format!(
                         "<td class=\"{}\">{}</td>",
-                        mark(c.verdict).to_lowercase(),
-                        mark(c.verdict)
+                        c.verdict.mark().to_lowercase(),
+                        c.verdict.mark()
                     )),
                     None => out.push_str("<td>–</td>"),
                 }
@@ -288,19 +266,15 @@ fn html(fleet: &Fleet, damaged: usize) -> String {
     }
     out.push_str("</tbody>\n</table>\n");
     let mut why = String::new();
-    for row in &fleet.rows {
-        for (i, c) in row.cells.iter().enumerate() {
-            if let Some(c) = c.as_ref().filter(|c| c.verdict > Verdict::Pass) {
-                why.push_str(&format!(
-                    "<li><strong class=\"{}\">{}</strong> <code>{}</code> at {}: {}</li>\n",
-                    mark(c.verdict).to_lowercase(),
-                    mark(c.verdict),
-                    html_text(&row.flow),
-                    html_text(&fleet.places[i].name),
-                    html_text(c.why.as_deref().unwrap_or(""))
-                ));
-            }
-        }
+    for (row, place, c) in fleet.not_passed() {
+        why.push_str(&format!(
+            "<li><strong class=\"{}\">{}</strong> <code>{}</code> at {}: {}</li>\n",
+            c.verdict.mark().to_lowercase(),
+            c.verdict.mark(),
+            html_text(&row.flow),
+            html_text(&place.name),
+            html_text(c.why.as_deref().unwrap_or(""))
+        ));
     }
     if !why.is_empty() {
         out.push_str(&format!("<h2>Why</h2>\n<ul>\n{why}</ul>\n"));

@@ -141,6 +141,14 @@ pub struct Cell {
 }
 
 impl Row {
+    /// The places where this flow did not pass: (place index, cell).
+    pub fn not_passed(&self) -> impl Iterator<Item = (usize, &Cell)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((i, c.as_ref().filter(|c| c.verdict > Verdict::Pass)?)))
+    }
+
     pub fn worst(&self) -> Option<Verdict> {
         self.cells.iter().flatten().map(|c| c.verdict).max()
     }
@@ -236,6 +244,19 @@ impl Merger {
 }
 
 impl Fleet {
+    /// Beyond this many places a matrix of flows by place no longer fits a page or a screen:
+    /// every view shows one summary row per flow instead.
+    pub const MATRIX_MAX: usize = 12;
+
+    /// Every flow at every place where it did not pass, failing flows first: the "why" list of
+    /// every view.
+    pub fn not_passed(&self) -> impl Iterator<Item = (&Row, &Place, &Cell)> {
+        self.rows.iter().flat_map(move |row| {
+            row.not_passed()
+                .map(move |(i, c)| (row, &self.places[i], c))
+        })
+    }
+
     /// Merges reports by flow id (`Merger`, for reports at hand).
     pub fn merge(reports: &[(String, Report)]) -> Fleet {
         let mut merger = Merger::default();

@@ -14,8 +14,6 @@ use wasm_bindgen::JsCast;
 
 /// A file far bigger than any fleet's reports is a mistake; the page would stall reading it.
 const MAX_FILE: f64 = 256.0 * 1024.0 * 1024.0;
-/// Beyond this many places a matrix no longer fits: one summary row per flow instead.
-const MATRIX_MAX: usize = 12;
 
 /// The worst verdict of each flow over every imported place: the topology's colours.
 pub fn worst_by_flow(fleet: &Fleet) -> BTreeMap<String, Verdict> {
@@ -136,14 +134,6 @@ pub fn FleetImport(state: AppState) -> impl IntoView {
     }
 }
 
-fn mark(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "PASS",
-        Verdict::Warn => "WARN",
-        Verdict::Fail => "FAIL",
-    }
-}
-
 fn colour(v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => "text-green-700 dark:text-green-300",
@@ -170,7 +160,7 @@ fn Matrix(fleet: Fleet) -> impl IntoView {
             String::new()
         }
     );
-    let matrix = fleet.places.len() <= MATRIX_MAX;
+    let matrix = fleet.places.len() <= Fleet::MATRIX_MAX;
     let head = if matrix {
         fleet
             .places
@@ -187,18 +177,14 @@ fn Matrix(fleet: Fleet) -> impl IntoView {
         .into_any()
     };
     let why: Vec<(Verdict, String, String, String)> = fleet
-        .rows
-        .iter()
-        .flat_map(|row| {
-            row.cells.iter().enumerate().filter_map(|(i, c)| {
-                let c = c.as_ref().filter(|c| c.verdict > Verdict::Pass)?;
-                Some((
-                    c.verdict,
-                    row.flow.clone(),
-                    fleet.places[i].name.clone(),
-                    c.why.clone().unwrap_or_default(),
-                ))
-            })
+        .not_passed()
+        .map(|(row, place, c)| {
+            (
+                c.verdict,
+                row.flow.clone(),
+                place.name.clone(),
+                c.why.clone().unwrap_or_default(),
+            )
         })
         .collect();
     let rows = fleet
@@ -211,7 +197,7 @@ fn Matrix(fleet: Fleet) -> impl IntoView {
                     .iter()
                     .map(|c| match c {
                         Some(c) => view! {
-                            <td class=format!("px-2 {}", colour(c.verdict)) data-verdict=mark(c.verdict).to_lowercase()>{mark(c.verdict)}</td>
+                            <td class=format!("px-2 {}", colour(c.verdict)) data-verdict=c.verdict.mark().to_lowercase()>{c.verdict.mark()}</td>
                         }
                         .into_any(),
                         None => view! { <td class="px-2" data-verdict="none">"–"</td> }.into_any(),
@@ -244,7 +230,7 @@ fn Matrix(fleet: Fleet) -> impl IntoView {
         </div>
         <ul id="fleet-why" class="space-y-1 text-sm">
             {why.into_iter().map(|(v, flow, place, text)| view! {
-                <li><span class=colour(v)>{mark(v)}</span> " " <code>{printable(&flow)}</code> " at " {printable(&place)} ": " {printable(&text)}</li>
+                <li><span class=colour(v)>{v.mark()}</span> " " <code>{printable(&flow)}</code> " at " {printable(&place)} ": " {printable(&text)}</li>
             }).collect_view()}
         </ul>
     }

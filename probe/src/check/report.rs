@@ -16,18 +16,10 @@ pub fn exit_code(results: &[CheckResult]) -> u8 {
 pub fn progress_line(done: usize, total: usize, r: &CheckResult) -> String {
     format!(
         "[{done}/{total}] {} {} {}",
-        mark(r.verdict),
+        r.verdict.mark(),
         r.id,
         r.summary
     )
-}
-
-fn mark(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "PASS",
-        Verdict::Warn => "WARN",
-        Verdict::Fail => "FAIL",
-    }
 }
 
 pub fn text(plan: &Plan, vantage: &Vantage, results: &[CheckResult], routing: &Routing) -> String {
@@ -40,7 +32,7 @@ pub fn text(plan: &Plan, vantage: &Vantage, results: &[CheckResult], routing: &R
     for r in results {
         out.push_str(&format!(
             "\n{} {}  ({} ms)\n    {}\n",
-            mark(r.verdict),
+            r.verdict.mark(),
             r.id,
             r.millis,
             r.summary

@@ -74,6 +74,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// `PASS`, `WARN`, `FAIL`: the verdict as reports and tables print it.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Warn => "WARN",
+            Verdict::Fail => "FAIL",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Pass => "passed",
