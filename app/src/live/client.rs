@@ -46,16 +46,13 @@ pub struct Sink {
     pub run: RwSignal<Option<LiveRun>>,
 }
 
-/// Now, as `YYYY-MM-DD HH:MM UTC`.
+/// Now, as evidence shows dates (`rules::ticket::evidence::date`).
 fn now_utc() -> String {
     let iso = js_sys::Date::new_0()
         .to_iso_string()
         .as_string()
         .unwrap_or_default();
-    format!(
-        "{} UTC",
-        iso.get(..16).unwrap_or_default().replace('T', " ")
-    )
+    rules::ticket::evidence::date(&iso).unwrap_or(iso)
 }
 
 pub fn start(pairing: Pairing, plan: Plan, sink: Sink) {
@@ -198,12 +195,8 @@ async fn refused(pairing: &Pairing) -> String {
 
 /// The probe's admission answer: `None` when it cannot be read (this page's origin is refused).
 async fn admission(origin: &str) -> Option<rules::protocol::admission::Admission> {
-    let init = web_sys::RequestInit::new();
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_cache(web_sys::RequestCache::NoStore);
     let url = format!("{origin}{}", rules::protocol::admission::PATH);
-    let request = window().fetch_with_str_and_init(&url, &init);
-    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(request)
+    let response: web_sys::Response = get(&url, web_sys::RequestMode::Cors)
         .await
         .ok()?
         .dyn_into()
@@ -221,9 +214,18 @@ async fn admission(origin: &str) -> Option<rules::protocol::admission::Admission
 /// Whether anything answers HTTP at `origin`. The response is opaque (the probe sends no CORS
 /// headers, by design): only that it came back is read.
 async fn answers(origin: &str) -> bool {
+    get(&format!("{origin}/"), web_sys::RequestMode::NoCors)
+        .await
+        .is_ok()
+}
+
+/// A GET the diagnosis makes, never from the cache: what the probe says now.
+async fn get(
+    url: &str,
+    mode: web_sys::RequestMode,
+) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
     let init = web_sys::RequestInit::new();
-    init.set_mode(web_sys::RequestMode::NoCors);
+    init.set_mode(mode);
     init.set_cache(web_sys::RequestCache::NoStore);
-    let request = window().fetch_with_str_and_init(&format!("{origin}/"), &init);
-    wasm_bindgen_futures::JsFuture::from(request).await.is_ok()
+    wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init)).await
 }

@@ -38,6 +38,28 @@ pub fn line(from: &str, date: &str, failed: &[&LiveResult]) -> String {
     )
 }
 
+/// `2026-11-29T14:00:05Z` (RFC 3339 or ISO 8601 in UTC, as reports and browsers write times)
+/// as evidence shows it: `2026-11-29 14:00 UTC`; `None` for anything else.
+pub fn date(utc: &str) -> Option<String> {
+    let (day, time) = (utc.get(..10)?, utc.get(11..16)?);
+    let shaped = utc.as_bytes().get(10) == Some(&b'T')
+        && day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        && time.bytes().enumerate().all(|(i, b)| {
+            if i == 2 {
+                b == b':'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped.then(|| format!("{day} {time} UTC"))
+}
+
 /// Evidence for each flow that failed somewhere in these reports, every place that saw it
 /// fail in turn: `portcheck ticket --evidence`.
 pub fn from_reports(reports: &[(String, crate::report::Report)]) -> BTreeMap<String, String> {
@@ -56,12 +78,8 @@ pub fn from_reports(reports: &[(String, crate::report::Report)]) -> BTreeMap<Str
             report.head.from.label(),
             crate::endpoint::printable(&place)
         );
-        // `2026-11-29T14:00:05Z` as the app writes dates: `2026-11-29 14:00 UTC`.
         let date = vantage
-            .map(|v| match (v.finished.get(..10), v.finished.get(11..16)) {
-                (Some(day), Some(time)) => format!("{day} {time} UTC"),
-                _ => crate::endpoint::printable(&v.finished),
-            })
+            .map(|v| date(&v.finished).unwrap_or_else(|| crate::endpoint::printable(&v.finished)))
             .unwrap_or_else(|| "an unknown date".into());
         for (flow, failed) in failures(report.results.iter().map(|r| &r.outcome)) {
             by_flow
@@ -106,6 +124,27 @@ mod tests {
             line("Private Cloud Gateway nodes", "2026-11-21", &failed["reg"]),
             "live check from Private Cloud Gateway nodes on 2026-11-21 failed: b:443: fail summary (refused)"
         );
+    }
+
+    #[test]
+    fn dates_read_as_the_ticket_writes_them() {
+        assert_eq!(
+            date("2026-11-29T14:00:05Z").as_deref(),
+            Some("2026-11-29 14:00 UTC")
+        );
+        assert_eq!(
+            date("2026-11-29T14:00:05.123Z").as_deref(),
+            Some("2026-11-29 14:00 UTC")
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2026-11-29 14:00",
+            "2026-11-29T1x:00:00Z",
+            "ab\u{1b}",
+        ] {
+            assert_eq!(date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
