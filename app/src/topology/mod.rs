@@ -18,12 +18,14 @@ pub fn TopologyView(state: AppState) -> impl IntoView {
             .live_fresh
             .with(|f| crate::live::verdicts::by_flow(&f.results));
         // Imported reports colour a flow by its worst place.
-        if let Some(fleet) = state.fleet.get() {
-            for (flow, worst) in crate::fleet::worst_by_flow(&fleet) {
-                live.entry(flow)
-                    .and_modify(|v| *v = (*v).max(worst))
-                    .or_insert(worst);
-            }
+        // Read in place: a fleet of thousands of places is not cloned for its verdicts.
+        let fleet = state
+            .fleet
+            .with(|f| f.as_ref().map(crate::fleet::worst_by_flow));
+        for (flow, worst) in fleet.unwrap_or_default() {
+            live.entry(flow)
+                .and_modify(|v| *v = (*v).max(worst))
+                .or_insert(worst);
         }
         let answers = state.answers.get();
         state.result.with(|r| {
@@ -39,16 +41,18 @@ pub fn TopologyView(state: AppState) -> impl IntoView {
 #[component]
 fn Picture(layout: Layout) -> impl IntoView {
     let drawn = svg(&layout, Use::Page);
-    let file = StoredValue::new((svg(&layout, Use::Standalone), layout.width, layout.height));
+    // The standalone copy is written when a download asks for it, not with every redraw.
+    let layout = StoredValue::new(layout);
     let status = RwSignal::new(String::new());
     let save_svg = move |_| {
-        let outcome = file.with_value(|(text, ..)| {
-            crate::download::download_text("palette-topology.svg", "image/svg+xml", text)
-        });
+        let text = layout.with_value(|l| svg(l, Use::Standalone));
+        let outcome =
+            crate::download::download_text("palette-topology.svg", "image/svg+xml", &text);
         status.set(outcome.err().unwrap_or_default());
     };
     let save_png = move |_| {
-        let (text, width, height) = file.get_value();
+        let (text, width, height) =
+            layout.with_value(|l| (svg(l, Use::Standalone), l.width, l.height));
         leptos::task::spawn_local(async move {
             let outcome =
                 crate::download::download_svg_as_png("palette-topology.png", &text, width, height)
