@@ -101,3 +101,38 @@ test('reports from many places show where each flow fails, colour the topology a
     assert.doesNotMatch(ticket, /at dc1 /, 'a place where the flow passed is no evidence');
   });
 });
+
+test('hostile text in an imported report is shown as text, and forgetting the reports takes their colours away', async () => {
+  await withBrowserLog(session, 'fleet-hostile', async () => {
+    const { page } = session;
+    const forged = JSON.stringify({
+      schema: 2, from: 'pcg',
+      vantage: { site: 'dc1<img src=x onerror="window.__pwned=1">\u202eevil', 'host-name': 'h\u001b[2J', addresses: [],
+        'probe-version': '0', 'plan-digest': 'sha256:0', started: '', finished: '' },
+      results: [{ id: 'pcg-infra-api@x:443', flow: 'pcg-infra-api', verdict: 'fail',
+        summary: 'no\u001b]0;pwned\u0007', cause: '<script>window.__pwned=2</script>' }],
+    });
+    const answers = readFileSync(`${root}rules/examples/saas-vsphere-pcg.json`);
+    await page.goto('about:blank');
+    await page.goto(`${probe.url}#a=v1.${answers.toString('base64url')}`);
+    await page.locator('#questionnaire[data-ready]').waitFor();
+    await step(page, 'Checklist');
+    await page.setInputFiles('#fleet-files', { name: 'forged\u202e.json', mimeType: 'application/json', buffer: Buffer.from(forged) });
+    await page.locator('#fleet-matrix').waitFor();
+    const shown = await page.evaluate(() => ({
+      markup: document.querySelectorAll('#fleet img, #fleet script').length,
+      pwned: window.__pwned ?? null,
+      text: document.getElementById('fleet').textContent,
+    }));
+    assert.equal(shown.markup, 0, 'no element from a report');
+    assert.equal(shown.pwned, null, 'no script from a report ran');
+    assert.ok(!/[\u001b\u0007\u202e]/.test(shown.text), `escapes and bidi controls are escaped: ${JSON.stringify(shown.text)}`);
+    assert.match(shown.text, /dc1<img src=x/, 'the text itself is shown');
+    const edge = page.locator('.topology-edge[data-from="pcg"][data-to="infra-api"]');
+    assert.equal(await edge.getAttribute('data-status'), 'failed');
+
+    await page.locator('#fleet-clear').click();
+    await page.locator('#fleet-matrix').waitFor({ state: 'detached' });
+    assert.notEqual(await edge.getAttribute('data-status'), 'failed', 'the forgotten reports colour nothing');
+  });
+});
