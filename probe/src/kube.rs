@@ -38,9 +38,12 @@ fn manifests(args: &KubeArgs, plan: &rules::plan::Plan) -> Result<String, String
         json!({"app.kubernetes.io/name": name, "app.kubernetes.io/component": plan.from.slug()});
     let mut selector = serde_json::Map::new();
     for pair in &args.node_selector {
-        let (key, value) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("--node-selector {pair}: write it as key=value"))?;
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            format!(
+                "--node-selector {}: write it as key=value",
+                rules::endpoint::printable(pair)
+            )
+        })?;
         selector.insert(
             key.trim().to_owned(),
             Value::String(value.trim().to_owned()),

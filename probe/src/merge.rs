@@ -10,10 +10,6 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// A report of a thousand checks with their TLS chains is a few megabytes; a file or stream far
-/// bigger is a mistake.
-const MAX_BYTES: u64 = 256 * 1024 * 1024;
-
 pub fn run(args: MergeArgs) -> ExitCode {
     let mut merger = Merger::default();
     let (read, damaged) =
@@ -73,12 +69,17 @@ fn read_file(path: &Path) -> Result<String, String> {
     let shown = printable(&path.display().to_string());
     let mut bytes = Vec::new();
     let read = if path == Path::new("-") {
-        std::io::stdin().take(MAX_BYTES + 1).read_to_end(&mut bytes)
+        std::io::stdin()
+            .take(rules::report::MAX_STREAM_BYTES + 1)
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+        std::fs::File::open(path).and_then(|f| {
+            f.take(rules::report::MAX_STREAM_BYTES + 1)
+                .read_to_end(&mut bytes)
+        })
     };
     read.map_err(|e| format!("cannot read {shown}: {e}"))?;
-    if bytes.len() as u64 > MAX_BYTES {
+    if bytes.len() as u64 > rules::report::MAX_STREAM_BYTES {
         return Err(format!("{shown} is larger than 256 MiB"));
     }
     String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))

@@ -228,12 +228,21 @@ fn unusable_options_are_refused_clearly() {
     for (args, says) in [
         (vec!["--namespace", "Bad_Name"], "--namespace"),
         (vec!["--node-selector", "no-equals-sign"], "key=value"),
+        (
+            vec!["--node-selector", "bad\u{1b}[2J\u{202e}"],
+            "bad\\u{1b}[2J",
+        ),
     ] {
         let mut all = vec!["kube", "--plan", plan.to_str().unwrap(), "--image", "x"];
         all.extend(args);
         let out = portcheck(&all);
         assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains(says));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
     }
     let out = portcheck(&["kube", "--plan", plan.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "--image is required");

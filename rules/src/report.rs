@@ -13,6 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Version 2 added `vantage`; version 1 reports (no vantage) are still read.
 pub const SCHEMA: u32 = 2;
 
+/// The largest file or stream of reports read at once: a report of a thousand checks with its
+/// TLS chains is a few megabytes, a fleet's stream a few hundred; far more is a mistake.
+pub const MAX_STREAM_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The longest site label, in characters: a data centre, a subnet or an Edge location's name.
 pub const SITE_MAX: usize = 100;
 

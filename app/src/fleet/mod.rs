@@ -12,9 +12,6 @@ use rules::report::{Fleet, Merger};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 
-/// A file far bigger than any fleet's reports is a mistake; the page would stall reading it.
-const MAX_FILE: f64 = 256.0 * 1024.0 * 1024.0;
-
 /// The worst verdict of each flow over every imported place: the topology's colours.
 pub fn worst_by_flow(fleet: &Fleet) -> BTreeMap<String, Verdict> {
     fleet
@@ -28,7 +25,7 @@ pub fn worst_by_flow(fleet: &Fleet) -> BTreeMap<String, Verdict> {
 async fn import(state: AppState, files: Vec<web_sys::File>) {
     for file in files {
         let name = file.name();
-        if file.size() > MAX_FILE {
+        if file.size() > rules::report::MAX_STREAM_BYTES as f64 {
             state.fleet_problems.update(|p| {
                 p.push(format!(
                     "{}: larger than 256 MiB; not read",
