@@ -26,21 +26,33 @@ pub fn run(args: CheckArgs) -> ExitCode {
 
 /// The plan, how to run it, and the site label to report it under.
 fn prepare(args: &CheckArgs) -> Result<(Plan, Options, Option<String>), String> {
-    let site = args
-        .site
-        .as_deref()
-        .map(rules::report::site_label)
-        .transpose()?;
+    prepare_run(
+        &args.plan,
+        args.site.as_deref(),
+        &args.checks,
+        args.parallel,
+    )
+}
+
+/// What `check` and `watch` read before their first check: the site label, the plan (checked
+/// like every plan), and the options its checks run with.
+pub fn prepare_run(
+    plan: &Path,
+    site: Option<&str>,
+    checks: &LiveCheckArgs,
+    parallel: u64,
+) -> Result<(Plan, Options, Option<String>), String> {
+    let site = site.map(rules::report::site_label).transpose()?;
     let env_proxy = env_proxy();
-    let plan = read_plan(&args.plan, &args.checks.allow_ports, env_proxy.as_ref())?;
+    let plan = read_plan(plan, &checks.allow_ports, env_proxy.as_ref())?;
     let proxy_auth = EnvProxy::credentials_for_plan(env_proxy.as_ref(), &plan);
     Ok((
         plan,
         Options {
-            timeout: Duration::from_secs(args.checks.timeout),
-            parallel: args.parallel as usize,
+            timeout: Duration::from_secs(checks.timeout),
+            parallel: parallel as usize,
             shared_limit: None,
-            trust: trust(&args.checks)?,
+            trust: trust(checks)?,
             proxy_auth,
         },
         site,

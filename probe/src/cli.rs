@@ -89,6 +89,9 @@ pub enum Command {
     /// Merge check reports from many places into one fleet report: where each flow fails.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Run a plan's checks on a schedule and serve the results to Prometheus (OpenMetrics).
+    #[command(after_help = WATCH_EXAMPLES)]
+    Watch(WatchArgs),
     /// Compare Palette documentation pages (Markdown sources) with the rule base's tables.
     #[command(name = "docs-drift", after_help = DOCS_DRIFT_EXAMPLES)]
     DocsDrift(DocsDriftArgs),
@@ -268,6 +271,81 @@ pub enum MergeFormat {
     Json,
     /// One self-contained page (no script, style inline) to mail or attach.
     Html,
+}
+
+const WATCH_EXAMPLES: &str = "\
+Runs the plan's checks every --interval (the next run starts when the last one ends if the checks
+take longer) and serves the latest result of each check at http://LISTEN/metrics in the
+OpenMetrics text format, for Prometheus to scrape. A scrape never waits for a check: each result
+is published as soon as its check ends, and a check still running shows its previous result.
+
+Metrics (labels: site, role, flow, check, target, level = required or optional):
+  portcheck_check_success                              1 passed (warnings included), 0 failed
+  portcheck_check_verdict{verdict}                     1 for the verdict (pass, warn, fail), 0 for the others
+  portcheck_check_failure_info{stage,summary}          where and why a failing check stopped
+  portcheck_check_duration_seconds                     how long the last run of the check took
+  portcheck_check_last_success_timestamp_seconds       when it last passed
+  portcheck_check_tls_cert_expiry_timestamp_seconds    the earliest notAfter in the chain sent
+  portcheck_check_tls_issuer_info{issuer}              who issued the certificate the server sent
+  portcheck_check_tls_inspected                        1 when an internet destination's chain is
+                                                       signed by a local CA (TLS inspection)
+  portcheck_cycles_total, portcheck_cycle_duration_seconds,
+  portcheck_last_cycle_end_timestamp_seconds, portcheck_watch_interval_seconds, portcheck_watch_info
+
+Days until a certificate expires, in PromQL:
+  (portcheck_check_tls_cert_expiry_timestamp_seconds - time()) / 86400
+Alerting rules (a required flow failing, a certificate about to expire, a new TLS issuer or
+inspection, results gone stale): probe/prometheus/portcheck.rules.yml.
+
+It listens on loopback unless --expose says otherwise, answers only requests whose Host names it,
+and contacts only the targets of its plan, checked like every plan.
+
+Examples:
+  portcheck plan --answers answers.json --from workload > plan.json
+  portcheck watch --plan plan.json --site dc1-workload
+  portcheck watch --plan plan.json --interval 5m --listen 127.0.0.1:9469 --ca corporate-ca.pem
+  portcheck watch --plan plan.json --listen 10.0.4.7:9469 --expose     # scraped from another machine
+
+Prometheus (prometheus.yml):
+  scrape_configs:
+    - job_name: portcheck
+      static_configs: [{targets: [\"127.0.0.1:9469\"]}]";
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Plan file (JSON) from `portcheck plan` or the app; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    /// A label for where this runs, the `site` label of every metric (default: the host name).
+    #[arg(long, value_name = "LABEL")]
+    pub site: Option<String>,
+
+    /// Time from the start of one run of the plan to the start of the next: 60s, 5m, 1h.
+    // Read by `watch::interval` after parsing: clap's own error would echo a refused value raw.
+    #[arg(long, default_value = "60s", value_name = "DURATION")]
+    pub interval: String,
+
+    /// Address and port to serve /metrics on. Anything but a loopback address needs --expose.
+    #[arg(long, default_value = "127.0.0.1:9469", value_name = "IP:PORT")]
+    pub listen: std::net::SocketAddr,
+
+    /// Allow --listen to name an address that is not loopback (metrics cross the network in
+    /// plain HTTP and describe your network's flows).
+    #[arg(long)]
+    pub expose: bool,
+
+    /// With --expose: a Host header to accept besides the listening address (repeatable), as
+    /// Prometheus will write it, e.g. jumphost.corp.example:9469. Needed for 0.0.0.0 or ::.
+    #[arg(long = "allow-host", value_name = "HOST:PORT", requires = "expose")]
+    pub allow_hosts: Vec<String>,
+
+    #[command(flatten)]
+    pub checks: LiveCheckArgs,
+
+    /// Checks run at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub parallel: u64,
 }
 
 #[derive(Debug, Args)]

@@ -7,11 +7,13 @@ mod checklist;
 mod cli;
 mod docs_drift;
 mod kube;
+mod listen;
 mod merge;
 mod output;
 mod plan;
 mod serve;
 mod ticket;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => check_command::run(args),
         cli::Command::Kube(args) => kube::run(args),
         cli::Command::Merge(args) => merge::run(args),
+        cli::Command::Watch(args) => watch::run(args),
         cli::Command::DocsDrift(args) => docs_drift::run(args),
     }
 }

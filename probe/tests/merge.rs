@@ -97,7 +97,7 @@ fn reports_of_two_sites_merge_into_where_each_flow_fails() {
         .unwrap();
     let passing = text.find("PASS pcg-registry (required)").unwrap();
     assert!(failing < passing, "failures first: {text}");
-    assert!(text.contains(&format!("    FAIL dc2: ")), "{text}");
+    assert!(text.contains("    FAIL dc2: "), "{text}");
     assert!(text.contains("refused"), "the cause is kept: {text}");
 
     let md = String::from_utf8(merge(&[&dc1, &dc2], "markdown", None).stdout).unwrap();

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+#[derive(Clone)]
 pub struct Options {
     /// Limit for each check as a whole.
     pub timeout: Duration,

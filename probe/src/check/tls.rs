@@ -46,6 +46,9 @@ pub struct CertInfo {
     pub sans: Vec<String>,
     pub not_before: String,
     pub not_after: String,
+    /// `not_after` in seconds since the epoch, for `watch`'s expiry metric.
+    #[serde(skip)]
+    pub not_after_unix: i64,
     pub sha256: String,
 }
 
@@ -392,6 +395,7 @@ fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
         sans: sans.into_iter().map(clean).collect(),
         not_before: cert.validity().not_before.to_string(),
         not_after: cert.validity().not_after.to_string(),
+        not_after_unix: cert.validity().not_after.timestamp(),
         sha256: fingerprint(digest.as_ref()),
     })
 }

@@ -3,13 +3,13 @@
 mod assets;
 mod csp;
 mod gate;
-mod listener;
-mod peer_log;
 mod session;
 mod terminal;
 
 use crate::check::tls::Trust;
 use crate::cli::ServeArgs;
+use crate::listen::exposure::{self, HostCheck};
+use crate::listen::peer_log::PeerLog;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::Method;
@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use gate::Gate;
-use peer_log::PeerLog;
 use rules::plan::Plan;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -73,31 +72,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
 }
 
 fn check_args(args: &ServeArgs) -> Result<(), String> {
-    if !args.bind.is_loopback() && !args.expose {
-        return Err(format!(
-            "--bind {} is not a loopback address; add --expose if you really want other machines to reach this server",
-            args.bind
-        ));
-    }
-    if args.bind.is_unspecified() && args.allow_hosts.is_empty() {
-        return Err(format!(
-            "--bind {} listens on every address, but no client writes it in the Host header: name the ones they use with --allow-host (e.g. --allow-host jumphost.corp.example:{})",
-            args.bind, args.port
-        ));
-    }
-    for host in &args.allow_hosts {
-        let valid = host.rsplit_once(':').is_some_and(|(name, port)| {
-            port.parse::<u16>().is_ok()
-                && rules::endpoint::parse_host(name.trim_start_matches('[').trim_end_matches(']'))
-                    .is_ok()
-        });
-        if !valid {
-            return Err(format!(
-                "--allow-host {}: write a host name or address with its port, e.g. jumphost.corp.example:8790",
-                rules::endpoint::printable(host)
-            ));
-        }
-    }
+    exposure::check(
+        "--bind",
+        std::net::SocketAddr::new(args.bind, args.port),
+        args.expose,
+        &args.allow_hosts,
+    )?;
     if !args.dir.join("index.html").is_file() {
         return Err(format!(
             "{} has no index.html: build the app first (`make run` does), or point --dir at the built app",
@@ -127,8 +107,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let mut hosts = allowed_hosts(local);
-    hosts.extend(args.allow_hosts.iter().map(|h| h.to_ascii_lowercase()));
+    let hosts = exposure::allowed_hosts(local, &args.allow_hosts);
     if args.expose {
         eprintln!(
             "warning: --expose: the app, the pairing token in its link and the live results cross the network in plain HTTP; anyone who can watch that traffic can pair with this probe. Prefer the loopback default with an SSH tunnel."
@@ -176,7 +155,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
                 allowed: hosts.clone(),
                 peer_log: peer_log.clone(),
             }),
-            check_host,
+            exposure::check_host,
         ));
 
     // The link must carry a Host this server accepts: on 0.0.0.0 or ::, the first --allow-host.
@@ -197,7 +176,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         &url[..url.len() - 1]
     ));
 
-    listener::serve(listener, app, peer_log, stop_signal())
+    crate::listen::serve(listener, app, peer_log, stop_signal())
         .await
         .map_err(|e| format!("server stopped: {e}"))
 }
@@ -318,70 +297,5 @@ async fn asset(State(assets): State<Arc<assets::Assets>>, request: Request) -> R
         )
             .into_response(),
         None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
-    }
-}
-
-/// The Host values a browser sends when it really means this server. Anything else is a
-/// DNS-rebinding attempt: a public name re-pointed at 127.0.0.1 to read this server's responses.
-fn allowed_hosts(local: SocketAddr) -> Vec<String> {
-    let port = local.port();
-    // 0.0.0.0 and :: are nobody's address: a Host header naming them is forged.
-    let mut hosts = Vec::new();
-    if !local.ip().is_unspecified() {
-        hosts.push(match local {
-            SocketAddr::V4(a) => a.to_string(),
-            SocketAddr::V6(a) => format!("[{}]:{port}", a.ip()),
-        });
-    }
-    if local.ip().is_loopback() {
-        hosts.push(format!("localhost:{port}"));
-    }
-    hosts
-}
-
-struct HostCheck {
-    allowed: Vec<String>,
-    peer_log: Arc<PeerLog>,
-}
-
-async fn check_host(State(check): State<Arc<HostCheck>>, request: Request, next: Next) -> Response {
-    // One Host header only: with two, which one a proxy or the router reads is anyone's guess.
-    let mut values = request.headers().get_all(header::HOST).iter();
-    let host = match (values.next(), values.next()) {
-        (Some(h), None) => h.to_str().ok().map(str::to_ascii_lowercase),
-        _ => None,
-    };
-    match host {
-        Some(h) if check.allowed.contains(&h) => next.run(request).await,
-        _ => {
-            if let Some(not_logged) = check.peer_log.admit() {
-                let host = host.as_deref().map(rules::endpoint::printable);
-                tracing::warn!(host = ?host, not_logged, "refused a request with an unexpected Host header");
-            }
-            (StatusCode::MISDIRECTED_REQUEST, "unexpected Host header\n").into_response()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_hosts_include_localhost_with_port() {
-        let hosts = allowed_hosts("127.0.0.1:8790".parse().unwrap());
-        assert_eq!(hosts, vec!["127.0.0.1:8790", "localhost:8790"]);
-    }
-
-    #[test]
-    fn an_unspecified_bind_address_is_never_an_allowed_host() {
-        assert!(allowed_hosts("0.0.0.0:8790".parse().unwrap()).is_empty());
-        assert!(allowed_hosts("[::]:8790".parse().unwrap()).is_empty());
-    }
-
-    #[test]
-    fn ipv6_loopback_host_is_bracketed() {
-        let hosts = allowed_hosts("[::1]:9000".parse().unwrap());
-        assert_eq!(hosts, vec!["[::1]:9000", "localhost:9000"]);
     }
 }

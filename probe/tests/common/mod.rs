@@ -34,10 +34,16 @@ impl Ca {
         names: &[&str],
         expired: bool,
     ) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+        self.leaf_from(leaf_params(names, expired))
+    }
+
+    /// A leaf certificate of these parameters, signed by this CA.
+    pub fn leaf_from(
+        &self,
+        params: CertificateParams,
+    ) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
         let key = KeyPair::generate().unwrap();
-        let cert = leaf_params(names, expired)
-            .signed_by(&key, &self.issuer)
-            .unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
         (
             vec![cert.der().clone()],
             PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
@@ -405,16 +411,21 @@ impl Served {
 
     /// A raw HTTP GET with this Host header; the whole response as text.
     pub fn get(&self, path: &str, host: &str) -> String {
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
+        http(self.port, "GET", path, host)
     }
+}
+
+/// A raw HTTP/1.1 request to a loopback port with this Host header; the whole response as text.
+pub fn http(port: u16, method: &str, path: &str, host: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
 }
 
 impl Served {

@@ -1,5 +1,10 @@
-//! The accept loop, with the bounds `axum::serve` leaves open: a cap on open HTTP connections,
-//! a deadline for a request head to arrive (slowloris), and a cap on its size.
+//! The probe's HTTP listeners (`serve`, `watch`): who may reach them (`exposure`), how often
+//! what strangers cause is logged (`peer_log`), and the accept loop, with the bounds
+//! `axum::serve` leaves open: a cap on open HTTP connections, a deadline for a request head to
+//! arrive (slowloris), and a cap on its size.
+
+pub mod exposure;
+pub mod peer_log;
 
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -22,7 +27,7 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    peer_log: Arc<super::peer_log::PeerLog>,
+    peer_log: Arc<peer_log::PeerLog>,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
