@@ -46,9 +46,11 @@ test-fuzz:
 	done
 
 # Every benchmark of BENCHMARKS.md: the rule engine (criterion), the probe against 200 delaying
-# TLS servers and nmap, and the app's bundle size and page load.
+# TLS servers and nmap, the app's bundle size and page load, merging a fleet's reports against
+# jq, and the memory of `portcheck watch` over thousands of runs.
 bench: setup
 	$(ENV) cargo bench -p portcheck-rules --bench evaluate
 	$(ENV) cargo bench -p portcheck --bench live_checks
 	$(ENV) scripts/bench/app
 	$(ENV) scripts/bench/merge-fleet
+	$(ENV) scripts/bench/watch-memory

@@ -42,8 +42,8 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Parses the command line; `--version` also names the documentation snapshot the built-in
-    /// rule base was checked against.
+    /// Parses the command line; `--version` also names the commit and target of the build
+    /// (`build.rs`) and the documentation snapshot the built-in rule base was checked against.
     pub fn parse_with_provenance() -> Cli {
         use clap::{CommandFactory, FromArgMatches};
         let snapshot = rules::catalog().map_or_else(
@@ -51,8 +51,15 @@ impl Cli {
             |c| rules::checklist::provenance(&c.snapshot),
         );
         // clap keeps the text for the process's life; it is built once.
-        let version: &'static str =
-            Box::leak(format!("{}\n{snapshot}", env!("CARGO_PKG_VERSION")).into_boxed_str());
+        let version: &'static str = Box::leak(
+            format!(
+                "{}\ncommit {}, built for {}\n{snapshot}",
+                env!("CARGO_PKG_VERSION"),
+                env!("PORTCHECK_COMMIT"),
+                env!("PORTCHECK_TARGET"),
+            )
+            .into_boxed_str(),
+        );
         let matches = Cli::command().version(version).get_matches();
         Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }

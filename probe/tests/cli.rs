@@ -392,6 +392,22 @@ fn version_and_checklist_say_which_documentation_the_rules_follow() {
         lines.next(),
         Some(concat!("portcheck ", env!("CARGO_PKG_VERSION")))
     );
+    // The commit is this checkout's (or what make dist names), the target this build's.
+    let build = lines.next().unwrap();
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    assert!(
+        build.starts_with(&format!("commit {}", head.trim())),
+        "{build}"
+    );
+    let target = build.rsplit(", built for ").next().unwrap();
+    assert!(
+        target.starts_with(std::env::consts::ARCH) && target.contains(std::env::consts::OS),
+        "{build}"
+    );
     let provenance = lines.next().unwrap();
     assert!(
         provenance.starts_with("Rules checked against Palette's documentation (spectrocloud/librarium): architecture/networking-ports.md @99bc9d08 (checked 2026-11-29); "),
