@@ -16,12 +16,20 @@ fn main() {
         .or_else(|| git(&["rev-parse", "HEAD"]))
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=PORTCHECK_COMMIT={commit}");
-    // A new commit changes HEAD (a detached one) or the branch's ref (loose or packed).
+    // A new commit changes HEAD (a detached one) or the branch's ref (loose or packed). Only
+    // files that exist are named: cargo reruns a build script whose named file is missing on
+    // every build, and the probe would be compiled again each time.
     if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
-        println!("cargo:rerun-if-changed={git_dir}/HEAD");
-        println!("cargo:rerun-if-changed={git_dir}/packed-refs");
-        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={git_dir}/{branch}");
+        let branch = git(&["symbolic-ref", "-q", "HEAD"]);
+        let files = ["HEAD", "packed-refs"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(branch);
+        for file in files {
+            let path = std::path::Path::new(&git_dir).join(file);
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
         }
     }
 }

@@ -75,7 +75,7 @@ impl Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the built app on http://127.0.0.1:PORT and print the URL to open.
+    /// Serve live checks (and the built app, with --dir) on http://127.0.0.1:PORT; print the link.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
     /// Print the network flows (and findings) an answer file calls for.
@@ -149,11 +149,12 @@ link (or the #probe=... fragment it prints). Without --plan, a page proposes its
 nothing runs until you type the code shown here beside the list of its targets.
 
 Examples:
-  portcheck serve                                   # the app and live checks on 127.0.0.1:8790
-  portcheck serve --plan plan.json                  # run this plan only; proposals are refused
-  portcheck serve --allow-origin https://docs.example.com --ca corporate-ca.pem
-  portcheck serve --allow-origin null               # the offline file:// bundle
-  portcheck serve --bind 0.0.0.0 --expose --allow-host jumphost.corp.example:8790
+  portcheck serve --dir dist                        # the app and live checks on 127.0.0.1:8790
+  portcheck serve --dir dist --plan plan.json       # run this plan only; proposals are refused
+  portcheck serve --allow-origin https://portcheck.example.com   # live checks for the hosted page
+  portcheck serve --allow-origin null               # live checks for the offline file:// bundle
+  portcheck serve --dir dist --allow-origin https://docs.example.com --ca corporate-ca.pem
+  portcheck serve --dir dist --bind 0.0.0.0 --expose --allow-host jumphost.corp.example:8790
                                                     # reachable from other machines (plain HTTP)";
 
 const CHECK_EXAMPLES: &str = "\
@@ -553,9 +554,10 @@ pub struct ServeArgs {
     /// Folder holding the built app (index.html and its assets). It is read at start: only the
     /// files there then are served (no links, no hidden files), and the hashes of index.html's
     /// inline scripts make the page's Content-Security-Policy, so restart the probe after
-    /// rebuilding the app.
-    #[arg(long, default_value = "dist", value_name = "DIR")]
-    pub dir: PathBuf,
+    /// rebuilding the app. Without it, the probe serves live checks only, for the pages
+    /// --allow-origin names (a downloaded probe, used from the hosted page or the offline file).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 
     /// TCP port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 8790)]

@@ -138,6 +138,58 @@ fn the_handshake_needs_the_token_the_origin_and_the_host() {
     assert!(!log.contains(&probe.token), "the token leaked into the log");
 }
 
+/// A downloaded probe has no app to serve: it serves live checks to the pages it is told of,
+/// and a page that says so where the app would be.
+#[test]
+fn without_an_app_folder_the_probe_serves_live_checks_to_the_pages_named() {
+    let refused = Command::new(env!("CARGO_BIN_EXE_portcheck"))
+        .args(["serve", "--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("without --dir") && err.contains("--allow-origin"),
+        "{err}"
+    );
+
+    let page = "https://portcheck.example.com";
+    let probe = Served::without_app(&temp_dir("serve-no-app"), &["--allow-origin", page]);
+    let host = format!("127.0.0.1:{}", probe.port);
+    let index = probe.get("/", &host);
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    assert!(index.contains("serves no app of its own"), "{index}");
+    assert!(!index.contains("<script"), "{index}");
+    assert!(probe.get("/index.js", &host).starts_with("HTTP/1.1 404"));
+    rt().block_on(async {
+        let mut socket = connect(
+            probe.port,
+            "/v1/ws",
+            &[
+                ("Origin", page),
+                ("Sec-WebSocket-Protocol", &probe.protocols()),
+            ],
+        )
+        .await
+        .expect("the named page pairs");
+        let hello = send(&mut socket, json!({"v": 1, "type": "hello"})).await;
+        assert_eq!(hello["type"], "hello", "{hello}");
+        assert_eq!(
+            connect(
+                probe.port,
+                "/v1/ws",
+                &[
+                    ("Origin", "https://other.example"),
+                    ("Sec-WebSocket-Protocol", &probe.protocols())
+                ]
+            )
+            .await
+            .err(),
+            Some(403)
+        );
+    });
+}
+
 #[test]
 fn the_file_bundle_origin_is_accepted_only_when_asked_for() {
     let probe = probe("null", &["--allow-origin", "null"]);
@@ -437,6 +489,9 @@ fn only_the_files_of_the_built_app_are_served() {
     std::fs::write(&secret, "outside the app").unwrap();
     std::os::unix::fs::symlink(&secret, dir.join("linked.txt")).unwrap();
     std::fs::write(dir.join(".hidden"), "dotfile").unwrap();
+    // make dist's downloads beside the hosted app: not the app, never read into memory.
+    std::fs::create_dir_all(dir.join("probe")).unwrap();
+    std::fs::write(dir.join("probe/SHA256SUMS"), "downloads").unwrap();
     let probe = Served::start(&dir, &[]);
     std::fs::write(dir.join("later.txt"), "written after start").unwrap();
     let host = format!("127.0.0.1:{}", probe.port);
@@ -445,10 +500,17 @@ fn only_the_files_of_the_built_app_are_served() {
     assert!(probe
         .get("/public/favicon.svg", &host)
         .starts_with("HTTP/1.1 200"));
-    for path in ["/linked.txt", "/.hidden", "/later.txt", "/public/"] {
+    for path in [
+        "/linked.txt",
+        "/.hidden",
+        "/later.txt",
+        "/public/",
+        "/probe/SHA256SUMS",
+    ] {
         let response = probe.get(path, &host);
         assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
         assert!(!response.contains("outside the app") && !response.contains("dotfile"));
+        assert!(!response.contains("downloads"), "{path}: {response}");
     }
 }
 

@@ -63,13 +63,18 @@ impl Watched {
         Watched { child, port, log }
     }
 
-    fn scrape(&self) -> String {
-        let response = http(
+    /// `GET /metrics` as a client naming this host (and its port) would send it.
+    fn metrics_as(&self, host: &str) -> String {
+        http(
             self.port,
             "GET",
             "/metrics",
-            &format!("127.0.0.1:{}", self.port),
-        );
+            &format!("{host}:{}", self.port),
+        )
+    }
+
+    fn scrape(&self) -> String {
+        let response = self.metrics_as("127.0.0.1");
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
         response
     }
@@ -539,19 +544,9 @@ fn the_listener_keeps_serve_rules() {
         &["--interval", "1h"],
     );
     // DNS rebinding: a page whose name now points at 127.0.0.1 cannot read the metrics.
-    let rebound = http(
-        watch.port,
-        "GET",
-        "/metrics",
-        &format!("attacker.example:{}", watch.port),
-    );
+    let rebound = watch.metrics_as("attacker.example");
     assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
-    let localhost = http(
-        watch.port,
-        "GET",
-        "/metrics",
-        &format!("localhost:{}", watch.port),
-    );
+    let localhost = watch.metrics_as("localhost");
     assert!(localhost.starts_with("HTTP/1.1 200"), "{localhost}");
     assert!(
         localhost

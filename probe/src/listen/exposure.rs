@@ -68,6 +68,28 @@ pub fn allowed_hosts(local: SocketAddr, allow_hosts: &[String]) -> Vec<String> {
     hosts
 }
 
+/// A listening socket, the address it got (a port 0 picks one) and the Host values to accept.
+pub struct Bound {
+    pub listener: tokio::net::TcpListener,
+    pub local: SocketAddr,
+    pub hosts: Vec<String>,
+}
+
+/// Listens on `address` (already `check`ed).
+pub async fn bind(address: SocketAddr, allow_hosts: &[String]) -> Result<Bound, String> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    Ok(Bound {
+        listener,
+        local,
+        hosts: allowed_hosts(local, allow_hosts),
+    })
+}
+
 pub struct HostCheck {
     pub allowed: Vec<String>,
     pub peer_log: Arc<PeerLog>,

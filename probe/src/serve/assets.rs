@@ -11,6 +11,17 @@ const MAX_FILES: usize = 2_000;
 const MAX_DEPTH: usize = 8;
 const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The folder of the built app that holds the probe's downloads (`scripts/dist/build`).
+const DOWNLOADS: &str = "probe";
+
+/// No script, no style from anywhere: the policy `csp` computes from it allows none.
+const PROBE_ONLY_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>portcheck probe</title></head><body><h1>portcheck probe</h1>\
+<p>This probe runs live checks for the palette-portcheck page you use; it serves no app of its own \
+(it was started without <code>--dir</code>).</p><p>Open that page, go to the Checklist step, and paste \
+the pairing link this probe printed in its terminal into the <strong>Live checks</strong> panel.</p>\
+</body></html>\n";
+
 pub struct Asset {
     pub bytes: axum::body::Bytes,
     pub content_type: String,
@@ -26,6 +37,17 @@ impl Assets {
         let mut total = 0;
         collect(dir, "", 0, &mut files, &mut total)?;
         Ok(Assets { files })
+    }
+
+    /// What a probe started without `--dir` serves: one page that says where the app is.
+    pub fn probe_only() -> Assets {
+        let page = Asset {
+            bytes: axum::body::Bytes::from_static(PROBE_ONLY_PAGE.as_bytes()),
+            content_type: "text/html; charset=utf-8".into(),
+        };
+        Assets {
+            files: HashMap::from([("index.html".to_owned(), page)]),
+        }
     }
 
     /// The file the request path names; `/` and `dir/` mean their index.html.
@@ -53,7 +75,9 @@ fn collect(
         let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
             continue;
         };
-        if name.starts_with('.') {
+        // The probe downloads `make dist` puts beside the hosted app are not the app's: the
+        // probe does not hand itself out (and would hold them all in memory to).
+        if name.starts_with('.') || (depth == 0 && name == DOWNLOADS) {
             continue;
         }
         // file_type does not follow links: a link is neither a file nor a directory here.

@@ -78,11 +78,18 @@ fn check_args(args: &ServeArgs) -> Result<(), String> {
         args.expose,
         &args.allow_hosts,
     )?;
-    if !args.dir.join("index.html").is_file() {
-        return Err(format!(
-            "{} has no index.html: build the app first (`make run` does), or point --dir at the built app",
-            args.dir.display()
-        ));
+    match &args.dir {
+        Some(dir) if !dir.join("index.html").is_file() => {
+            return Err(format!(
+                "{} has no index.html: build the app first (`make run` does), or point --dir at the built app",
+                dir.display()
+            ));
+        }
+        // No app here, so only pages elsewhere can use this probe: they must be named.
+        None if args.allow_origins.is_empty() => {
+            return Err("without --dir this probe serves no app, so only a page elsewhere can use it: name that page's origin with --allow-origin (e.g. --allow-origin https://portcheck.example.com, or --allow-origin null for the offline file), or serve the built app with --dir".into());
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -101,13 +108,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let env_proxy = crate::check_command::env_proxy();
     let plan = load_plan(&args, env_proxy.as_ref())?;
     let trust = crate::check_command::trust(&args.checks)?;
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
-        .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let hosts = exposure::allowed_hosts(local, &args.allow_hosts);
+    let exposure::Bound {
+        listener,
+        local,
+        hosts,
+    } = exposure::bind(SocketAddr::new(args.bind, args.port), &args.allow_hosts).await?;
     if args.expose {
         eprintln!(
             "warning: --expose: the app, the pairing token in its link and the live results cross the network in plain HTTP; anyone who can watch that traffic can pair with this probe. Prefer the loopback default with an SSH tunnel."
@@ -133,12 +138,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         outbound: Arc::new(tokio::sync::Semaphore::new(MAX_OUTBOUND)),
         peer_log: peer_log.clone(),
     });
-    let assets = Arc::new(assets::Assets::scan(&args.dir)?);
+    let assets = Arc::new(match &args.dir {
+        Some(dir) => assets::Assets::scan(dir)?,
+        None => assets::Assets::probe_only(),
+    });
     // The policy hashes the very index.html that is served: both come from the one read.
     let index = assets
         .get("/")
         .map(|page| String::from_utf8_lossy(&page.bytes).into_owned())
-        .ok_or_else(|| format!("{} has no index.html", args.dir.display()))?;
+        .ok_or_else(|| "the app folder has no index.html".to_owned())?;
     let policy = HeaderValue::try_from(csp::policy(&index, &hosts))
         .map_err(|e| format!("cannot build the Content-Security-Policy: {e}"))?;
     let app = Router::new()
@@ -165,12 +173,17 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         (SocketAddr::V6(a), _) => format!("http://[{}]:{}/", a.ip(), a.port()),
     };
     let origins: Vec<&str> = shared.gate.origins().collect();
-    tracing::info!(address = %local, dir = %args.dir.display(), origins = ?origins, "listening");
+    let dir = args.dir.as_deref().map(|d| d.display().to_string());
+    tracing::info!(address = %local, dir = ?dir, origins = ?origins, "listening");
     // The token goes to the terminal only, in the URL fragment (never sent to a server); logs
     // never carry it.
     // Printed, not logged, and a closed stdout must not stop the server.
+    let opening = match &args.dir {
+        Some(_) => format!("portcheck is serving the app. Open {url}#t={token}"),
+        None => format!("portcheck is serving live checks (no app: --dir not given). Pairing link: {url}#t={token}"),
+    };
     let _ = crate::output::print(&format!(
-        "portcheck is serving the app. Open {url}#t={token}\nLive checks: ws://{}/v1/ws, from pages of {}\nTo pair another allowed page (the hosted checker, the offline file), add #probe={}&t={token} to its address, or paste the link above into its Live checks panel.\n",
+        "{opening}\nLive checks: ws://{}/v1/ws, from pages of {}\nTo pair another allowed page (the hosted checker, the offline file), add #probe={}&t={token} to its address, or paste the link above into its Live checks panel.\n",
         &url["http://".len()..url.len() - 1],
         origins.join(", "),
         &url[..url.len() - 1]

@@ -98,13 +98,11 @@ async fn watch(
     interval: Duration,
     board: Arc<Mutex<Board>>,
 ) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let hosts = exposure::allowed_hosts(local, &args.allow_hosts);
+    let exposure::Bound {
+        listener,
+        local,
+        hosts,
+    } = exposure::bind(args.listen, &args.allow_hosts).await?;
     if args.expose {
         eprintln!(
             "warning: --expose: the metrics cross the network in plain HTTP and describe this network's flows, addresses and certificates"

@@ -327,10 +327,22 @@ pub struct Served {
 
 impl Served {
     pub fn start(dir: &Path, extra: &[&str]) -> Served {
-        let log = dir.join("stderr.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_portcheck"))
-            .args(["serve", "--port", "0", "--dir"])
-            .arg(dir)
+        Served::spawn(dir, Some(dir), extra)
+    }
+
+    /// A probe started without `--dir`: live checks only, its log in `log_dir`.
+    pub fn without_app(log_dir: &Path, extra: &[&str]) -> Served {
+        Served::spawn(log_dir, None, extra)
+    }
+
+    fn spawn(log_dir: &Path, app: Option<&Path>, extra: &[&str]) -> Served {
+        let log = log_dir.join("stderr.log");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portcheck"));
+        command.args(["serve", "--port", "0"]);
+        if let Some(app) = app {
+            command.arg("--dir").arg(app);
+        }
+        let mut child = command
             .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
