@@ -14,6 +14,7 @@ pub mod check_kind;
 pub mod checklist;
 pub mod condition;
 pub mod context;
+pub mod download;
 pub mod drift;
 pub mod end;
 pub mod endpoint;

@@ -59,6 +59,9 @@ test('the bundle works from file:// with no network, then live-checks through a 
     const probe = await startProbe({ args: ['--allow-origin', 'null', ...probeArgs(servers, 3)] });
     try {
       assert.match(await page.locator('#live-file-origin').textContent(), /portcheck serve --allow-origin null/);
+      // The file cannot carry the probe's binaries: it says where they are (#18).
+      await page.locator('#get-probe summary').click();
+      assert.match(await page.locator('#get-probe-missing').textContent(), /too large to inline\): take them from the probe\/ folder beside the hosted page/);
       await page.locator('#live-link').fill(`${probe.url}#t=${probe.token}`);
       await page.locator('#live-pair').click();
       const asked = probe.confirm();

@@ -219,8 +219,8 @@ async fn answers(origin: &str) -> bool {
         .is_ok()
 }
 
-/// A GET the diagnosis makes, never from the cache: what the probe says now.
-async fn get(
+/// A GET the diagnosis (and "Get the probe") makes, never from the cache: what is there now.
+pub(crate) async fn get(
     url: &str,
     mode: web_sys::RequestMode,
 ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {

@@ -3,6 +3,7 @@
 //! the ticket. Connecting happens only when the user asks.
 
 mod client;
+mod get_probe;
 mod panel;
 pub mod verdicts;
 

@@ -54,9 +54,18 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
             );
         }
     };
+    // A probe started for this page: its origin allowed (a downloaded probe serves no app).
+    let page_origin = window()
+        .location()
+        .origin()
+        .unwrap_or_else(|_| "null".into());
     let command = move || {
-        role.get()
-            .map(|r| format!("portcheck serve --plan portcheck-plan-{}.json", r.slug()))
+        role.get().map(|r| {
+            format!(
+                "portcheck serve --plan portcheck-plan-{}.json --allow-origin {page_origin}",
+                r.slug()
+            )
+        })
     };
     let options = roles
         .iter()
@@ -80,6 +89,7 @@ pub fn LivePanel(state: AppState, checklist: Checklist) -> impl IntoView {
                     " to let it connect, then paste the link the probe prints."
                 </p>
             })}
+            <super::get_probe::GetProbe from_a_file=from_a_file() />
             <label for="live-role" class="block text-sm font-medium">"Where the probe runs"</label>
             <select
                 id="live-role"

@@ -1,0 +1,91 @@
+// "Get the probe" (#18): the hosted page lists the binaries make dist put beside it, the one for
+// the visitor's system first, with the digests of their SHA256SUMS and the command that starts
+// each for this page; what a visitor downloads is that very file. The probe's own page, which
+// does not hand out the probe, says where the downloads are.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startProbe, startStaticHost, step } from './harness.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const sumsFile = `${root}dist/probe/SHA256SUMS`;
+const answers = JSON.parse(readFileSync(`${root}rules/examples/saas-vsphere-pcg.json`, 'utf8'));
+const SYSTEMS = [
+  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 'portcheck-x86_64-windows.exe'],
+  ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 'portcheck-x86_64-linux'],
+  ['Mozilla/5.0 (X11; Linux aarch64; rv:128.0) Gecko/20100101 Firefox/128.0', 'portcheck-aarch64-linux'],
+];
+let browser;
+let host;
+
+before(async () => {
+  assert.ok(existsSync(sumsFile), `${sumsFile} is missing: run make dist`);
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  host = await startStaticHost();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+/** A page of `url` for a visitor with this user agent, on the Checklist step of the example. */
+async function checklistFor(url, userAgent) {
+  const context = await browser.newContext({ userAgent, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.evaluate((a) => localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a)), answers);
+  await page.goto(url);
+  await page.locator('#questionnaire[data-ready]').waitFor();
+  await step(page, 'Checklist');
+  return { context, page };
+}
+
+test('the hosted page offers the probe for the visitor\'s system first, with make dist\'s digests', async () => {
+  const sums = Object.fromEntries(readFileSync(sumsFile, 'utf8').trim().split('\n').map((l) => l.split(/\s+\*?/).reverse()));
+  const origin = host.url.replace(/\/$/, '');
+  for (const [userAgent, first] of SYSTEMS) {
+    const { context, page } = await checklistFor(host.url, userAgent);
+    try {
+      // Keyboard: the disclosure opens with Enter.
+      await page.locator('#get-probe summary').focus();
+      await page.keyboard.press('Enter');
+      const items = page.locator('#get-probe-list li');
+      await items.first().waitFor();
+      const platforms = await items.evaluateAll((lis) => lis.map((li) => li.dataset.platform));
+      assert.equal(platforms[0], first, `${userAgent}: ${platforms}`);
+      assert.deepEqual([...platforms].sort(), ['portcheck-aarch64-linux', 'portcheck-oci.tar', 'portcheck-x86_64-linux', 'portcheck-x86_64-windows.exe']);
+      const firstItem = items.first();
+      assert.match(await firstItem.textContent(), /\(for this system\)/);
+      assert.match(await firstItem.textContent(), new RegExp(`SHA-256 ${sums[first]}`));
+      assert.match(await firstItem.locator('code').textContent(), new RegExp(`${first.replace('.', '\\.')} serve --allow-origin ${origin}$`));
+      if (first === 'portcheck-x86_64-linux') {
+        // What downloads is the file the sums name.
+        const [download] = await Promise.all([page.waitForEvent('download'), firstItem.locator('a').click()]);
+        assert.equal(download.suggestedFilename(), first);
+        const digest = createHash('sha256').update(readFileSync(await download.path())).digest('hex');
+        assert.equal(digest, sums[first]);
+      }
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the probe\'s own page does not hand out the probe, and says where it is', async () => {
+  const probe = await startProbe();
+  try {
+    const { context, page } = await checklistFor(probe.url, SYSTEMS[1][0]);
+    try {
+      await page.locator('#get-probe summary').click();
+      await page.locator('#get-probe-missing', { hasText: 'probe/ folder beside the hosted page' }).waitFor();
+      assert.equal(await page.locator('#get-probe-list').count(), 0);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await probe.stop();
+  }
+});
