@@ -4,16 +4,20 @@ SHELL := bash
 ENV := . scripts/env.sh &&
 PORT ?= 8790
 
-.PHONY: run test setup app offline test-native test-wasm test-e2e test-fuzz bench
+.PHONY: run test setup setup-run app offline dist test-dist test-native test-wasm test-e2e test-fuzz bench
 
-run: setup app
+run: setup-run app
 	$(ENV) cargo build --release -p portcheck
 	$(ENV) exec target/release/portcheck serve --dir dist --port $(PORT)
 
-test: setup test-native test-fuzz app offline test-wasm test-e2e
+test: setup test-native test-fuzz app offline dist test-dist test-wasm test-e2e
+
+# `make run` installs only what building and running need; `make test` everything.
+setup-run:
+	@scripts/setup run
 
 setup:
-	@scripts/setup
+	@scripts/setup test
 
 # The release app in dist/, built by Trunk with the wasm toolchain scripts/env.sh selects.
 app:
@@ -22,6 +26,16 @@ app:
 # The offline bundle for air-gapped sites: one HTML file that works from file://.
 offline: app
 	node scripts/offline-bundle.mjs dist dist-offline/palette-portcheck.html
+
+# The probe for people who will not build it, in dist/probe/ beside the hosted app: static
+# Linux (x86_64, aarch64) and Windows binaries, their SBOMs, an OCI image, SHA256SUMS.
+dist: setup app
+	scripts/dist/build
+
+# The binaries of dist/probe/ where they run: empty chroots, qemu-user, wine; the image read
+# back by skopeo and umoci; the SBOMs against CycloneDX's schema.
+test-dist: dist
+	scripts/dist/test
 
 test-native:
 	$(ENV) cargo test --workspace
