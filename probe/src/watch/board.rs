@@ -304,3 +304,65 @@ fn seconds_since_epoch(t: SystemTime) -> f64 {
     t.duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_millis() as f64 / 1000.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{CheckResult, LiveResult};
+
+    fn plan() -> Plan {
+        serde_json::from_value(serde_json::json!({
+            "schema": 2, "from": "workload", "palette-version": "4.7.9", "checks": [
+                {"id": "a@h:443", "flow": "a", "host": "h", "port": 443, "kind": "tcp", "via-proxy": false, "purpose": "t"},
+                {"id": "b@h:22", "flow": "b", "host": "h", "port": 22, "kind": "tcp", "via-proxy": false, "purpose": "t", "optional": true}
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn result(id: &str, verdict: Verdict) -> CheckResult {
+        CheckResult {
+            outcome: LiveResult {
+                id: id.into(),
+                flow: id.split('@').next().unwrap().into(),
+                verdict,
+                summary: "refused".into(),
+                cause: None,
+                remediation: None,
+                failed_at: (verdict == Verdict::Fail).then_some(Stage::Tcp),
+            },
+            host: "h".into(),
+            port: 443,
+            optional: false,
+            steps: Vec::new(),
+            millis: 12,
+        }
+    }
+
+    /// The board holds one result per check of its plan, whatever the number of runs: the
+    /// exposition after ten thousand runs is the exposition after one.
+    #[test]
+    fn the_board_is_as_large_after_many_runs_as_after_one() {
+        let mut board = Board::new(&plan(), "dc1", Duration::from_secs(60), "sha256:0");
+        let at = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let run = |board: &mut Board| {
+            board.record(&result("a@h:443", Verdict::Pass), at);
+            board.record(&result("b@h:22", Verdict::Fail), at);
+            // Not in the plan: never a new series.
+            board.record(&result("injected@evil:1", Verdict::Pass), at);
+            board.end_cycle(Duration::from_millis(5), at);
+        };
+        run(&mut board);
+        let first = board.render().replace("portcheck_cycles_total 1\n", "");
+        for _ in 1..10_000 {
+            run(&mut board);
+        }
+        let last = board.render();
+        assert!(last.contains("portcheck_cycles_total 10000\n"), "{last}");
+        assert_eq!(last.replace("portcheck_cycles_total 10000\n", ""), first);
+        assert!(!last.contains("injected"));
+        assert!(last.contains(
+            "portcheck_check_failure_info{site=\"dc1\",role=\"workload\",flow=\"b\",check=\"b@h:22\",target=\"h:22\",level=\"optional\",stage=\"tcp\",summary=\"refused\"} 1\n"
+        ), "{last}");
+    }
+}
