@@ -8,12 +8,13 @@ const LONG_ABOUT: &str = "\
 Check the network flows a Spectro Cloud Palette deployment needs.
 
 portcheck serves the palette-portcheck app (questionnaire, port checklist, topology picture and
-firewall ticket) to your browser from this machine. From the command line it prints the checklist
-and the firewall ticket for an answer file, and proves the flows with live checks (DNS, TCP, TLS,
-HTTP/2, proxy) from wherever it runs.
+firewall ticket) to your browser from this machine (`serve --dir`), or live checks for the page
+you use elsewhere (`serve --allow-origin`). From the command line it prints the checklist and the
+firewall ticket for an answer file, proves the flows with live checks (DNS, TCP, TLS, HTTP/2,
+proxy) from wherever it runs, merges reports from many places, and keeps watching for Prometheus.
 
-`serve` listens on the loopback interface only unless you say otherwise, so nothing outside this
-machine can reach it. `check` contacts only the targets of its plan.";
+`serve` and `watch` listen on the loopback interface only unless you say otherwise, so nothing
+outside this machine can reach them. `check` and `watch` contact only the targets of their plan.";
 
 const EXAMPLES: &str = "\
 Examples:

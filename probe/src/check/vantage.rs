@@ -19,7 +19,7 @@ impl Clock {
     pub fn finish(self, site: Option<String>, plan: &Plan) -> Vantage {
         Vantage {
             site,
-            host_name: gethostname::gethostname().to_string_lossy().into_owned(),
+            host_name: host_name(),
             addresses: addresses(),
             probe_version: env!("CARGO_PKG_VERSION").to_owned(),
             plan_digest: digest(plan),
@@ -27,6 +27,11 @@ impl Clock {
             finished: rfc3339(now()),
         }
     }
+}
+
+/// This machine's name, as the system gives it (escaped where it is shown).
+pub fn host_name() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 fn now() -> OffsetDateTime {

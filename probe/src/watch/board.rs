@@ -23,6 +23,8 @@ pub struct Board {
 struct Tracked {
     /// site, role, flow, check, target, level: written once.
     labels: Labels,
+    /// `labels` with each verdict of `VERDICTS`, for `portcheck_check_verdict`: written once.
+    by_verdict: [Labels; 3],
     latest: Option<Latest>,
     last_success: Option<f64>,
 }
@@ -30,7 +32,8 @@ struct Tracked {
 /// What a run of one check said, reduced to what the metrics need.
 struct Latest {
     verdict: Verdict,
-    /// For a failure: the stage it stopped at, and its summary (the cause is long prose).
+    /// For a failure: the check's labels with the stage it stopped at and its summary (the cause
+    /// is long prose), written when the result comes in, not at every scrape.
     failure: Option<Labels>,
     seconds: f64,
     tls: Option<TlsSeen>,
@@ -39,7 +42,7 @@ struct Latest {
 struct TlsSeen {
     /// The earliest `notAfter` of the chain as sent.
     expiry: Option<i64>,
-    /// `issuer="..."`: the leaf's issuer.
+    /// The check's labels with `issuer="..."`, the leaf's issuer.
     issuer: Labels,
     /// For an internet destination: whether its chain failed the public web PKI.
     inspected: Option<bool>,
@@ -56,16 +59,24 @@ impl Board {
         let checks = plan
             .checks
             .iter()
-            .map(|c| Tracked {
-                labels: Labels::default()
+            .map(|c| {
+                let labels = Labels::default()
                     .with("site", site)
                     .with("role", role)
                     .with("flow", &c.flow)
                     .with("check", &c.id)
                     .with("target", &rules::target::shown_authority(&c.host, c.port))
-                    .with("level", level(c.optional).as_str()),
-                latest: None,
-                last_success: None,
+                    .with("level", level(c.optional).as_str());
+                Tracked {
+                    by_verdict: VERDICTS.map(|v| {
+                        labels
+                            .clone()
+                            .with("verdict", &v.mark().to_ascii_lowercase())
+                    }),
+                    labels,
+                    latest: None,
+                    last_success: None,
+                }
             })
             .collect();
         let by_id = plan
@@ -101,7 +112,9 @@ impl Board {
             tracked.last_success = Some(seconds_since_epoch(now));
         }
         let failure = (!passed).then(|| {
-            Labels::default()
+            tracked
+                .labels
+                .clone()
                 .with("stage", result.failed_at.map_or("unknown", Stage::as_str))
                 .with("summary", &result.summary)
         });
@@ -112,7 +125,7 @@ impl Board {
             seconds: result.millis as f64 / 1000.0,
             tls: tls.map(|t| TlsSeen {
                 expiry: t.chain.iter().map(|c| c.not_after_unix).min(),
-                issuer: Labels::default().with(
+                issuer: tracked.labels.clone().with(
                     "issuer",
                     t.chain
                         .first()
@@ -153,12 +166,8 @@ impl Board {
         );
         for t in &self.checks {
             let Some(latest) = &t.latest else { continue };
-            for verdict in [Verdict::Pass, Verdict::Warn, Verdict::Fail] {
-                let labels = t
-                    .labels
-                    .clone()
-                    .with("verdict", &verdict.mark().to_ascii_lowercase());
-                let value = if latest.verdict == verdict { 1.0 } else { 0.0 };
+            for (verdict, labels) in VERDICTS.iter().zip(&t.by_verdict) {
+                let value = if latest.verdict == *verdict { 1.0 } else { 0.0 };
                 e.sample("portcheck_check_verdict", "", labels.as_str(), value);
             }
         }
@@ -169,8 +178,7 @@ impl Board {
         );
         for t in &self.checks {
             if let Some(failure) = t.latest.as_ref().and_then(|l| l.failure.as_ref()) {
-                let labels = format!("{},{}", t.labels.as_str(), failure.as_str());
-                e.sample("portcheck_check_failure", "_info", &labels, 1.0);
+                e.sample("portcheck_check_failure", "_info", failure.as_str(), 1.0);
             }
         }
         self.per_check(
@@ -209,8 +217,12 @@ impl Board {
         );
         for t in &self.checks {
             if let Some(tls) = t.latest.as_ref().and_then(|l| l.tls.as_ref()) {
-                let labels = format!("{},{}", t.labels.as_str(), tls.issuer.as_str());
-                e.sample("portcheck_check_tls_issuer", "_info", &labels, 1.0);
+                e.sample(
+                    "portcheck_check_tls_issuer",
+                    "_info",
+                    tls.issuer.as_str(),
+                    1.0,
+                );
             }
         }
         self.per_check(
@@ -289,6 +301,9 @@ impl Board {
         }
     }
 }
+
+/// The verdicts `portcheck_check_verdict` has a series for, in its order.
+const VERDICTS: [Verdict; 3] = [Verdict::Pass, Verdict::Warn, Verdict::Fail];
 
 /// The level label of a check: deprecated flows are never in a plan.
 fn level(optional: bool) -> rules::Level {

@@ -61,7 +61,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
     };
     // The site label of every metric: the one given, else this machine's name (as reports
     // name a place).
-    let site = site.unwrap_or_else(|| gethostname::gethostname().to_string_lossy().into_owned());
+    let site = site.unwrap_or_else(crate::check::vantage::host_name);
     let digest = crate::check::vantage::digest(&plan);
     let board = Arc::new(Mutex::new(Board::new(&plan, &site, interval, &digest)));
     match runtime.block_on(watch(args, plan, options, interval, board)) {
@@ -151,17 +151,14 @@ async fn cycles(plan: Plan, options: Options, interval: Duration, board: Arc<Mut
     loop {
         ticker.tick().await;
         let started = Instant::now();
-        let (mut passed, mut failed) = (0, 0);
         let results = check::run(&plan, options.clone(), |result| {
-            if result.verdict == check::Verdict::Fail {
-                failed += 1;
-            } else {
-                passed += 1;
-            }
             lock(&board).record(result, SystemTime::now());
         })
         .await;
-        drop(results);
+        let failed = results
+            .iter()
+            .filter(|r| r.verdict == check::Verdict::Fail)
+            .count();
         let cycle = {
             let mut board = lock(&board);
             board.end_cycle(started.elapsed(), SystemTime::now());
@@ -169,7 +166,7 @@ async fn cycles(plan: Plan, options: Options, interval: Duration, board: Arc<Mut
         };
         tracing::info!(
             cycle,
-            passed,
+            passed = results.len() - failed,
             failed,
             millis = started.elapsed().as_millis() as u64,
             "run of the plan ended"
