@@ -144,6 +144,7 @@ fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
             "aws-network-firewall",
             "terraform",
             "network-policy",
+            "cilium",
         ] {
             for optional in [false, true] {
                 let mut args = vec!["ticket", "--format", format, "--answers"];
@@ -165,6 +166,9 @@ fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
         ("aws-network-firewall", r#"{"input": {"RuleGroupName": "x", "Type": "STATEFUL", "Capacity": 10, "RuleGroup": {"RulesSource": {"RulesSourceList": {"Targets": ["a.example"], "TargetTypes": ["SNI"], "GeneratedRulesType": "ALLOWLIST"}}}}}"#),
         ("terraform", "resource \"aws_vpc_security_group_egress_rule\" \"x\" {\n  security_group_id = \"sg\"\n  description = \"x\"\n  cidr_ipv4 = \"10.0.0.0/8\"\n  ip_protocol = \"tcp\"\n}\n"),
         ("network-policy", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - protocol: TCP\n          port: 443\n          endport: 444\n"),
+        // Cilium: a misspelt peer (the schema alone would let it through), then a name that is not one.
+        ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDN:\n        - matchName: a.example\n"),
+        ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDNs:\n        - matchName: \"a example\"\n"),
     ] {
         let (ok, err) = validate(format, bad);
         assert!(!ok, "{format}: the validator accepted a broken output");
@@ -293,6 +297,359 @@ fn azure_script_stops_when_a_variable_is_unset() {
         .unwrap();
     assert!(!out.status.success(), "ran without RESOURCE_GROUP");
     assert!(String::from_utf8_lossy(&out.stderr).contains("set RESOURCE_GROUP"));
+}
+
+/// A stand-in for Compute Engine's firewalls API on loopback (tests/validate/compute_api.py): it
+/// refuses what the API documents it refuses and records each Firewall it accepts.
+struct ComputeApi {
+    server: std::process::Child,
+    records: PathBuf,
+    endpoint: String,
+}
+
+impl ComputeApi {
+    fn start(dir: &std::path::Path) -> Self {
+        let records = dir.join("firewalls.jsonl");
+        let mut server = Command::new(validators_python())
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../tests/validate/compute_api.py"
+            ))
+            .arg(&records)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the Compute API stand-in starts");
+        let mut port = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+            &mut port,
+        )
+        .unwrap();
+        let endpoint = format!("http://127.0.0.1:{}/compute/v1/", port.trim());
+        ComputeApi {
+            server,
+            records,
+            endpoint,
+        }
+    }
+
+    /// The Firewall resources gcloud sent and the stand-in accepted, in order.
+    fn firewalls(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.records)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    /// `gcloud` as a user with no Google account runs it, offline: its own empty configuration,
+    /// a dummy token, this stand-in for the Compute API and no proxy.
+    fn gcloud_env(&self, command: &mut Command, dir: &std::path::Path) {
+        let token = dir.join("token");
+        std::fs::write(&token, "dummy-token\n").unwrap();
+        for proxy in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+        ] {
+            command.env_remove(proxy);
+        }
+        command
+            .env("CLOUDSDK_CONFIG", dir.join("gcloud-config"))
+            .env("CLOUDSDK_AUTH_ACCESS_TOKEN_FILE", token)
+            .env("CLOUDSDK_CORE_PROJECT", "palette-test")
+            .env("CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE", &self.endpoint)
+            .env("CLOUDSDK_CORE_DISABLE_PROMPTS", "1")
+            .env("CLOUDSDK_CORE_CHECK_GCE_METADATA", "false")
+            .env("CLOUDSDK_CORE_DISABLE_USAGE_REPORTING", "true")
+            .env("CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK", "true");
+    }
+}
+
+impl Drop for ComputeApi {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// The Google Cloud CLI, which the machine image carries (Google's google-cloud-cli package; no
+/// registry here has it).
+fn gcloud() -> PathBuf {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .map(|dir| dir.join("gcloud"))
+        .find(|candidate| candidate.is_file())
+        .expect("gcloud is not on PATH: the machine image's google-cloud-cli package provides it")
+}
+
+/// The address variables of a GCP script (`NAME_V4="${NAME_V4-}"`), to be filled in by the user.
+fn gcp_address_variables(script: &str) -> Vec<String> {
+    script
+        .lines()
+        .filter_map(|line| line.split_once("=\"${").map(|(name, _)| name))
+        .filter(|name| name.ends_with("_V4") || name.ends_with("_V6"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs a GCP script through the real gcloud against the Compute API stand-in, the address
+/// variables filled in or not; returns the script, its run and the firewalls Google would hold.
+fn run_gcp_script(
+    env: &str,
+    fill_addresses: bool,
+) -> (String, std::process::Output, Vec<serde_json::Value>) {
+    let dir = std::env::temp_dir().join(format!(
+        "portcheck-gcloud-{}-{env}-{fill_addresses}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let api = ComputeApi::start(&dir);
+    let script = {
+        let out = portcheck()
+            .args([
+                "ticket",
+                "--format",
+                "gcp",
+                "--include",
+                "optional",
+                "--answers",
+            ])
+            .arg(example(env))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut run = Command::new("sh");
+    run.arg("-c").arg(&script).env("NETWORK", "palette-vpc");
+    api.gcloud_env(&mut run, &dir);
+    let gcloud_dir = gcloud().parent().unwrap().to_path_buf();
+    run.env("PATH", format!("{}:/usr/bin:/bin", gcloud_dir.display()));
+    for var in gcp_address_variables(&script) {
+        run.env_remove(&var);
+        if fill_addresses {
+            let value = if var.ends_with("_V4") {
+                "198.51.100.0/24,203.0.113.7/32"
+            } else {
+                "2001:db8:1::/64"
+            };
+            run.env(var, value);
+        }
+    }
+    let output = run.output().unwrap();
+    let firewalls = api.firewalls();
+    drop(api);
+    let _ = std::fs::remove_dir_all(&dir);
+    (script, output, firewalls)
+}
+
+/// The GCP script run for real: the Google Cloud CLI parses every command (flags and their
+/// values) and sends each Firewall, as it would to Google, to a stand-in for the Compute API on
+/// loopback that holds it to the API's documented constraints. What arrives is compared with the
+/// checklist: every command arrives; each firewall opens its flow's protocol and ports and nothing
+/// else, on the side of the flow that is the user's (tags from the one `whose side` rule), in one
+/// address family, with the flow's own addresses; no required or optional flow's address is left
+/// out, and no deprecated flow is opened.
+#[test]
+fn gcp_script_sends_the_checklist_flows_through_the_real_gcloud() {
+    for env in ["saas-vsphere-pcg.json", "edge-local-agent-firewalld.json"] {
+        let (script, output, firewalls) = run_gcp_script(env, true);
+        assert!(
+            output.status.success(),
+            "{env}: the script failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            firewalls.len(),
+            script
+                .matches("gcloud compute firewall-rules create ")
+                .count(),
+            "{env}: every command reaches the API"
+        );
+        let checklist: serde_json::Value = serde_json::from_slice(
+            &portcheck()
+                .args(["checklist", "--format", "json", "--answers"])
+                .arg(example(env))
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let flows = checklist["flows"].as_array().unwrap();
+        let mut names = std::collections::BTreeSet::new();
+        let mut priorities = std::collections::BTreeSet::new();
+        let mut opened: std::collections::BTreeMap<(String, String), Vec<String>> =
+            Default::default();
+        for firewall in &firewalls {
+            let name = firewall["name"].as_str().unwrap();
+            assert!(names.insert(name.to_owned()), "{env}: {name} twice");
+            assert!(priorities.insert(firewall["priority"].as_u64().unwrap()));
+            let id = firewall["description"].as_str().unwrap();
+            let flow = flows.iter().find(|f| f["id"] == id).unwrap_or_else(|| {
+                panic!("{env}: {name} opens {id}, which is not in the checklist")
+            });
+            assert_ne!(
+                flow["level"], "deprecated",
+                "{env}: {name} opens a deprecated flow"
+            );
+            let mut allowed = serde_json::json!({"IPProtocol": flow["transport"]});
+            if !flow["ports"].as_array().unwrap().is_empty() {
+                allowed["ports"] = flow["ports"].clone();
+            }
+            assert_eq!(
+                firewall["allowed"],
+                serde_json::json!([allowed]),
+                "{env}: {name}"
+            );
+            let direction = firewall["direction"].as_str().unwrap();
+            let (ranges, other, own_end) = match direction {
+                "EGRESS" => ("destinationRanges", "sourceRanges", "from"),
+                "INGRESS" => ("sourceRanges", "destinationRanges", "to"),
+                _ => panic!("{env}: {name}: {direction}"),
+            };
+            // An empty list would be no restriction at all: every address.
+            let ranges: Vec<String> = firewall[ranges]
+                .as_array()
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| panic!("{env}: {name} has no {ranges}"))
+                .iter()
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect();
+            assert!(firewall[other].is_null(), "{env}: {name} has {other}");
+            let family = if name.ends_with("-v6") { ':' } else { '.' };
+            assert!(
+                name.ends_with(&format!(
+                    "-{}-v{}",
+                    direction.to_lowercase(),
+                    if family == ':' { 6 } else { 4 }
+                )),
+                "{env}: {name}"
+            );
+            assert!(
+                ranges.iter().all(|r| r.contains(family)),
+                "{env}: {name} mixes address families: {ranges:?}"
+            );
+            assert_eq!(
+                firewall["targetTags"],
+                serde_json::json!([format!(
+                    "palette-{}",
+                    flow[own_end]["role"].as_str().unwrap()
+                )]),
+                "{env}: {name}"
+            );
+            opened
+                .entry((id.to_owned(), direction.to_owned()))
+                .or_default()
+                .extend(ranges);
+        }
+        // The far end's own addresses, each in the rules of its flow and direction.
+        for ((id, direction), ranges) in &opened {
+            let flow = flows.iter().find(|f| f["id"] == id.as_str()).unwrap();
+            let far_end = if direction == "EGRESS" { "to" } else { "from" };
+            for host in flow[far_end]["hosts"].as_array().unwrap() {
+                let value = host["value"].as_str().unwrap();
+                let range = match host["kind"].as_str().unwrap() {
+                    "net" => value.to_owned(),
+                    "ip" if value.contains(':') => format!("{value}/128"),
+                    "ip" => format!("{value}/32"),
+                    _ => continue,
+                };
+                assert!(
+                    ranges.contains(&range),
+                    "{env}: {id} {direction} lacks {range}: {ranges:?}"
+                );
+            }
+        }
+        for flow in flows.iter().filter(|f| f["level"] != "deprecated") {
+            let id = flow["id"].as_str().unwrap();
+            assert!(
+                opened.keys().any(|(opened_id, _)| opened_id == id)
+                    || script.lines().any(|l| l.starts_with(&format!("# [{id}]"))),
+                "{env}: {id} is neither opened nor named"
+            );
+        }
+    }
+}
+
+/// Addresses left unfilled: the commands that need them are skipped, and no command reaches the
+/// API with an empty range list, which Google would read as every address.
+#[test]
+fn gcp_script_with_addresses_unfilled_opens_nothing_to_everyone() {
+    let (script, output, firewalls) = run_gcp_script("saas-vsphere-pcg.json", false);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!firewalls.is_empty());
+    assert!(
+        firewalls.len()
+            < script
+                .matches("gcloud compute firewall-rules create ")
+                .count()
+    );
+    for firewall in &firewalls {
+        let field = if firewall["direction"] == "EGRESS" {
+            "destinationRanges"
+        } else {
+            "sourceRanges"
+        };
+        assert!(
+            firewall[field].as_array().is_some_and(|r| !r.is_empty()),
+            "{} has no {field}",
+            firewall["name"]
+        );
+    }
+}
+
+/// gcloud and the stand-in are real checks: gcloud refuses a value it does not know, and the
+/// stand-in refuses a rule that mixes address families, as Google documents.
+#[test]
+fn gcloud_and_the_compute_api_stand_in_refuse_bad_rules() {
+    let dir =
+        std::env::temp_dir().join(format!("portcheck-gcloud-refusals-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let api = ComputeApi::start(&dir);
+    for (flags, refusal) in [
+        (
+            "--direction=SIDEWAYS --destination-ranges=10.0.0.0/8",
+            "Invalid choice: 'SIDEWAYS'",
+        ),
+        (
+            "--direction=INGRESS --source-ranges=10.0.0.0/8,2001:db8::/64",
+            "IPv4 and IPv6 ranges in one rule",
+        ),
+        (
+            "--direction=INGRESS --source-ranges=10.0.0.1/8",
+            "is not a CIDR range",
+        ),
+    ] {
+        let mut command = Command::new(gcloud());
+        command
+            .args([
+                "compute",
+                "firewall-rules",
+                "create",
+                "pp-x",
+                "--network=n",
+                "--action=ALLOW",
+                "--rules=tcp:443",
+            ])
+            .args(flags.split(' '));
+        api.gcloud_env(&mut command, &dir);
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{flags}: accepted");
+        assert!(stderr.contains(refusal), "{flags}:\n{stderr}");
+    }
+    assert!(api.firewalls().is_empty());
+    drop(api);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -9,11 +9,15 @@ terraform             parsed by python-hcl2; every rule resource has the attribu
                       aws_vpc_security_group_*_rule resources require, of the right kind
 network-policy        every document against the Kubernetes OpenAPI schema, strict
                       (kubernetes-validate)
+cilium                every document against Cilium's API types: schema and field names
+                      (cilium.mjs, with node and the project's npm packages)
 kube-manifests        every document of `portcheck kube` against the schemas of three
                       Kubernetes minor versions, strict; prints the documents as JSON
 """
 
 import json
+import os
+import subprocess
 import sys
 
 import botocore.session
@@ -99,6 +103,19 @@ def network_policy(text):
     return errors
 
 
+def cilium(text):
+    import yaml
+
+    documents = [d for d in yaml.safe_load_all(text) if d is not None]
+    if not documents:
+        return ["no CiliumNetworkPolicy in the file"]
+    checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cilium.mjs")
+    run = subprocess.run(["node", checker], input=json.dumps(documents), text=True,
+                         capture_output=True, check=False)
+    return [line for line in run.stderr.splitlines() if line] or (
+        [f"cilium.mjs exited with {run.returncode}"] if run.returncode else [])
+
+
 KUBE_VERSIONS = ["1.33", "1.35", "1.37"]
 
 
@@ -125,6 +142,7 @@ CHECKS = {
     "aws-network-firewall": network_firewall,
     "terraform": terraform,
     "network-policy": network_policy,
+    "cilium": cilium,
 }
 
 
