@@ -41,8 +41,11 @@ test-native:
 	$(ENV) cargo test --workspace
 
 # App code in headless Chrome through wasm-bindgen-test (chromedriver flags: app/webdriver.json).
+# Chromium's profile (about 100 MB) outlives the run in TMPDIR: a folder of the run's own
+# holds it and is removed after.
 test-wasm:
-	$(ENV) portcheck_wasm wasm-pack --log-level warn test --headless --chrome \
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(ENV) TMPDIR=$$tmp portcheck_wasm wasm-pack --log-level warn test --headless --chrome \
 		--chromedriver /usr/bin/chromedriver --mode no-install app
 
 # The built app served by the real probe binary, driven in headless Chromium.

@@ -457,8 +457,14 @@ fn run_gcp_script(
 /// out, and no deprecated flow is opened.
 #[test]
 fn gcp_script_sends_the_checklist_flows_through_the_real_gcloud() {
-    for env in ["saas-vsphere-pcg.json", "edge-local-agent-firewalld.json"] {
-        let (script, output, firewalls) = run_gcp_script(env, true);
+    // Each gcloud command takes about a second to start: the two environments run side by side.
+    let runs: Vec<_> = std::thread::scope(|threads| {
+        ["saas-vsphere-pcg.json", "edge-local-agent-firewalld.json"]
+            .map(|env| threads.spawn(move || (env, run_gcp_script(env, true))))
+            .map(|run| run.join().unwrap())
+    })
+    .into();
+    for (env, (script, output, firewalls)) in runs {
         assert!(
             output.status.success(),
             "{env}: the script failed:\n{}",

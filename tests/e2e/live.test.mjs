@@ -3,7 +3,9 @@
 // flows, the topology colours, the ticket's "request these rules" evidence, a probe lost
 // mid-run, and the message when the browser cannot reach the probe.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { artifacts, axe, openBrowser, startProbe, startStaticHost, step, withBrowserLog } from './harness.mjs';
 import { liveAnswers, probeArgs, startServers } from './servers.mjs';
@@ -254,6 +256,85 @@ test('a page of another site is told a refused origin from an old link, each wit
   } finally {
     await refusing.stop();
     await accepting.stop();
+    await host.stop();
+  }
+});
+
+/**
+ * Servers that are not probes on the page's link: `upgrade` answers a WebSocket handshake,
+ * `request` a plain request; whatever they hold open is closed by `close`.
+ */
+async function notAProbe({ upgrade, request }) {
+  const held = [];
+  const server = createServer((req, res) => { held.push(res.socket); request(res); });
+  server.on('upgrade', (req, socket) => { held.push(socket); socket.on('error', () => {}); upgrade(req, socket); });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, close: () => { held.forEach((s) => s.destroy()); server.close(); } };
+}
+
+/** Completes the WebSocket handshake (subprotocol portcheck.v1), then says nothing. */
+const silentSocket = () => notAProbe({
+  upgrade: (req, socket) => {
+    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: portcheck.v1\r\n\r\n`);
+  },
+  request: (res) => res.writeHead(404).end(),
+});
+
+/** Refuses the WebSocket at once, and never answers the plain requests the diagnosis makes. */
+const refusingThenStalling = () => notAProbe({
+  upgrade: (req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n'),
+  request: () => {},
+});
+
+test('a port that accepts and never answers ends the run with what to check, not a wait without end', async () => {
+  const host = await startStaticHost();
+  const silent = await silentSocket();
+  const stalling = await refusingThenStalling();
+  try {
+    await withBrowserLog(session, 'live-silent', async () => {
+      const { page } = session;
+      await page.goto(host.url);
+      await page.evaluate((a) => {
+        localStorage.clear();
+        localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
+      }, liveAnswers(servers));
+      await page.goto('about:blank');
+      await page.goto(host.url);
+      await page.locator('#questionnaire[data-ready]').waitFor();
+      await step(page, 'Checklist');
+      const status = page.locator('#live-status');
+      const run = page.locator('#live-run');
+      // A port that takes the connection and never completes the WebSocket handshake.
+      await page.locator('#live-link').fill(`http://127.0.0.1:${servers.stalled.port}/#t=${'A'.repeat(43)}`);
+      await page.locator('#live-pair').click();
+      let started = Date.now();
+      await run.click();
+      await status.filter({ hasText: /^Connecting to the probe/ }).waitFor();
+      assert.ok(await run.isDisabled(), 'no second run while one connects');
+      await status.filter({ hasText: `No answer from http://127.0.0.1:${servers.stalled.port} within 10 s: the connection was not completed` }).waitFor({ timeout: 20_000 });
+      assert.ok(Date.now() - started >= 9_000, 'not before the deadline');
+      assert.ok(await run.isEnabled(), 'a new run can start');
+      // A server that completes the handshake and then says nothing.
+      await page.getByRole('button', { name: 'Unpair' }).click();
+      await page.locator('#live-link').fill(`http://127.0.0.1:${silent.port}/#t=${'A'.repeat(43)}`);
+      await page.locator('#live-pair').click();
+      started = Date.now();
+      await run.click();
+      await status.filter({ hasText: `Something at http://127.0.0.1:${silent.port} accepted the connection but did not answer as a probe within 10 s` }).waitFor({ timeout: 20_000 });
+      assert.ok(Date.now() - started >= 9_000, 'not before the deadline');
+      assert.ok(await run.isEnabled());
+      // Refused at once, and the diagnosis's own requests are never answered: they give up.
+      await page.getByRole('button', { name: 'Unpair' }).click();
+      await page.locator('#live-link').fill(`http://127.0.0.1:${stalling.port}/#t=${'A'.repeat(43)}`);
+      await page.locator('#live-pair').click();
+      await run.click();
+      await status.filter({ hasText: `No probe answers at http://127.0.0.1:${stalling.port}` }).waitFor({ timeout: 20_000 });
+      assert.ok(await run.isEnabled());
+    });
+  } finally {
+    silent.close();
+    stalling.close();
     await host.stop();
   }
 });

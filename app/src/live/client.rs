@@ -83,15 +83,37 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         return Phase::Failed(refused(pairing).await);
     };
     let (mut send, mut receive) = socket.split();
-    if send
-        .send(Message::Text(encode(&Request::Hello)))
-        .await
-        .is_err()
-    {
-        return Phase::Failed(refused(pairing).await);
-    }
+    // The handshake has a deadline of its own: a port that accepts and never speaks (another
+    // program, a proxy holding the connection, a host dropping packets) would otherwise leave
+    // the page connecting for as long as the browser cares to wait. What follows has none:
+    // the person at the probe's terminal may take their time, and each check has its own.
+    let opened = std::cell::Cell::new(false);
+    let handshake = async {
+        send.send(Message::Text(encode(&Request::Hello)))
+            .await
+            .ok()?;
+        // The send waits while the socket is connecting.
+        opened.set(true);
+        receive.next().await
+    };
+    let first = match within(HANDSHAKE_MS, handshake).await {
+        Some(Some(Ok(message))) => message,
+        // Refused or closed before a word: the browser does not say why, the diagnosis does.
+        Some(_) => return Phase::Failed(refused(pairing).await),
+        // Still waiting: `opened` tells a connection never completed from a silent one (a
+        // refused socket ends well before the deadline, so it is not counted as opened here).
+        None => return Phase::Failed(silent(pairing, opened.get())),
+    };
     let (mut total, mut done, mut not_in_probe) = (0, 0, 0);
-    while let Some(Ok(message)) = receive.next().await {
+    let mut pending = Some(first);
+    loop {
+        let message = match pending.take() {
+            Some(message) => message,
+            None => match receive.next().await {
+                Some(Ok(message)) => message,
+                _ => break,
+            },
+        };
         let Message::Text(text) = message else {
             continue;
         };
@@ -152,9 +174,45 @@ async fn session(pairing: &Pairing, plan: &Plan, sink: Sink) -> Phase {
         }
     }
     match phase.get_untracked() {
-        Phase::Connecting => Phase::Failed(refused(pairing).await),
         Phase::Running { .. } => Phase::Lost { done, total },
         _ => Phase::Failed("The probe closed the connection before the checks ran.".into()),
+    }
+}
+
+/// How long the probe has to open the connection and say hello, and a diagnosis request to
+/// answer: a probe on loopback or a jump host does either in well under a second.
+const HANDSHAKE_MS: i32 = 10_000;
+const DIAGNOSIS_MS: i32 = 5_000;
+
+/// The output of `task`, or `None` when `ms` milliseconds pass first (the task is dropped).
+async fn within<T>(ms: i32, task: impl std::future::Future<Output = T>) -> Option<T> {
+    let timer = std::pin::pin!(sleep(ms));
+    let task = std::pin::pin!(task);
+    match futures_util::future::select(task, timer).await {
+        futures_util::future::Either::Left((output, _)) => Some(output),
+        futures_util::future::Either::Right(_) => None,
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The handshake's deadline passed: what is known, and what to check.
+fn silent(pairing: &Pairing, opened: bool) -> String {
+    let origin = &pairing.origin;
+    let seconds = HANDSHAKE_MS / 1000;
+    if opened {
+        format!(
+            "Something at {origin} accepted the connection but did not answer as a probe within {seconds} s: check that the link is the one portcheck serve printed at its latest launch (another program may listen on that port)."
+        )
+    } else {
+        format!(
+            "No answer from {origin} within {seconds} s: the connection was not completed. Check that portcheck serve runs there and that the link's port is the one it printed (another program may listen on it); if the probe runs on another machine, a firewall or proxy on the way may be holding the connection."
+        )
     }
 }
 
@@ -220,6 +278,8 @@ async fn answers(origin: &str) -> bool {
 }
 
 /// A GET the diagnosis (and "Get the probe") makes, never from the cache: what is there now.
+/// A server that accepts and never answers fails it after `DIAGNOSIS_MS`, and the request is
+/// aborted rather than left open.
 pub(crate) async fn get(
     url: &str,
     mode: web_sys::RequestMode,
@@ -227,5 +287,15 @@ pub(crate) async fn get(
     let init = web_sys::RequestInit::new();
     init.set_mode(mode);
     init.set_cache(web_sys::RequestCache::NoStore);
-    wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init)).await
+    let abort = web_sys::AbortController::new()?;
+    init.set_signal(Some(&abort.signal()));
+    let request =
+        wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init));
+    match within(DIAGNOSIS_MS, request).await {
+        Some(response) => response,
+        None => {
+            abort.abort();
+            Err(format!("no answer from {url} within {} s", DIAGNOSIS_MS / 1000).into())
+        }
+    }
 }
