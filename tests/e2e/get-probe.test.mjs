@@ -4,7 +4,8 @@
 // does not hand out the probe, says where the downloads are.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startProbe, startStaticHost, step } from './harness.mjs';
@@ -87,5 +88,35 @@ test('the probe\'s own page does not hand out the probe, and says where it is', 
     }
   } finally {
     await probe.stop();
+  }
+});
+
+test('a damaged SHA256SUMS beside the page offers nothing and says so, its text shown inert', async () => {
+  // The hosted app as it is, with a probe/ folder whose SHA256SUMS was cut short and carries
+  // markup, an escape sequence and a bidi override where a digest should be.
+  const dir = mkdtempSync(`${tmpdir()}/portcheck-damaged-sums-`);
+  for (const entry of readdirSync(`${root}dist`).filter((e) => e !== 'probe')) {
+    symlinkSync(`${root}dist/${entry}`, `${dir}/${entry}`);
+  }
+  mkdirSync(`${dir}/probe`);
+  const first = readFileSync(sumsFile, 'utf8').split('\n')[0];
+  writeFileSync(`${dir}/probe/SHA256SUMS`, `${first}\n<img src=x onerror=alert(1)>\u001b[31m\u202e  portcheck-x86_64-linux\n`);
+  const damaged = await startStaticHost(dir);
+  const { context, page } = await checklistFor(damaged.url, SYSTEMS[1][0]);
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  try {
+    await page.locator('#get-probe summary').click();
+    const why = page.locator('#get-probe-missing', { hasText: 'SHA256SUMS beside this page is damaged' });
+    await why.waitFor();
+    assert.match(await why.textContent(), /not a SHA-256 digest: <img src=x onerror=alert\(1\)>/);
+    assert.doesNotMatch(await why.textContent(), /[\u001b\u202e]/, 'control and bidi characters are not shown raw');
+    assert.equal(await page.locator('#get-probe-list').count(), 0, 'no download is offered from a damaged list');
+    assert.equal(await page.locator('#get-probe img').count(), 0);
+    assert.deepEqual(dialogs, []);
+  } finally {
+    await context.close();
+    await damaged.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
