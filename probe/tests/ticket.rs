@@ -166,6 +166,9 @@ fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
         ("aws-network-firewall", r#"{"input": {"RuleGroupName": "x", "Type": "STATEFUL", "Capacity": 10, "RuleGroup": {"RulesSource": {"RulesSourceList": {"Targets": ["a.example"], "TargetTypes": ["SNI"], "GeneratedRulesType": "ALLOWLIST"}}}}}"#),
         ("terraform", "resource \"aws_vpc_security_group_egress_rule\" \"x\" {\n  security_group_id = \"sg\"\n  description = \"x\"\n  cidr_ipv4 = \"10.0.0.0/8\"\n  ip_protocol = \"tcp\"\n}\n"),
         ("network-policy", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - protocol: TCP\n          port: 443\n          endport: 444\n"),
+        // EC2 refuses the same permission twice, and a description outside its characters.
+        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "a"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "b"}]}], "ingress": []}}}"#),
+        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "caf\u00e9"}]}], "ingress": []}}}"#),
         // Cilium: a misspelt peer (the schema alone would let it through), then a name that is not one.
         ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDN:\n        - matchName: a.example\n"),
         ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDNs:\n        - matchName: \"a example\"\n"),

@@ -157,6 +157,57 @@ fn json_formats_parse() {
     }
 }
 
+/// Every example, every flow level: each security-group rule (group, direction, protocol, ports,
+/// address) is written once, however many flows need it, since EC2 refuses the same permission
+/// twice; its description names every flow it carries, within EC2's 255 characters.
+#[test]
+fn aws_security_group_rules_are_each_written_once() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let Some(env) = name.strip_suffix(".json") else {
+            continue;
+        };
+        for include_optional in [false, true] {
+            let info = TicketInfo {
+                include_optional,
+                ..TicketInfo::default()
+            };
+            let t = ticket(env, &info);
+            let aws: serde_json::Value = serde_json::from_str(&render(Format::AwsCli, &t)).unwrap();
+            let mut seen = std::collections::BTreeMap::new();
+            for (role, group) in aws["groups"].as_object().unwrap() {
+                for direction in ["egress", "ingress"] {
+                    for perm in group[direction].as_array().unwrap() {
+                        for (list, key) in [("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")] {
+                            for item in perm[list].as_array().into_iter().flatten() {
+                                let rule = format!(
+                                    "{role} {direction} {} {} {} {}",
+                                    perm["IpProtocol"], perm["FromPort"], perm["ToPort"], item[key]
+                                );
+                                let description = item["Description"].as_str().unwrap();
+                                assert!(description.len() <= 255, "{env}: {description}");
+                                assert!(
+                                    seen.insert(rule.clone(), description.to_owned()).is_none(),
+                                    "{env}: {rule} twice"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            let shared = seen.values().filter(|d| d.contains(", ")).count();
+            if env == "saas-vsphere-pcg" {
+                assert!(shared > 0, "the SaaS addresses carry three flows");
+                assert!(seen
+                    .values()
+                    .any(|d| d
+                        == "workload-palette-api, workload-palette-msg, workload-saas-registries"));
+            }
+        }
+    }
+}
+
 /// The NetworkPolicy has the shape of the `networking.k8s.io/v1` OpenAPI schema.
 #[test]
 fn network_policy_has_the_api_shape() {

@@ -17,6 +17,7 @@ kube-manifests        every document of `portcheck kube` against the schemas of 
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -46,6 +47,23 @@ def enums(value, shape, where):
     return []
 
 
+# What EC2 refuses beyond the request model: a security-group rule twice ("The same permission
+# must not appear multiple times" in one request, InvalidPermission.Duplicate once it exists),
+# and descriptions outside the model's documented constraints (IpRange.Description: up to 255
+# characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*).
+DESCRIPTION = re.compile(r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}")
+
+
+def sg_rule_problems(where, seen, key, description):
+    found = []
+    if key in seen:
+        found.append(f"{where}: the same permission twice ({key}), which EC2 refuses")
+    seen.add(key)
+    if not isinstance(description, str) or not DESCRIPTION.fullmatch(description):
+        found.append(f"{where}: description {description!r} breaks EC2's constraints")
+    return found
+
+
 def aws_cli(text):
     errors = []
     for role, group in json.loads(text)["groups"].items():
@@ -55,6 +73,13 @@ def aws_cli(text):
                 errors += [f"{role} {direction}: {e}" for e in request(
                     "ec2", operation, {"GroupId": "sg-0123456789abcdef0",
                                        "IpPermissions": group[direction]})]
+            seen = set()
+            for permission in group[direction]:
+                port = (permission["IpProtocol"], permission.get("FromPort"), permission.get("ToPort"))
+                for ranges, cidr in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")):
+                    for item in permission.get(ranges, []):
+                        errors += sg_rule_problems(f"{role} {direction}", seen, port + (item.get(cidr),),
+                                                   item.get("Description"))
     return errors
 
 
@@ -66,6 +91,7 @@ def terraform(text):
     import hcl2
 
     errors = []
+    seen = set()
     for block in hcl2.loads(text).get("resource", []):
         for kind, resources in block.items():
             kind = kind.strip('"')
@@ -85,6 +111,11 @@ def terraform(text):
                     for attribute in ("from_port", "to_port"):
                         if not isinstance(body.get(attribute), int):
                             errors.append(f"{where}: {attribute} must be a number for {protocol}")
+                # One rule per element of for_each: its list stands for the addresses.
+                peer = body.get("for_each") or body.get("cidr_ipv4") or body.get("cidr_ipv6")
+                key = (kind, body.get("security_group_id"), protocol, body.get("from_port"),
+                       body.get("to_port"), peer)
+                errors += sg_rule_problems(where, seen, key, str(body.get("description", "")).strip('"'))
     return errors
 
 

@@ -35,11 +35,160 @@ fn protocols(transport: Transport, ports: &[PortRange]) -> Vec<(&'static str, Op
     }
 }
 
+/// Where a security-group rule's peer addresses come from.
+#[derive(Clone, PartialEq, Eq)]
+enum Peer {
+    V4(String),
+    V6(String),
+    /// A Terraform list variable the user fills (`var.KEY_ipv4` or `_ipv6`): one rule per element.
+    List {
+        key: String,
+        version: &'static str,
+    },
+}
+
+/// One security-group rule as EC2 holds it: a group, a direction, a protocol and port range, a
+/// peer. EC2 refuses the same one twice ("The same permission must not appear multiple times" in
+/// one request, InvalidPermission.Duplicate once it exists), and flows often share one (three
+/// flows to the same Palette address on 443): each is written once, where its first flow is,
+/// and its description names every flow it carries.
+struct SgRule {
+    role: Role,
+    direction: &'static str,
+    proto: &'static str,
+    range: Option<(i32, i32)>,
+    peer: Peer,
+    /// The openings it carries (indexes into the model's), the first where it is written.
+    openings: Vec<usize>,
+    /// Its Terraform resource name, from the first opening.
+    name: String,
+}
+
+/// Every security-group rule of the model, each once; with `lists`, the address lists the user
+/// fills become rules too (Terraform's `for_each`), otherwise they are left to notes.
+fn sg_rules(model: &Model, lists: bool) -> Vec<SgRule> {
+    let mut rules: Vec<SgRule> = Vec::new();
+    for (i, o) in model.openings.iter().enumerate() {
+        for (direction, role, ends) in sides(o) {
+            let peers = ends
+                .v4
+                .iter()
+                .map(|c| Peer::V4(c.clone()))
+                .chain(ends.v6.iter().map(|c| Peer::V6(c.clone())))
+                .chain(ends.fills.iter().filter(|_| lists).flat_map(|key| {
+                    ["ipv4", "ipv6"].map(|version| Peer::List {
+                        key: key.clone(),
+                        version,
+                    })
+                }));
+            for (n, peer) in peers.enumerate() {
+                for (k, (proto, range)) in protocols(o.flow.transport, &o.flow.ports)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let same = rules.iter_mut().find(|r| {
+                        r.role == role
+                            && r.direction == direction
+                            && r.proto == proto
+                            && r.range == range
+                            && r.peer == peer
+                    });
+                    match same {
+                        Some(rule) => rule.openings.push(i),
+                        None => rules.push(SgRule {
+                            role,
+                            direction,
+                            proto,
+                            range,
+                            peer: peer.clone(),
+                            openings: vec![i],
+                            name: format!(
+                                "{}_{direction}_{}_{}",
+                                o.slug().replace('-', "_"),
+                                n + 1,
+                                k + 1
+                            ),
+                        }),
+                    }
+                }
+            }
+        }
+    }
+    rules
+}
+
+/// A rule's description: the flows it carries, within EC2's 255 characters.
+fn description(model: &Model, rule: &SgRule) -> String {
+    const LIMIT: usize = 255;
+    let labels: Vec<String> = rule
+        .openings
+        .iter()
+        .map(|&i| model.openings[i].label())
+        .collect();
+    let mut out = String::new();
+    for (i, label) in labels.iter().enumerate() {
+        let separator = if i == 0 { "" } else { ", " };
+        let rest = labels.len() - i - 1;
+        let tail = if rest == 0 {
+            0
+        } else {
+            format!(" and {rest} more").len()
+        };
+        if out.len() + separator.len() + label.len() + tail > LIMIT {
+            out.push_str(&format!(" and {} more", labels.len() - i));
+            break;
+        }
+        out.push_str(separator);
+        out.push_str(label);
+    }
+    out
+}
+
 /// JSON for `aws ec2 authorize-security-group-egress|ingress --ip-permissions`, grouped by the
 /// Palette role whose security group receives the rules.
 pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
     let model = Model::new(ticket, saas);
     let mut groups: Map<String, Value> = Map::new();
+    for rule in sg_rules(&model, false) {
+        let group = groups
+            .entry(rule.role.slug().to_owned())
+            .or_insert_with(|| json!({ "role": rule.role.label(), "egress": [], "ingress": [] }));
+        let Some(list) = group[rule.direction].as_array_mut() else {
+            continue;
+        };
+        let port = |p: &Value| {
+            p["IpProtocol"] == rule.proto
+                && rule
+                    .range
+                    .is_none_or(|(from, to)| p["FromPort"] == from && p["ToPort"] == to)
+        };
+        let index = match list.iter().position(port) {
+            Some(index) => index,
+            None => {
+                let mut perm = json!({ "IpProtocol": rule.proto });
+                if let Some((from, to)) = rule.range {
+                    perm["FromPort"] = json!(from);
+                    perm["ToPort"] = json!(to);
+                }
+                list.push(perm);
+                list.len() - 1
+            }
+        };
+        let (ranges, item) = match &rule.peer {
+            Peer::V4(cidr) => ("IpRanges", json!({ "CidrIp": cidr })),
+            Peer::V6(cidr) => ("Ipv6Ranges", json!({ "CidrIpv6": cidr })),
+            Peer::List { .. } => continue,
+        };
+        let mut item = item;
+        item["Description"] = json!(description(&model, &rule));
+        let perm = &mut list[index];
+        if perm[ranges].is_null() {
+            perm[ranges] = json!([]);
+        }
+        if let Some(items) = perm[ranges].as_array_mut() {
+            items.push(item);
+        }
+    }
     let mut notes = Vec::new();
     for o in &model.openings {
         let mut flow_notes = o.notes.clone();
@@ -50,36 +199,6 @@ pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
                     role.slug(),
                     model.fill_of(key).what
                 ));
-            }
-            if peer.v4.is_empty() && peer.v6.is_empty() {
-                continue;
-            }
-            for (proto, range) in protocols(o.flow.transport, &o.flow.ports) {
-                let mut perm = Map::new();
-                perm.insert("IpProtocol".into(), json!(proto));
-                if let Some((from, to)) = range {
-                    perm.insert("FromPort".into(), json!(from));
-                    perm.insert("ToPort".into(), json!(to));
-                }
-                let describe = |cidr_key: &str, cidr: &String| json!({ cidr_key: cidr, "Description": o.label() });
-                if !peer.v4.is_empty() {
-                    perm.insert(
-                        "IpRanges".into(),
-                        peer.v4.iter().map(|c| describe("CidrIp", c)).collect(),
-                    );
-                }
-                if !peer.v6.is_empty() {
-                    perm.insert(
-                        "Ipv6Ranges".into(),
-                        peer.v6.iter().map(|c| describe("CidrIpv6", c)).collect(),
-                    );
-                }
-                let group = groups.entry(role.slug().to_owned()).or_insert_with(
-                    || json!({ "role": role.label(), "egress": [], "ingress": [] }),
-                );
-                if let Some(list) = group[direction].as_array_mut() {
-                    list.push(Value::Object(perm));
-                }
             }
         }
         if !flow_notes.is_empty() {
@@ -103,9 +222,11 @@ pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-/// Terraform `aws_vpc_security_group_egress_rule` / `_ingress_rule` resources, one per CIDR.
+/// Terraform `aws_vpc_security_group_egress_rule` / `_ingress_rule` resources, one per
+/// security-group rule, under the heading of the first flow it carries.
 pub fn terraform(ticket: &Ticket, saas: &SaasIps) -> String {
     let model = Model::new(ticket, saas);
+    let rules = sg_rules(&model, true);
     let mut out = header(ticket, "#", "Check with: terraform validate.");
     out.push_str(
         "\nvariable \"security_group_ids\" {\n  description = \"Security group ID of each Palette role (keys: the role names used below)\"\n  type        = map(string)\n}\n",
@@ -119,63 +240,61 @@ pub fn terraform(ticket: &Ticket, saas: &SaasIps) -> String {
             ));
         }
     }
-    for o in &model.openings {
+    for (i, o) in model.openings.iter().enumerate() {
         // HCL reads nothing inside a comment: the heading needs no escaping of its own.
         out.push('\n');
         out.push_str(&heading("", &o.label(), o.rule, &o.notes));
-        for (direction, role, peer) in sides(o) {
-            let cidrs = peer
-                .v4
-                .iter()
-                .map(|c| ("cidr_ipv4", format!("\"{c}\""), None))
-                .chain(
-                    peer.v6
-                        .iter()
-                        .map(|c| ("cidr_ipv6", format!("\"{c}\""), None)),
-                )
-                .chain(peer.fills.iter().flat_map(|key| {
-                    [("cidr_ipv4", "ipv4"), ("cidr_ipv6", "ipv6")].map(|(attr, version)| {
-                        (
-                            attr,
-                            "each.value".to_owned(),
-                            Some(format!("var.{key}_{version}")),
-                        )
-                    })
-                }));
-            for (n, (key, cidr, each)) in cidrs.enumerate() {
-                for (k, (proto, range)) in protocols(o.flow.transport, &o.flow.ports)
-                    .into_iter()
-                    .enumerate()
-                {
-                    let name = format!(
-                        "{}_{direction}_{}_{}",
-                        o.slug().replace('-', "_"),
-                        n + 1,
-                        k + 1
-                    );
-                    out.push_str(&format!(
-                        "resource \"aws_vpc_security_group_{direction}_rule\" \"{name}\" {{\n"
-                    ));
-                    if let Some(list) = &each {
-                        out.push_str(&format!("  for_each          = toset({list})\n"));
-                    }
-                    out.push_str(&format!(
-                        "  security_group_id = var.security_group_ids[\"{}\"]\n  description       = \"{}\"\n  {key:<17} = {cidr}\n  ip_protocol       = \"{proto}\"\n",
-                        role.slug(),
-                        o.label()
-                    ));
-                    if let Some((from, to)) = range {
-                        out.push_str(&format!(
-                            "  from_port         = {from}\n  to_port           = {to}\n"
-                        ));
-                    }
-                    out.push_str("}\n");
-                }
+        for rule in rules.iter().filter(|r| r.openings.contains(&i)) {
+            if rule.openings[0] != i {
+                out.push_str(&format!(
+                    "#   also carried by {}.{} above (the same group, port and address)\n",
+                    resource_type(rule),
+                    rule.name
+                ));
+                continue;
             }
+            out.push_str(&format!(
+                "resource \"{}\" \"{}\" {{\n",
+                resource_type(rule),
+                rule.name
+            ));
+            let (attribute, cidr) = match &rule.peer {
+                Peer::V4(cidr) => ("cidr_ipv4", format!("\"{cidr}\"")),
+                Peer::V6(cidr) => ("cidr_ipv6", format!("\"{cidr}\"")),
+                Peer::List { key, version } => {
+                    out.push_str(&format!(
+                        "  for_each          = toset(var.{key}_{version})\n"
+                    ));
+                    (
+                        if *version == "ipv4" {
+                            "cidr_ipv4"
+                        } else {
+                            "cidr_ipv6"
+                        },
+                        "each.value".to_owned(),
+                    )
+                }
+            };
+            out.push_str(&format!(
+                "  security_group_id = var.security_group_ids[\"{}\"]\n  description       = \"{}\"\n  {attribute:<17} = {cidr}\n  ip_protocol       = \"{}\"\n",
+                rule.role.slug(),
+                description(&model, rule),
+                rule.proto
+            ));
+            if let Some((from, to)) = rule.range {
+                out.push_str(&format!(
+                    "  from_port         = {from}\n  to_port           = {to}\n"
+                ));
+            }
+            out.push_str("}\n");
         }
     }
     out.push_str(&model.left_out("#"));
     out
+}
+
+fn resource_type(rule: &SgRule) -> String {
+    format!("aws_vpc_security_group_{}_rule", rule.direction)
 }
 
 /// Comment text in HCL: no line breaks, no interpolation.

@@ -121,7 +121,7 @@ variable "ntp_addresses_ipv6" {
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "44.232.106.120/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -129,7 +129,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_2_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "44.233.247.65/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -137,7 +137,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_2_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_3_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "52.35.163.177/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -145,7 +145,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_3_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_4_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "13.52.68.206/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -153,7 +153,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_4_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_5_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "18.144.153.171/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -161,7 +161,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_5_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_6_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "52.6.49.233/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -169,7 +169,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_6_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_7_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "54.158.209.13/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -177,7 +177,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_7_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_8_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg"
   cidr_ipv4         = "54.80.29.137/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -186,77 +186,21 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_8_1" 
 
 # [workload-palette-msg] Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443 (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_1_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_2_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_3_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_4_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_5_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_6_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_7_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_8_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_1_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_2_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_3_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_4_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_5_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_6_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_7_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_8_1 above (the same group, port and address)
 
 # [workload-saas-registries (from the proxy)] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Workload cluster nodes reach it by [workload-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_1_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "44.232.106.120/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -264,7 +208,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_2_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "44.233.247.65/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -272,7 +216,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_3_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "52.35.163.177/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -280,7 +224,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_4_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "13.52.68.206/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -288,7 +232,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_5_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "18.144.153.171/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -296,7 +240,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_6_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "52.6.49.233/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -304,7 +248,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_7_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "54.158.209.13/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -312,7 +256,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 }
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_8_1" {
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = "54.80.29.137/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -321,7 +265,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_9_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
@@ -330,7 +274,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_10_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6)
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv6         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
@@ -339,7 +283,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_11_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4)
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv4         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
@@ -348,7 +292,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_eg
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_proxy_egress_12_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
   security_group_id = var.security_group_ids["proxy"]
-  description       = "workload-saas-registries (from the proxy)"
+  description       = "workload-saas-registries (from the proxy), pcg-saas-registries (from the proxy)"
   cidr_ipv6         = each.value
   ip_protocol       = "tcp"
   from_port         = 443
@@ -660,106 +604,18 @@ resource "aws_vpc_security_group_ingress_rule" "pcg_workload_api_ingress_2_1" {
 # [pcg-saas-registries (from the proxy)] PCG images and packs from Palette SaaS registries and ECR (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_1_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_2_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_3_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_4_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_5_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_6_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_7_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_8_1" {
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_9_1" {
-  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_10_1" {
-  for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv6)
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv6         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_11_1" {
-  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv4)
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv4         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_proxy_egress_12_1" {
-  for_each          = toset(var.n415789037893_dkr_ecr_us_west_2_amazonaws_com_ipv6)
-  security_group_id = var.security_group_ids["proxy"]
-  description       = "pcg-saas-registries (from the proxy)"
-  cidr_ipv6         = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_1_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_2_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_3_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_4_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_5_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_6_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_7_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_8_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_9_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_10_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_11_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_saas_registries_proxy_egress_12_1 above (the same group, port and address)
 
 # [pcg-golden-images-vsphere (from the proxy)] Golden OS and Kubernetes images for this infrastructure (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)

@@ -81,7 +81,7 @@ variable "vmwaregoldenimage_console_s3_amazonaws_com_ipv6" {
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "44.232.106.120/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -89,7 +89,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_1_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_2_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "44.233.247.65/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -97,7 +97,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_2_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_3_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "52.35.163.177/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -105,7 +105,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_3_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_4_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "13.52.68.206/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -113,7 +113,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_4_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_5_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "18.144.153.171/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -121,7 +121,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_5_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_6_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "52.6.49.233/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -129,7 +129,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_6_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_7_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "54.158.209.13/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -137,7 +137,7 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_7_1" 
 }
 resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_8_1" {
   security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-api"
+  description       = "workload-palette-api, workload-palette-msg, workload-saas-registries"
   cidr_ipv4         = "54.80.29.137/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -146,137 +146,25 @@ resource "aws_vpc_security_group_egress_rule" "workload_palette_api_egress_8_1" 
 
 # [workload-palette-msg] Palette messaging endpoints (msg* and message*.spectrocloud.com) on 443 (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_1_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_2_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_3_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_4_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_5_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_6_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_7_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_palette_msg_egress_8_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-palette-msg"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_1_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_2_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_3_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_4_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_5_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_6_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_7_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_8_1 above (the same group, port and address)
 
 # [workload-saas-registries] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_1_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_2_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_3_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_4_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_5_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_6_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_7_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_8_1" {
-  security_group_id = var.security_group_ids["workload"]
-  description       = "workload-saas-registries"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_1_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_2_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_3_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_4_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_5_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_6_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_7_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.workload_palette_api_egress_8_1 above (the same group, port and address)
 resource "aws_vpc_security_group_egress_rule" "workload_saas_registries_egress_9_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
   security_group_id = var.security_group_ids["workload"]
@@ -382,7 +270,7 @@ resource "aws_vpc_security_group_ingress_rule" "workload_vcenter_ingress_1_1" {
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_1_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "44.232.106.120/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -390,7 +278,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_1_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_2_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "44.233.247.65/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -398,7 +286,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_2_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_3_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "52.35.163.177/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -406,7 +294,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_3_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_4_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "13.52.68.206/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -414,7 +302,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_4_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_5_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "18.144.153.171/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -422,7 +310,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_5_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_6_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "52.6.49.233/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -430,7 +318,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_6_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_7_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "54.158.209.13/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -438,7 +326,7 @@ resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_7_1" {
 }
 resource "aws_vpc_security_group_egress_rule" "pcg_palette_egress_8_1" {
   security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-palette"
+  description       = "pcg-palette, pcg-saas-registries"
   cidr_ipv4         = "54.80.29.137/32"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -598,70 +486,14 @@ resource "aws_vpc_security_group_ingress_rule" "pcg_workload_api_ingress_1_1" {
 
 # [pcg-saas-registries] PCG images and packs from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_1_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "44.232.106.120/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_2_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "44.233.247.65/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_3_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "52.35.163.177/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_4_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "13.52.68.206/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_5_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "18.144.153.171/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_6_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "52.6.49.233/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_7_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "54.158.209.13/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_8_1" {
-  security_group_id = var.security_group_ids["pcg"]
-  description       = "pcg-saas-registries"
-  cidr_ipv4         = "54.80.29.137/32"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_1_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_2_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_3_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_4_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_5_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_6_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_7_1 above (the same group, port and address)
+#   also carried by aws_vpc_security_group_egress_rule.pcg_palette_egress_8_1 above (the same group, port and address)
 resource "aws_vpc_security_group_egress_rule" "pcg_saas_registries_egress_9_1" {
   for_each          = toset(var.n415789037893_dkr_ecr_us_east_1_amazonaws_com_ipv4)
   security_group_id = var.security_group_ids["pcg"]
