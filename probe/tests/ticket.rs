@@ -199,14 +199,36 @@ fn azure_script_commands_are_accepted_by_the_real_azure_cli() {
     std::fs::write(
         &shim,
         format!(
-            "#!/bin/sh\nout=$('{}' \"$@\" 2>&1)\ncase $out in *\"Please run 'az login'\"*) echo accepted >> '{}'; exit 0 ;; esac\nprintf 'az %s\\n%s\\n' \"$*\" \"$out\" >&2\nexit 1\n",
+            "#!/bin/sh\nout=$('{}' \"$@\" 2>&1)\ncase $out in *\"Please run 'az login'\"*) echo \"$*\" >> '{}'; exit 0 ;; esac\nprintf 'az %s\\n%s\\n' \"$*\" \"$out\" >&2\nexit 1\n",
             az.display(),
             dir.join("accepted").display()
         ),
     )
     .unwrap();
     std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    for env in ["saas-vsphere-pcg.json", "edge-local-agent-firewalld.json"] {
+    // A dual-stack site: both families at each end, so each flow needs a rule per family.
+    let dual_stack = dir.join("dual-stack.json");
+    let mut answers: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("saas-vsphere-pcg.json")).unwrap())
+            .unwrap();
+    for (list, v6) in [
+        ("admin", "2001:db8:1::/64"),
+        ("workload-nodes", "fd00:20::/48"),
+        ("pcg-nodes", "fd00:20:5::/64"),
+        ("dns-servers", "fd00::53"),
+    ] {
+        answers["endpoints"][list]
+            .as_array_mut()
+            .unwrap()
+            .push(v6.into());
+    }
+    std::fs::write(&dual_stack, answers.to_string()).unwrap();
+    for answers in [
+        example("saas-vsphere-pcg.json"),
+        example("edge-local-agent-firewalld.json"),
+        dual_stack,
+    ] {
+        let env = answers.file_name().unwrap().to_string_lossy().into_owned();
         let _ = std::fs::remove_file(dir.join("accepted"));
         let out = portcheck()
             .args([
@@ -217,7 +239,7 @@ fn azure_script_commands_are_accepted_by_the_real_azure_cli() {
                 "optional",
                 "--answers",
             ])
-            .arg(example(env))
+            .arg(&answers)
             .output()
             .unwrap();
         let script = String::from_utf8(out.stdout).unwrap();
@@ -235,16 +257,19 @@ fn azure_script_commands_are_accepted_by_the_real_azure_cli() {
             .env("AZURE_CONFIG_DIR", dir.join("config"))
             .env("AZURE_CORE_COLLECT_TELEMETRY", "false")
             .env("RESOURCE_GROUP", "palette-rg");
-        // Every variable the script demands: NSG names, and address lists to fill in.
-        for line in script.lines().filter(|l| l.starts_with(": \"${")) {
+        // Every variable the script demands (NSG names), and each address list, in its family.
+        for line in script.lines().filter(|l| l.starts_with(": \"${NSG_")) {
             let var: String = line[5..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            let value = if var.starts_with("NSG_") {
-                "palette-nsg"
+            run.env(var, "palette-nsg");
+        }
+        for var in address_variables(&script) {
+            let value = if var.ends_with("_V4") {
+                "192.0.2.0/24 198.51.100.7"
             } else {
-                "192.0.2.0/24 2001:db8::/64"
+                "2001:db8::/64"
             };
             run.env(var, value);
         }
@@ -254,15 +279,32 @@ fn azure_script_commands_are_accepted_by_the_real_azure_cli() {
             "{env}: az refused a command:\n{}",
             String::from_utf8_lossy(&result.stderr)
         );
-        let accepted = std::fs::read_to_string(dir.join("accepted"))
-            .unwrap_or_default()
-            .lines()
-            .count();
+        let accepted = std::fs::read_to_string(dir.join("accepted")).unwrap_or_default();
         assert_eq!(
-            accepted,
-            script.lines().filter(|l| l.starts_with("az ")).count(),
-            "{env}"
+            accepted.lines().count(),
+            script
+                .lines()
+                .filter(|l| l.trim_start().starts_with("az "))
+                .count(),
+            "{env}: every command was run and accepted"
         );
+        // Azure refuses a rule whose prefixes mix IPv4 and IPv6: each command has one family.
+        for command in accepted.lines() {
+            let words: Vec<&str> = command.split(' ').collect();
+            let prefixes: Vec<&str> = words
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.ends_with("-address-prefixes"))
+                .flat_map(|(i, _)| words[i + 1..].iter().take_while(|w| !w.starts_with("--")))
+                .copied()
+                .collect();
+            assert!(!prefixes.is_empty(), "{env}: {command}");
+            let v6 = prefixes.iter().filter(|p| p.contains(':')).count();
+            assert!(
+                v6 == 0 || v6 == prefixes.len(),
+                "{env}: one rule mixes IPv4 and IPv6: {command}"
+            );
+        }
     }
     // The CLI is real: a wrong value is refused.
     let out = Command::new(&shim)
@@ -389,8 +431,8 @@ fn gcloud() -> PathBuf {
         .expect("gcloud is not on PATH: the machine image's google-cloud-cli package provides it")
 }
 
-/// The address variables of a GCP script (`NAME_V4="${NAME_V4-}"`), to be filled in by the user.
-fn gcp_address_variables(script: &str) -> Vec<String> {
+/// The address variables of a GCP or Azure script (`NAME_V4="${NAME_V4-}"`), for the user to fill.
+fn address_variables(script: &str) -> Vec<String> {
     script
         .lines()
         .filter_map(|line| line.split_once("=\"${").map(|(name, _)| name))
@@ -433,7 +475,7 @@ fn run_gcp_script(
     api.gcloud_env(&mut run, &dir);
     let gcloud_dir = gcloud().parent().unwrap().to_path_buf();
     run.env("PATH", format!("{}:/usr/bin:/bin", gcloud_dir.display()));
-    for var in gcp_address_variables(&script) {
+    for var in address_variables(&script) {
         run.env_remove(&var);
         if fill_addresses {
             let value = if var.ends_with("_V4") {
@@ -596,11 +638,19 @@ fn gcp_script_with_addresses_unfilled_opens_nothing_to_everyone() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(!firewalls.is_empty());
+    let commands = script
+        .matches("gcloud compute firewall-rules create ")
+        .count();
+    assert!(firewalls.len() < commands);
+    // What was passed over is said, with what to set.
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        firewalls.len()
-            < script
-                .matches("gcloud compute firewall-rules create ")
-                .count()
+        stderr.contains("skipped pp-workload-vcenter-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("skipped ")).count(),
+        commands - firewalls.len()
     );
     for firewall in &firewalls {
         let field = if firewall["direction"] == "EGRESS" {

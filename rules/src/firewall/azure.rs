@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 /// A shell script of `az network nsg rule create` commands, one NSG per Palette role: outbound
 /// on the NSG of the flow's source and inbound on its destination's, for the user's own ends.
+/// Azure refuses a rule whose addresses mix IPv4 and IPv6
+/// (ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies), so each family has its own
+/// rule, made when both ends have addresses of it.
 pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
     let model = Model::new(ticket, saas);
     let mut out = String::from("#!/bin/sh\n");
@@ -39,30 +42,56 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let mut prefixes = |ends: &super::Ends| {
-            let mut all: Vec<String> = ends.v4.iter().chain(&ends.v6).cloned().collect();
-            for key in &ends.fills {
-                let fill = model.fill_of(key);
-                if !used_fills.contains(&fill.key) {
-                    used_fills.push(fill.key.clone());
-                }
-                all.push(format!("${}", fill.var()));
-            }
-            all.join(" ")
-        };
-        let (src, dst) = (prefixes(&o.src), prefixes(&o.dst));
         for (direction, role) in [("Outbound", o.egress), ("Inbound", o.ingress)] {
             let Some(role) = role else { continue };
             let var = format!("NSG_{}", role.slug().to_uppercase().replace('-', "_"));
             nsgs.insert(var.clone(), role.label().to_owned());
-            let prio = priority.entry(var.clone()).or_insert(1000);
-            body.push_str(&format!(
-                "az network nsg rule create --resource-group \"$RESOURCE_GROUP\" --nsg-name \"${var}\" --name {}-{} --priority {prio} --direction {direction} --access Allow --protocol {protocol} --source-address-prefixes {src} --source-port-ranges '*' --destination-address-prefixes {dst} --destination-port-ranges {ports} --description '{}'\n",
-                o.slug(),
-                direction.to_lowercase(),
-                quote(&o.rule.purpose)
-            ));
-            *prio += 10;
+            for (family, suffix) in [("v4", "V4"), ("v6", "V6")] {
+                // Each end in this family: its known prefixes, and the lists to fill in.
+                let mut only_lists = Vec::new();
+                let mut sides = Vec::new();
+                for ends in [&o.src, &o.dst] {
+                    let known = if family == "v4" { &ends.v4 } else { &ends.v6 };
+                    let lists: Vec<String> = ends
+                        .fills
+                        .iter()
+                        .map(|key| {
+                            let fill = model.fill_of(key);
+                            if !used_fills.contains(&fill.key) {
+                                used_fills.push(fill.key.clone());
+                            }
+                            format!("{}_{suffix}", fill.var())
+                        })
+                        .collect();
+                    if known.is_empty() && lists.is_empty() {
+                        break;
+                    }
+                    let words = known
+                        .iter()
+                        .cloned()
+                        .chain(lists.iter().map(|l| format!("${l}")));
+                    sides.push(words.collect::<Vec<_>>().join(" "));
+                    if known.is_empty() {
+                        // Only lists: the rule is made once one of them is set.
+                        only_lists.push(lists);
+                    }
+                }
+                let [src, dst] = sides.as_slice() else {
+                    continue;
+                };
+                let prio = priority.entry(var.clone()).or_insert(1000);
+                let rule = format!("{}-{}-{family}", o.slug(), direction.to_lowercase());
+                let command = format!(
+                    "az network nsg rule create --resource-group \"$RESOURCE_GROUP\" --nsg-name \"${var}\" --name {rule} --priority {prio} --direction {direction} --access Allow --protocol {protocol} --source-address-prefixes {src} --source-port-ranges '*' --destination-address-prefixes {dst} --destination-port-ranges {ports} --description '{}'\n",
+                    quote(&o.rule.purpose)
+                );
+                *prio += 10;
+                if only_lists.is_empty() {
+                    body.push_str(&command);
+                } else {
+                    body.push_str(&super::when_filled(&only_lists, &rule, &command));
+                }
+            }
         }
     }
     for (var, label) in &nsgs {
@@ -72,11 +101,13 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
     }
     for key in &used_fills {
         let fill = model.fill_of(key);
-        let var = fill.var();
-        out.push_str(&format!(
-            ": \"${{{var}:?set {var} to space-separated addresses or CIDRs: {}}}\"\n",
-            clean(&fill.what).replace(['"', '`', '$', '\\', '}'], "")
-        ));
+        for (suffix, version) in [("V4", "IPv4"), ("V6", "IPv6")] {
+            out.push_str(&format!(
+                "{var}_{suffix}=\"${{{var}_{suffix}-}}\"  # space-separated {version} addresses or CIDRs: {}\n",
+                clean(&fill.what),
+                var = fill.var()
+            ));
+        }
     }
     out.push_str(&body);
     out.push_str(&model.left_out("#"));

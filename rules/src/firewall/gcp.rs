@@ -54,24 +54,21 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
                 if ranges.is_empty() {
                     continue;
                 }
+                let rule = name(&o.slug(), &format!("{direction}-{suffix}"));
                 let command = format!(
-                    "gcloud compute firewall-rules create {} --network=\"$NETWORK\" --direction={direction} --action=ALLOW --rules={rules} {flag}=\"$(joined {})\" --target-tags=palette-{} --priority={priority} --description='{}'\n",
-                    name(&o.slug(), &format!("{direction}-{suffix}")),
+                    "gcloud compute firewall-rules create {rule} --network=\"$NETWORK\" --direction={direction} --action=ALLOW --rules={rules} {flag}=\"$(joined {})\" --target-tags=palette-{} --priority={priority} --description='{}'\n",
                     ranges.join(" "),
                     role.slug(),
                     o.label()
                 );
                 if known.is_empty() {
                     // Only lists to fill in: the rule is made once one of them is set.
-                    let test: Vec<String> = peer
+                    let lists = peer
                         .fills
                         .iter()
-                        .map(|key| format!("\"${}_{suffix}\"", model.fill_of(key).var()))
+                        .map(|key| format!("{}_{suffix}", model.fill_of(key).var()))
                         .collect();
-                    body.push_str(&format!(
-                        "if [ -n {} ]; then\n  {command}fi\n",
-                        test.join("")
-                    ));
+                    body.push_str(&super::when_filled(&[lists], &rule, &command));
                 } else {
                     body.push_str(&command);
                 }

@@ -48,6 +48,26 @@ impl Fill {
     }
 }
 
+/// A command of a shell format that needs address lists the user fills in (`groups`: for each
+/// end that has only lists, their variable names): made once each such end has one set;
+/// otherwise the script says on standard error which rule it left out and what to set, rather
+/// than passing over it in silence.
+pub(crate) fn when_filled(groups: &[Vec<String>], rule: &str, command: &str) -> String {
+    let tests: Vec<String> = groups
+        .iter()
+        .map(|vars| {
+            let values: String = vars.iter().map(|v| format!("${v}")).collect();
+            format!("[ -n \"{values}\" ]")
+        })
+        .collect();
+    let wanted: Vec<String> = groups.iter().map(|vars| vars.join(" or ")).collect();
+    format!(
+        "if {}; then\n  {command}else\n  echo 'skipped {rule}: set {}' >&2\nfi\n",
+        tests.join(" && "),
+        wanted.join(" and ")
+    )
+}
+
 /// One end of an opening, split into what each syntax can use.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Ends {

@@ -52,47 +52,71 @@ ADMIN_ADDRESSES_V6="${ADMIN_ADDRESSES_V6-}"  # comma-separated IPv6 ranges: addr
 # [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1000 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-egress-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1010 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-egress-v6: set PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 if [ -n "$MANAGEMENT_PLANE_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$MANAGEMENT_PLANE_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1020 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-ingress-v4: set MANAGEMENT_PLANE_ADDRESSES_V4' >&2
 fi
 if [ -n "$MANAGEMENT_PLANE_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$MANAGEMENT_PLANE_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1030 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-ingress-v6: set MANAGEMENT_PLANE_ADDRESSES_V6' >&2
 fi
 
 # [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-installer --priority=1040 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-egress-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-installer --priority=1050 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-egress-v6: set PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1060 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-ingress-v4: set INSTALLER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1070 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-ingress-v6: set INSTALLER_ADDRESSES_V6' >&2
 fi
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4""$CHARTS_BITNAMI_COM_V4""$SPECTROCLOUD_GITHUB_IO_V4" ]; then
+if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-management-plane --priority=1080 --description='mgmt-public-registries'
+else
+  echo 'skipped pp-mgmt-public-registries-egress-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
 fi
-if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
+if [ -n "$SPECTROCLOUD_COM_V6$GCR_IO_V6$GHCR_IO_V6$DOCKER_IO_V6$GOOGLEAPIS_COM_V6$DOCKER_COM_V6$RAW_GITHUBUSERCONTENT_COM_V6$PROJECTCALICO_ORG_V6$QUAY_IO_V6$GRAFANA_COM_V6$GITHUB_COM_V6$K8S_GCR_IO_V6$REGISTRY_K8S_IO_V6$DOCKER_PKG_DEV_V6$US_DOCKER_PKG_DEV_V6$CHARTS_BITNAMI_COM_V6$SPECTROCLOUD_GITHUB_IO_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-management-plane --priority=1090 --description='mgmt-public-registries'
+else
+  echo 'skipped pp-mgmt-public-registries-egress-v6: set SPECTROCLOUD_COM_V6 or GCR_IO_V6 or GHCR_IO_V6 or DOCKER_IO_V6 or GOOGLEAPIS_COM_V6 or DOCKER_COM_V6 or RAW_GITHUBUSERCONTENT_COM_V6 or PROJECTCALICO_ORG_V6 or QUAY_IO_V6 or GRAFANA_COM_V6 or GITHUB_COM_V6 or K8S_GCR_IO_V6 or REGISTRY_K8S_IO_V6 or DOCKER_PKG_DEV_V6 or US_DOCKER_PKG_DEV_V6 or CHARTS_BITNAMI_COM_V6 or SPECTROCLOUD_GITHUB_IO_V6' >&2
 fi
 
 # [admin-edge-local-ui] Local UI and local API of Edge hosts (required)
 gcloud compute firewall-rules create pp-admin-edge-local-ui-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:5080 --destination-ranges="$(joined 10.50.0.11/32 10.50.0.12/32 10.50.0.13/32)" --target-tags=palette-admin --priority=1100 --description='admin-edge-local-ui'
 if [ -n "$ADMIN_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-admin-edge-local-ui-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:5080 --source-ranges="$(joined "$ADMIN_ADDRESSES_V4")" --target-tags=palette-edge-host --priority=1110 --description='admin-edge-local-ui'
+else
+  echo 'skipped pp-admin-edge-local-ui-ingress-v4: set ADMIN_ADDRESSES_V4' >&2
 fi
 if [ -n "$ADMIN_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-admin-edge-local-ui-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:5080 --source-ranges="$(joined "$ADMIN_ADDRESSES_V6")" --target-tags=palette-edge-host --priority=1120 --description='admin-edge-local-ui'
+else
+  echo 'skipped pp-admin-edge-local-ui-ingress-v6: set ADMIN_ADDRESSES_V6' >&2
 fi
 
 # [edge-fw-kube-api] Host firewall (firewalld) on agent-mode Edge hosts: Kubernetes API server (required)

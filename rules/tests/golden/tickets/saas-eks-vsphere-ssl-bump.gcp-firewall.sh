@@ -41,16 +41,22 @@ gcloud compute firewall-rules create pp-workload-palette-msg-egress-v4 --network
 #   note: goes through the outbound proxy squid.example.com:3128: Workload cluster nodes reach it by [workload-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-workload-saas-registries-proxy-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-proxy --priority=1020 --description='workload-saas-registries (from the proxy)'
-if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
+if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6$CHARTS_BITNAMI_COM_V6$SPECTROCLOUD_GITHUB_IO_V6" ]; then
   gcloud compute firewall-rules create pp-workload-saas-registries-proxy-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-proxy --priority=1030 --description='workload-saas-registries (from the proxy)'
+else
+  echo 'skipped pp-workload-saas-registries-proxy-egress-v6: set N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 or N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 or CHARTS_BITNAMI_COM_V6 or SPECTROCLOUD_GITHUB_IO_V6' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-workload --priority=1040 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-workload --priority=1050 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v6: set VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-workload-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.20.0.0/16)" --target-tags=palette-infra-api --priority=1060 --description='workload-vcenter'
 
@@ -61,15 +67,23 @@ gcloud compute firewall-rules create pp-pcg-palette-egress-v4 --network="$NETWOR
 # [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-pcg --priority=1080 --description='pcg-infra-api'
+else
+  echo 'skipped pp-pcg-infra-api-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-pcg --priority=1090 --description='pcg-infra-api'
+else
+  echo 'skipped pp-pcg-infra-api-egress-v6: set VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$PCG_ADDRESSES_V4")" --target-tags=palette-infra-api --priority=1100 --description='pcg-infra-api'
+else
+  echo 'skipped pp-pcg-infra-api-ingress-v4: set PCG_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$PCG_ADDRESSES_V6")" --target-tags=palette-infra-api --priority=1110 --description='pcg-infra-api'
+else
+  echo 'skipped pp-pcg-infra-api-ingress-v6: set PCG_ADDRESSES_V6' >&2
 fi
 
 # [installer-pcg-palette] The Palette CLI host registers the PCG with Palette (during installation) (required)
@@ -79,92 +93,138 @@ gcloud compute firewall-rules create pp-installer-pcg-palette-egress-v4 --networ
 # [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-installer --priority=1130 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-installer --priority=1140 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-egress-v6: set VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-infra-api --priority=1150 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-ingress-v4: set INSTALLER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-infra-api --priority=1160 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-ingress-v6: set INSTALLER_ADDRESSES_V6' >&2
 fi
 
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
 gcloud compute firewall-rules create pp-pcg-workload-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined 10.20.0.0/16)" --target-tags=palette-pcg --priority=1170 --description='pcg-workload-api'
 if [ -n "$PCG_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-workload-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined "$PCG_ADDRESSES_V4")" --target-tags=palette-workload-api --priority=1180 --description='pcg-workload-api'
+else
+  echo 'skipped pp-pcg-workload-api-ingress-v4: set PCG_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-workload-api-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined "$PCG_ADDRESSES_V6")" --target-tags=palette-workload-api --priority=1190 --description='pcg-workload-api'
+else
+  echo 'skipped pp-pcg-workload-api-ingress-v6: set PCG_ADDRESSES_V6' >&2
 fi
 
 # [pcg-saas-registries (from the proxy)] PCG images and packs from Palette SaaS registries and ECR (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-pcg-saas-registries-proxy-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4")" --target-tags=palette-proxy --priority=1200 --description='pcg-saas-registries (from the proxy)'
-if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
+if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-saas-registries-proxy-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6")" --target-tags=palette-proxy --priority=1210 --description='pcg-saas-registries (from the proxy)'
+else
+  echo 'skipped pp-pcg-saas-registries-proxy-egress-v6: set N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 or N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6' >&2
 fi
 
 # [pcg-golden-images-vsphere (from the proxy)] Golden OS and Kubernetes images for this infrastructure (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 if [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-proxy-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4")" --target-tags=palette-proxy --priority=1220 --description='pcg-golden-images-vsphere (from the proxy)'
+else
+  echo 'skipped pp-pcg-golden-images-vsphere-proxy-egress-v4: set VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4' >&2
 fi
 if [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-proxy-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6")" --target-tags=palette-proxy --priority=1230 --description='pcg-golden-images-vsphere (from the proxy)'
+else
+  echo 'skipped pp-pcg-golden-images-vsphere-proxy-egress-v6: set VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6' >&2
 fi
 
 # [pcg-dns] Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain) (required)
 if [ -n "$DNS_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-dns-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:53 --destination-ranges="$(joined "$DNS_ADDRESSES_V4")" --target-tags=palette-pcg --priority=1240 --description='pcg-dns'
+else
+  echo 'skipped pp-pcg-dns-egress-v4: set DNS_ADDRESSES_V4' >&2
 fi
 if [ -n "$DNS_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-dns-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:53 --destination-ranges="$(joined "$DNS_ADDRESSES_V6")" --target-tags=palette-pcg --priority=1250 --description='pcg-dns'
+else
+  echo 'skipped pp-pcg-dns-egress-v6: set DNS_ADDRESSES_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-dns-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:53 --source-ranges="$(joined "$PCG_ADDRESSES_V4")" --target-tags=palette-dns --priority=1260 --description='pcg-dns'
+else
+  echo 'skipped pp-pcg-dns-ingress-v4: set PCG_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-dns-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:53 --source-ranges="$(joined "$PCG_ADDRESSES_V6")" --target-tags=palette-dns --priority=1270 --description='pcg-dns'
+else
+  echo 'skipped pp-pcg-dns-ingress-v6: set PCG_ADDRESSES_V6' >&2
 fi
 
 # [pcg-ntp] Time synchronisation for PCG nodes on vSphere (required)
 if [ -n "$NTP_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-ntp-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:123 --destination-ranges="$(joined "$NTP_ADDRESSES_V4")" --target-tags=palette-pcg --priority=1280 --description='pcg-ntp'
+else
+  echo 'skipped pp-pcg-ntp-egress-v4: set NTP_ADDRESSES_V4' >&2
 fi
 if [ -n "$NTP_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-ntp-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=udp:123 --destination-ranges="$(joined "$NTP_ADDRESSES_V6")" --target-tags=palette-pcg --priority=1290 --description='pcg-ntp'
+else
+  echo 'skipped pp-pcg-ntp-egress-v6: set NTP_ADDRESSES_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-ntp-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:123 --source-ranges="$(joined "$PCG_ADDRESSES_V4")" --target-tags=palette-ntp --priority=1300 --description='pcg-ntp'
+else
+  echo 'skipped pp-pcg-ntp-ingress-v4: set PCG_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-ntp-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=udp:123 --source-ranges="$(joined "$PCG_ADDRESSES_V6")" --target-tags=palette-ntp --priority=1310 --description='pcg-ntp'
+else
+  echo 'skipped pp-pcg-ntp-ingress-v6: set PCG_ADDRESSES_V6' >&2
 fi
 
 # [workload-proxy] Cluster nodes and the Palette agent to the outbound proxy (required)
 if [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-workload-proxy-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:3128 --destination-ranges="$(joined "$SQUID_EXAMPLE_COM_V4")" --target-tags=palette-workload --priority=1320 --description='workload-proxy'
+else
+  echo 'skipped pp-workload-proxy-egress-v4: set SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$SQUID_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-workload-proxy-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:3128 --destination-ranges="$(joined "$SQUID_EXAMPLE_COM_V6")" --target-tags=palette-workload --priority=1330 --description='workload-proxy'
+else
+  echo 'skipped pp-workload-proxy-egress-v6: set SQUID_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-workload-proxy-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:3128 --source-ranges="$(joined 10.20.0.0/16)" --target-tags=palette-proxy --priority=1340 --description='workload-proxy'
 
 # [pcg-proxy] PCG nodes to the outbound proxy (required)
 if [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-proxy-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:3128 --destination-ranges="$(joined "$SQUID_EXAMPLE_COM_V4")" --target-tags=palette-pcg --priority=1350 --description='pcg-proxy'
+else
+  echo 'skipped pp-pcg-proxy-egress-v4: set SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$SQUID_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-proxy-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:3128 --destination-ranges="$(joined "$SQUID_EXAMPLE_COM_V6")" --target-tags=palette-pcg --priority=1360 --description='pcg-proxy'
+else
+  echo 'skipped pp-pcg-proxy-egress-v6: set SQUID_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-proxy-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:3128 --source-ranges="$(joined "$PCG_ADDRESSES_V4")" --target-tags=palette-proxy --priority=1370 --description='pcg-proxy'
+else
+  echo 'skipped pp-pcg-proxy-ingress-v4: set PCG_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-proxy-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:3128 --source-ranges="$(joined "$PCG_ADDRESSES_V6")" --target-tags=palette-proxy --priority=1380 --description='pcg-proxy'
+else
+  echo 'skipped pp-pcg-proxy-ingress-v6: set PCG_ADDRESSES_V6' >&2
 fi
 #
 # Optional flows not requested (not opened; request them with the ticket's optional-flows choice, or portcheck ticket --include optional):

@@ -32,16 +32,22 @@ gcloud compute firewall-rules create pp-workload-palette-msg-egress-v4 --network
 # [workload-saas-registries] Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-workload-saas-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-workload --priority=1020 --description='workload-saas-registries'
-if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
+if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6$CHARTS_BITNAMI_COM_V6$SPECTROCLOUD_GITHUB_IO_V6" ]; then
   gcloud compute firewall-rules create pp-workload-saas-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-workload --priority=1030 --description='workload-saas-registries'
+else
+  echo 'skipped pp-workload-saas-registries-egress-v6: set N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 or N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 or CHARTS_BITNAMI_COM_V6 or SPECTROCLOUD_GITHUB_IO_V6' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-workload --priority=1040 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-workload --priority=1050 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v6: set VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-workload-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.20.0.0/16)" --target-tags=palette-infra-api --priority=1060 --description='workload-vcenter'
 
@@ -52,9 +58,13 @@ gcloud compute firewall-rules create pp-pcg-palette-egress-v4 --network="$NETWOR
 # [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-pcg --priority=1080 --description='pcg-infra-api'
+else
+  echo 'skipped pp-pcg-infra-api-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-pcg --priority=1090 --description='pcg-infra-api'
+else
+  echo 'skipped pp-pcg-infra-api-egress-v6: set VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-pcg-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.20.5.0/28)" --target-tags=palette-infra-api --priority=1100 --description='pcg-infra-api'
 
@@ -65,15 +75,23 @@ gcloud compute firewall-rules create pp-installer-pcg-palette-egress-v4 --networ
 # [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V4")" --target-tags=palette-installer --priority=1120 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-egress-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_DC1_EXAMPLE_COM_V6")" --target-tags=palette-installer --priority=1130 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-egress-v6: set VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-infra-api --priority=1140 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-ingress-v4: set INSTALLER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-pcg-infra-api-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-infra-api --priority=1150 --description='installer-pcg-infra-api'
+else
+  echo 'skipped pp-installer-pcg-infra-api-ingress-v6: set INSTALLER_ADDRESSES_V6' >&2
 fi
 
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
@@ -83,16 +101,22 @@ gcloud compute firewall-rules create pp-pcg-workload-api-ingress-v4 --network="$
 # [pcg-saas-registries] PCG images and packs from Palette SaaS registries and ECR (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 gcloud compute firewall-rules create pp-pcg-saas-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4")" --target-tags=palette-pcg --priority=1180 --description='pcg-saas-registries'
-if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6""$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
+if [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-saas-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6" "$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6")" --target-tags=palette-pcg --priority=1190 --description='pcg-saas-registries'
+else
+  echo 'skipped pp-pcg-saas-registries-egress-v6: set N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 or N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6' >&2
 fi
 
 # [pcg-golden-images-vsphere] Golden OS and Kubernetes images for this infrastructure (required)
 if [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4" ]; then
   gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4")" --target-tags=palette-pcg --priority=1200 --description='pcg-golden-images-vsphere'
+else
+  echo 'skipped pp-pcg-golden-images-vsphere-egress-v4: set VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4' >&2
 fi
 if [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6" ]; then
   gcloud compute firewall-rules create pp-pcg-golden-images-vsphere-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6")" --target-tags=palette-pcg --priority=1210 --description='pcg-golden-images-vsphere'
+else
+  echo 'skipped pp-pcg-golden-images-vsphere-egress-v6: set VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6' >&2
 fi
 
 # [pcg-dns] Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain) (required)

@@ -24,101 +24,153 @@ INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # comma-separated IPv6 rang
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
 if [ -n "$PALETTE_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-workload-palette-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_CORP_INTERNAL_V4")" --target-tags=palette-workload --priority=1000 --description='workload-palette-api'
+else
+  echo 'skipped pp-workload-palette-api-egress-v4: set PALETTE_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$PALETTE_CORP_INTERNAL_V6" ]; then
   gcloud compute firewall-rules create pp-workload-palette-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_CORP_INTERNAL_V6")" --target-tags=palette-workload --priority=1010 --description='workload-palette-api'
+else
+  echo 'skipped pp-workload-palette-api-egress-v6: set PALETTE_CORP_INTERNAL_V6' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-workload-palette-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$WORKLOAD_ADDRESSES_V4")" --target-tags=palette-palette --priority=1020 --description='workload-palette-api'
+else
+  echo 'skipped pp-workload-palette-api-ingress-v4: set WORKLOAD_ADDRESSES_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-workload-palette-api-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$WORKLOAD_ADDRESSES_V6")" --target-tags=palette-palette --priority=1030 --description='workload-palette-api'
+else
+  echo 'skipped pp-workload-palette-api-ingress-v6: set WORKLOAD_ADDRESSES_V6' >&2
 fi
 
 # [workload-private-registry] Packs and images from your own registry or the air-gap support VM (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-workload-private-registry-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-workload --priority=1040 --description='workload-private-registry'
+else
+  echo 'skipped pp-workload-private-registry-egress-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
   gcloud compute firewall-rules create pp-workload-private-registry-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-workload --priority=1050 --description='workload-private-registry'
+else
+  echo 'skipped pp-workload-private-registry-egress-v6: set AIRGAP_CORP_INTERNAL_V6' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-workload-private-registry-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$WORKLOAD_ADDRESSES_V4")" --target-tags=palette-registry --priority=1060 --description='workload-private-registry'
+else
+  echo 'skipped pp-workload-private-registry-ingress-v4: set WORKLOAD_ADDRESSES_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-workload-private-registry-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$WORKLOAD_ADDRESSES_V6")" --target-tags=palette-registry --priority=1070 --description='workload-private-registry'
+else
+  echo 'skipped pp-workload-private-registry-ingress-v6: set WORKLOAD_ADDRESSES_V6' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_CORP_INTERNAL_V4")" --target-tags=palette-workload --priority=1080 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v4: set VCENTER_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$VCENTER_CORP_INTERNAL_V6" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_CORP_INTERNAL_V6")" --target-tags=palette-workload --priority=1090 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v6: set VCENTER_CORP_INTERNAL_V6' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$WORKLOAD_ADDRESSES_V4")" --target-tags=palette-infra-api --priority=1100 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-ingress-v4: set WORKLOAD_ADDRESSES_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$WORKLOAD_ADDRESSES_V6")" --target-tags=palette-infra-api --priority=1110 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-ingress-v6: set WORKLOAD_ADDRESSES_V6' >&2
 fi
 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
 if [ -n "$WORKLOAD_API_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-workload-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined "$WORKLOAD_API_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1120 --description='mgmt-workload-api'
+else
+  echo 'skipped pp-mgmt-workload-api-egress-v4: set WORKLOAD_API_ADDRESSES_V4' >&2
 fi
 if [ -n "$WORKLOAD_API_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-workload-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:6443 --destination-ranges="$(joined "$WORKLOAD_API_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-workload-api'
+else
+  echo 'skipped pp-mgmt-workload-api-egress-v6: set WORKLOAD_API_ADDRESSES_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-workload-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:6443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-workload-api --priority=1140 --description='mgmt-workload-api'
 
 # [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 if [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1150 --description='mgmt-infra-api'
+else
+  echo 'skipped pp-mgmt-infra-api-egress-v4: set VCENTER_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$VCENTER_CORP_INTERNAL_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1160 --description='mgmt-infra-api'
+else
+  echo 'skipped pp-mgmt-infra-api-egress-v6: set VCENTER_CORP_INTERNAL_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-infra-api --priority=1170 --description='mgmt-infra-api'
 
 # [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1180 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-egress-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1190 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-egress-v6: set PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-palette-vcenter --priority=1200 --description='mgmt-palette-vcenter'
 
 # [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-installer --priority=1210 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-egress-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-installer --priority=1220 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-egress-v6: set PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1230 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-ingress-v4: set INSTALLER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1240 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-ingress-v6: set INSTALLER_ADDRESSES_V6' >&2
 fi
 
 # [mgmt-private-registry] Pack and image registries of the air-gap support VM or your own registry (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-private-registry-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1250 --description='mgmt-private-registry'
+else
+  echo 'skipped pp-mgmt-private-registry-egress-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-private-registry-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1260 --description='mgmt-private-registry'
+else
+  echo 'skipped pp-mgmt-private-registry-egress-v6: set AIRGAP_CORP_INTERNAL_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-private-registry-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-registry --priority=1270 --description='mgmt-private-registry'
 
 # [mgmt-airgap-scar] Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-airgap-scar-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:8443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V4")" --target-tags=palette-management-plane --priority=1280 --description='mgmt-airgap-scar'
+else
+  echo 'skipped pp-mgmt-airgap-scar-egress-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-airgap-scar-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:8443 --destination-ranges="$(joined "$AIRGAP_CORP_INTERNAL_V6")" --target-tags=palette-management-plane --priority=1290 --description='mgmt-airgap-scar'
+else
+  echo 'skipped pp-mgmt-airgap-scar-egress-v6: set AIRGAP_CORP_INTERNAL_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-airgap-scar-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:8443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-airgap-vm --priority=1300 --description='mgmt-airgap-scar'
 #

@@ -52,27 +52,39 @@ INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # comma-separated IPv6 rang
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
 if [ -n "$PALETTE_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-workload-palette-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_EXAMPLE_COM_V4")" --target-tags=palette-workload --priority=1000 --description='workload-palette-api'
+else
+  echo 'skipped pp-workload-palette-api-egress-v4: set PALETTE_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$PALETTE_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-workload-palette-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_EXAMPLE_COM_V6")" --target-tags=palette-workload --priority=1010 --description='workload-palette-api'
+else
+  echo 'skipped pp-workload-palette-api-egress-v6: set PALETTE_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-workload-palette-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.32.0/20)" --target-tags=palette-palette --priority=1020 --description='workload-palette-api'
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4""$CHARTS_BITNAMI_COM_V4""$SPECTROCLOUD_GITHUB_IO_V4" ]; then
+if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
   gcloud compute firewall-rules create pp-workload-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-workload --priority=1030 --description='workload-public-registries'
+else
+  echo 'skipped pp-workload-public-registries-egress-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
 fi
-if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
+if [ -n "$SPECTROCLOUD_COM_V6$GCR_IO_V6$GHCR_IO_V6$DOCKER_IO_V6$GOOGLEAPIS_COM_V6$DOCKER_COM_V6$RAW_GITHUBUSERCONTENT_COM_V6$PROJECTCALICO_ORG_V6$QUAY_IO_V6$GRAFANA_COM_V6$GITHUB_COM_V6$K8S_GCR_IO_V6$REGISTRY_K8S_IO_V6$DOCKER_PKG_DEV_V6$US_DOCKER_PKG_DEV_V6$CHARTS_BITNAMI_COM_V6$SPECTROCLOUD_GITHUB_IO_V6" ]; then
   gcloud compute firewall-rules create pp-workload-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-workload --priority=1040 --description='workload-public-registries'
+else
+  echo 'skipped pp-workload-public-registries-egress-v6: set SPECTROCLOUD_COM_V6 or GCR_IO_V6 or GHCR_IO_V6 or DOCKER_IO_V6 or GOOGLEAPIS_COM_V6 or DOCKER_COM_V6 or RAW_GITHUBUSERCONTENT_COM_V6 or PROJECTCALICO_ORG_V6 or QUAY_IO_V6 or GRAFANA_COM_V6 or GITHUB_COM_V6 or K8S_GCR_IO_V6 or REGISTRY_K8S_IO_V6 or DOCKER_PKG_DEV_V6 or US_DOCKER_PKG_DEV_V6 or CHARTS_BITNAMI_COM_V6 or SPECTROCLOUD_GITHUB_IO_V6' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_EXAMPLE_COM_V4")" --target-tags=palette-workload --priority=1050 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v4: set VCENTER_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-workload-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_EXAMPLE_COM_V6")" --target-tags=palette-workload --priority=1060 --description='workload-vcenter'
+else
+  echo 'skipped pp-workload-vcenter-egress-v6: set VCENTER_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-workload-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.32.0/20)" --target-tags=palette-infra-api --priority=1070 --description='workload-vcenter'
 
@@ -83,42 +95,62 @@ gcloud compute firewall-rules create pp-mgmt-workload-api-ingress-v4 --network="
 # [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-infra-api-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_EXAMPLE_COM_V4")" --target-tags=palette-management-plane --priority=1100 --description='mgmt-infra-api'
+else
+  echo 'skipped pp-mgmt-infra-api-egress-v4: set VCENTER_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_EXAMPLE_COM_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-infra-api-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$VCENTER_EXAMPLE_COM_V6")" --target-tags=palette-management-plane --priority=1110 --description='mgmt-infra-api'
+else
+  echo 'skipped pp-mgmt-infra-api-egress-v6: set VCENTER_EXAMPLE_COM_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-infra-api-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-infra-api --priority=1120 --description='mgmt-infra-api'
 
 # [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-management-plane --priority=1130 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-egress-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-management-plane --priority=1140 --description='mgmt-palette-vcenter'
+else
+  echo 'skipped pp-mgmt-palette-vcenter-egress-v6: set PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 gcloud compute firewall-rules create pp-mgmt-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined 10.10.1.0/28)" --target-tags=palette-palette-vcenter --priority=1150 --description='mgmt-palette-vcenter'
 
 # [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V4")" --target-tags=palette-installer --priority=1160 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-egress-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$PALETTE_VCENTER_ADDRESSES_V6")" --target-tags=palette-installer --priority=1170 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-egress-v6: set PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v4 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V4")" --target-tags=palette-palette-vcenter --priority=1180 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-ingress-v4: set INSTALLER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ]; then
   gcloud compute firewall-rules create pp-installer-palette-vcenter-ingress-v6 --network="$NETWORK" --direction=INGRESS --action=ALLOW --rules=tcp:443 --source-ranges="$(joined "$INSTALLER_ADDRESSES_V6")" --target-tags=palette-palette-vcenter --priority=1190 --description='installer-palette-vcenter'
+else
+  echo 'skipped pp-installer-palette-vcenter-ingress-v6: set INSTALLER_ADDRESSES_V6' >&2
 fi
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-if [ -n "$SPECTROCLOUD_COM_V4""$GCR_IO_V4""$GHCR_IO_V4""$DOCKER_IO_V4""$GOOGLEAPIS_COM_V4""$DOCKER_COM_V4""$RAW_GITHUBUSERCONTENT_COM_V4""$PROJECTCALICO_ORG_V4""$QUAY_IO_V4""$GRAFANA_COM_V4""$GITHUB_COM_V4""$K8S_GCR_IO_V4""$REGISTRY_K8S_IO_V4""$DOCKER_PKG_DEV_V4""$US_DOCKER_PKG_DEV_V4""$CHARTS_BITNAMI_COM_V4""$SPECTROCLOUD_GITHUB_IO_V4" ]; then
+if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
   gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v4 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V4" "$GCR_IO_V4" "$GHCR_IO_V4" "$DOCKER_IO_V4" "$GOOGLEAPIS_COM_V4" "$DOCKER_COM_V4" "$RAW_GITHUBUSERCONTENT_COM_V4" "$PROJECTCALICO_ORG_V4" "$QUAY_IO_V4" "$GRAFANA_COM_V4" "$GITHUB_COM_V4" "$K8S_GCR_IO_V4" "$REGISTRY_K8S_IO_V4" "$DOCKER_PKG_DEV_V4" "$US_DOCKER_PKG_DEV_V4" "$CHARTS_BITNAMI_COM_V4" "$SPECTROCLOUD_GITHUB_IO_V4")" --target-tags=palette-management-plane --priority=1200 --description='mgmt-public-registries'
+else
+  echo 'skipped pp-mgmt-public-registries-egress-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
 fi
-if [ -n "$SPECTROCLOUD_COM_V6""$GCR_IO_V6""$GHCR_IO_V6""$DOCKER_IO_V6""$GOOGLEAPIS_COM_V6""$DOCKER_COM_V6""$RAW_GITHUBUSERCONTENT_COM_V6""$PROJECTCALICO_ORG_V6""$QUAY_IO_V6""$GRAFANA_COM_V6""$GITHUB_COM_V6""$K8S_GCR_IO_V6""$REGISTRY_K8S_IO_V6""$DOCKER_PKG_DEV_V6""$US_DOCKER_PKG_DEV_V6""$CHARTS_BITNAMI_COM_V6""$SPECTROCLOUD_GITHUB_IO_V6" ]; then
+if [ -n "$SPECTROCLOUD_COM_V6$GCR_IO_V6$GHCR_IO_V6$DOCKER_IO_V6$GOOGLEAPIS_COM_V6$DOCKER_COM_V6$RAW_GITHUBUSERCONTENT_COM_V6$PROJECTCALICO_ORG_V6$QUAY_IO_V6$GRAFANA_COM_V6$GITHUB_COM_V6$K8S_GCR_IO_V6$REGISTRY_K8S_IO_V6$DOCKER_PKG_DEV_V6$US_DOCKER_PKG_DEV_V6$CHARTS_BITNAMI_COM_V6$SPECTROCLOUD_GITHUB_IO_V6" ]; then
   gcloud compute firewall-rules create pp-mgmt-public-registries-egress-v6 --network="$NETWORK" --direction=EGRESS --action=ALLOW --rules=tcp:443 --destination-ranges="$(joined "$SPECTROCLOUD_COM_V6" "$GCR_IO_V6" "$GHCR_IO_V6" "$DOCKER_IO_V6" "$GOOGLEAPIS_COM_V6" "$DOCKER_COM_V6" "$RAW_GITHUBUSERCONTENT_COM_V6" "$PROJECTCALICO_ORG_V6" "$QUAY_IO_V6" "$GRAFANA_COM_V6" "$GITHUB_COM_V6" "$K8S_GCR_IO_V6" "$REGISTRY_K8S_IO_V6" "$DOCKER_PKG_DEV_V6" "$US_DOCKER_PKG_DEV_V6" "$CHARTS_BITNAMI_COM_V6" "$SPECTROCLOUD_GITHUB_IO_V6")" --target-tags=palette-management-plane --priority=1210 --description='mgmt-public-registries'
+else
+  echo 'skipped pp-mgmt-public-registries-egress-v6: set SPECTROCLOUD_COM_V6 or GCR_IO_V6 or GHCR_IO_V6 or DOCKER_IO_V6 or GOOGLEAPIS_COM_V6 or DOCKER_COM_V6 or RAW_GITHUBUSERCONTENT_COM_V6 or PROJECTCALICO_ORG_V6 or QUAY_IO_V6 or GRAFANA_COM_V6 or GITHUB_COM_V6 or K8S_GCR_IO_V6 or REGISTRY_K8S_IO_V6 or DOCKER_PKG_DEV_V6 or US_DOCKER_PKG_DEV_V6 or CHARTS_BITNAMI_COM_V6 or SPECTROCLOUD_GITHUB_IO_V6' >&2
 fi
 #
 # Already open, so not written here:

@@ -11,59 +11,138 @@ set -euf
 : "${NSG_PALETTE_VCENTER:?set NSG_PALETTE_VCENTER to the NSG of vCenter hosting self-hosted Palette}"
 : "${NSG_WORKLOAD:?set NSG_WORKLOAD to the NSG of Workload cluster nodes}"
 : "${NSG_WORKLOAD_API:?set NSG_WORKLOAD_API to the NSG of Workload cluster Kubernetes API}"
-: "${PALETTE_EXAMPLE_COM:?set PALETTE_EXAMPLE_COM to space-separated addresses or CIDRs: addresses of palette.example.com (as the firewall's clients resolve it)}"
-: "${SPECTROCLOUD_COM:?set SPECTROCLOUD_COM to space-separated addresses or CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)}"
-: "${GCR_IO:?set GCR_IO to space-separated addresses or CIDRs: addresses of gcr.io (as the firewall's clients resolve it)}"
-: "${GHCR_IO:?set GHCR_IO to space-separated addresses or CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)}"
-: "${DOCKER_IO:?set DOCKER_IO to space-separated addresses or CIDRs: addresses of docker.io (as the firewall's clients resolve it)}"
-: "${GOOGLEAPIS_COM:?set GOOGLEAPIS_COM to space-separated addresses or CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)}"
-: "${DOCKER_COM:?set DOCKER_COM to space-separated addresses or CIDRs: addresses of docker.com (as the firewall's clients resolve it)}"
-: "${RAW_GITHUBUSERCONTENT_COM:?set RAW_GITHUBUSERCONTENT_COM to space-separated addresses or CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)}"
-: "${PROJECTCALICO_ORG:?set PROJECTCALICO_ORG to space-separated addresses or CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)}"
-: "${QUAY_IO:?set QUAY_IO to space-separated addresses or CIDRs: addresses of quay.io (as the firewall's clients resolve it)}"
-: "${GRAFANA_COM:?set GRAFANA_COM to space-separated addresses or CIDRs: addresses of grafana.com (as the firewall's clients resolve it)}"
-: "${GITHUB_COM:?set GITHUB_COM to space-separated addresses or CIDRs: addresses of github.com (as the firewall's clients resolve it)}"
-: "${K8S_GCR_IO:?set K8S_GCR_IO to space-separated addresses or CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)}"
-: "${REGISTRY_K8S_IO:?set REGISTRY_K8S_IO to space-separated addresses or CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)}"
-: "${DOCKER_PKG_DEV:?set DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)}"
-: "${US_DOCKER_PKG_DEV:?set US_DOCKER_PKG_DEV to space-separated addresses or CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)}"
-: "${CHARTS_BITNAMI_COM:?set CHARTS_BITNAMI_COM to space-separated addresses or CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)}"
-: "${SPECTROCLOUD_GITHUB_IO:?set SPECTROCLOUD_GITHUB_IO to space-separated addresses or CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)}"
-: "${VCENTER_EXAMPLE_COM:?set VCENTER_EXAMPLE_COM to space-separated addresses or CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)}"
-: "${PALETTE_VCENTER_ADDRESSES:?set PALETTE_VCENTER_ADDRESSES to space-separated addresses or CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)}"
-: "${INSTALLER_ADDRESSES:?set INSTALLER_ADDRESSES to space-separated addresses or CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)}"
+PALETTE_EXAMPLE_COM_V4="${PALETTE_EXAMPLE_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of palette.example.com (as the firewall's clients resolve it)
+PALETTE_EXAMPLE_COM_V6="${PALETTE_EXAMPLE_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of palette.example.com (as the firewall's clients resolve it)
+SPECTROCLOUD_COM_V4="${SPECTROCLOUD_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)
+SPECTROCLOUD_COM_V6="${SPECTROCLOUD_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of spectrocloud.com (as the firewall's clients resolve it)
+GCR_IO_V4="${GCR_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of gcr.io (as the firewall's clients resolve it)
+GCR_IO_V6="${GCR_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of gcr.io (as the firewall's clients resolve it)
+GHCR_IO_V4="${GHCR_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)
+GHCR_IO_V6="${GHCR_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of ghcr.io (as the firewall's clients resolve it)
+DOCKER_IO_V4="${DOCKER_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of docker.io (as the firewall's clients resolve it)
+DOCKER_IO_V6="${DOCKER_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of docker.io (as the firewall's clients resolve it)
+GOOGLEAPIS_COM_V4="${GOOGLEAPIS_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)
+GOOGLEAPIS_COM_V6="${GOOGLEAPIS_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of googleapis.com (as the firewall's clients resolve it)
+DOCKER_COM_V4="${DOCKER_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of docker.com (as the firewall's clients resolve it)
+DOCKER_COM_V6="${DOCKER_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of docker.com (as the firewall's clients resolve it)
+RAW_GITHUBUSERCONTENT_COM_V4="${RAW_GITHUBUSERCONTENT_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)
+RAW_GITHUBUSERCONTENT_COM_V6="${RAW_GITHUBUSERCONTENT_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of raw.githubusercontent.com (as the firewall's clients resolve it)
+PROJECTCALICO_ORG_V4="${PROJECTCALICO_ORG_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)
+PROJECTCALICO_ORG_V6="${PROJECTCALICO_ORG_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of projectcalico.org (as the firewall's clients resolve it)
+QUAY_IO_V4="${QUAY_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of quay.io (as the firewall's clients resolve it)
+QUAY_IO_V6="${QUAY_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of quay.io (as the firewall's clients resolve it)
+GRAFANA_COM_V4="${GRAFANA_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of grafana.com (as the firewall's clients resolve it)
+GRAFANA_COM_V6="${GRAFANA_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of grafana.com (as the firewall's clients resolve it)
+GITHUB_COM_V4="${GITHUB_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of github.com (as the firewall's clients resolve it)
+GITHUB_COM_V6="${GITHUB_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of github.com (as the firewall's clients resolve it)
+K8S_GCR_IO_V4="${K8S_GCR_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)
+K8S_GCR_IO_V6="${K8S_GCR_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of k8s.gcr.io (as the firewall's clients resolve it)
+REGISTRY_K8S_IO_V4="${REGISTRY_K8S_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)
+REGISTRY_K8S_IO_V6="${REGISTRY_K8S_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of registry.k8s.io (as the firewall's clients resolve it)
+DOCKER_PKG_DEV_V4="${DOCKER_PKG_DEV_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)
+DOCKER_PKG_DEV_V6="${DOCKER_PKG_DEV_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV_V4="${US_DOCKER_PKG_DEV_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
+US_DOCKER_PKG_DEV_V6="${US_DOCKER_PKG_DEV_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of us-docker.pkg.dev (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM_V4="${CHARTS_BITNAMI_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)
+CHARTS_BITNAMI_COM_V6="${CHARTS_BITNAMI_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of charts.bitnami.com (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO_V4="${SPECTROCLOUD_GITHUB_IO_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)
+SPECTROCLOUD_GITHUB_IO_V6="${SPECTROCLOUD_GITHUB_IO_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of spectrocloud.github.io (as the firewall's clients resolve it)
+VCENTER_EXAMPLE_COM_V4="${VCENTER_EXAMPLE_COM_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)
+VCENTER_EXAMPLE_COM_V6="${VCENTER_EXAMPLE_COM_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of vcenter.example.com (as the firewall's clients resolve it)
+PALETTE_VCENTER_ADDRESSES_V4="${PALETTE_VCENTER_ADDRESSES_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+PALETTE_VCENTER_ADDRESSES_V6="${PALETTE_VCENTER_ADDRESSES_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of vCenter hosting self-hosted Palette (not in the answers yet)
+INSTALLER_ADDRESSES_V4="${INSTALLER_ADDRESSES_V4-}"  # space-separated IPv4 addresses or CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)
+INSTALLER_ADDRESSES_V6="${INSTALLER_ADDRESSES_V6-}"  # space-separated IPv6 addresses or CIDRs: addresses of Installer host (Palette CLI) (not in the answers yet)
 
 # [workload-palette-api] Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-palette-api-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
+if [ -n "$PALETTE_EXAMPLE_COM_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-palette-api-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
+else
+  echo 'skipped workload-palette-api-outbound-v4: set PALETTE_EXAMPLE_COM_V4' >&2
+fi
+if [ -n "$PALETTE_EXAMPLE_COM_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
+else
+  echo 'skipped workload-palette-api-inbound-v4: set PALETTE_EXAMPLE_COM_V4' >&2
+fi
 
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV $CHARTS_BITNAMI_COM $SPECTROCLOUD_GITHUB_IO --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
+if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM_V4 $GCR_IO_V4 $GHCR_IO_V4 $DOCKER_IO_V4 $GOOGLEAPIS_COM_V4 $DOCKER_COM_V4 $RAW_GITHUBUSERCONTENT_COM_V4 $PROJECTCALICO_ORG_V4 $QUAY_IO_V4 $GRAFANA_COM_V4 $GITHUB_COM_V4 $K8S_GCR_IO_V4 $REGISTRY_K8S_IO_V4 $DOCKER_PKG_DEV_V4 $US_DOCKER_PKG_DEV_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
+else
+  echo 'skipped workload-public-registries-outbound-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
+fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+else
+  echo 'skipped workload-vcenter-outbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
+fi
+if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+else
+  echo 'skipped workload-vcenter-inbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
+fi
 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-workload-api-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name mgmt-workload-api-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-workload-api-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name mgmt-workload-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
 
 # [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-infra-api-outbound --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-infra-api-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+else
+  echo 'skipped mgmt-infra-api-outbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
+fi
+if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+else
+  echo 'skipped mgmt-infra-api-inbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
+fi
 
 # [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+else
+  echo 'skipped mgmt-palette-vcenter-outbound-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
+fi
+if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+else
+  echo 'skipped mgmt-palette-vcenter-inbound-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
+fi
 
 # [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+else
+  echo 'skipped installer-palette-vcenter-outbound-v4: set INSTALLER_ADDRESSES_V4 and PALETTE_VCENTER_ADDRESSES_V4' >&2
+fi
+if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v6 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+else
+  echo 'skipped installer-palette-vcenter-outbound-v6: set INSTALLER_ADDRESSES_V6 and PALETTE_VCENTER_ADDRESSES_V6' >&2
+fi
+if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+else
+  echo 'skipped installer-palette-vcenter-inbound-v4: set INSTALLER_ADDRESSES_V4 and PALETTE_VCENTER_ADDRESSES_V4' >&2
+fi
+if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v6 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+else
+  echo 'skipped installer-palette-vcenter-inbound-v6: set INSTALLER_ADDRESSES_V6 and PALETTE_VCENTER_ADDRESSES_V6' >&2
+fi
 
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM $GCR_IO $GHCR_IO $DOCKER_IO $GOOGLEAPIS_COM $DOCKER_COM $RAW_GITHUBUSERCONTENT_COM $PROJECTCALICO_ORG $QUAY_IO $GRAFANA_COM $GITHUB_COM $K8S_GCR_IO $REGISTRY_K8S_IO $DOCKER_PKG_DEV $US_DOCKER_PKG_DEV $CHARTS_BITNAMI_COM $SPECTROCLOUD_GITHUB_IO --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound-v4 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM_V4 $GCR_IO_V4 $GHCR_IO_V4 $DOCKER_IO_V4 $GOOGLEAPIS_COM_V4 $DOCKER_COM_V4 $RAW_GITHUBUSERCONTENT_COM_V4 $PROJECTCALICO_ORG_V4 $QUAY_IO_V4 $GRAFANA_COM_V4 $GITHUB_COM_V4 $K8S_GCR_IO_V4 $REGISTRY_K8S_IO_V4 $DOCKER_PKG_DEV_V4 $US_DOCKER_PKG_DEV_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+else
+  echo 'skipped mgmt-public-registries-outbound-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
+fi
 #
 # Already open, so not written here:
 #   [admin-palette-ui]
