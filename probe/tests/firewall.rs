@@ -428,6 +428,46 @@ fn the_nftables_file_loads_into_the_firewalls_table_and_reloads_to_the_same_rule
     assert_reachability(&lab, true);
 }
 
+/// Host mode on the node itself, with the jumps the file's own header tells the reader to add:
+/// a firewall that drops in both directions (as a hardened host does) lets the ticket's flows
+/// through once both its input and output chains jump to the new chain, and nothing else.
+#[test]
+fn the_nftables_file_in_host_mode_guards_the_node_with_the_jumps_it_names() {
+    let dir = scratch("nftables-host");
+    let answers = dual_stack_answers(&dir);
+    let lab = Lab::new();
+    let firewall = dir.join("firewall.nft");
+    std::fs::write(
+        &firewall,
+        "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport 22 accept\n\t}\n\tchain output {\n\t\ttype filter hook output priority filter; policy drop;\n\t}\n}\n",
+    )
+    .unwrap();
+    lab.server.run(&format!("nft -f {}", firewall.display()));
+    let text = ticket(&answers, &["--format", "nftables", "--mode", "host"]);
+    let text = fill_set(&text, "palette_vcenter_dc1_example_com_v4", VCENTER);
+    let text = fill_set(&text, "palette_vcenter_dc1_example_com_v6", VCENTER6);
+    let file = dir.join("palette.nft");
+    std::fs::write(&file, &text).unwrap();
+    lab.server.run(&format!("nft -f {}", file.display()));
+    assert!(
+        !lab.client.connects(PCG, VCENTER, 443),
+        "nothing opens before the jumps"
+    );
+    let jumps: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("#     "))
+        .filter(|l| l.starts_with("nft insert rule"))
+        .collect();
+    assert_eq!(jumps.len(), 2, "{text}");
+    for jump in jumps {
+        lab.server.run(jump);
+    }
+    assert!(lab.client.connects_within(PCG, VCENTER, 443, 5));
+    assert!(!lab.client.connects(PCG, VCENTER, 8443));
+    let ruleset = lab.server.run("nft list ruleset");
+    assert!(ruleset.contains("tcp dport 22 accept"), "{ruleset}");
+}
+
 #[test]
 fn the_squid_allowlist_lets_the_proxied_names_through_and_refuses_the_rest() {
     let dir = scratch("squid");

@@ -106,6 +106,25 @@ fn deprecated_flows_are_offered_for_closing_not_opening() {
     assert!(t.closable.iter().any(|r| r.id == "workload-palette-nats"));
 }
 
+/// A flow the requester marked already open is a row too, with its action: an import into a
+/// change system lists every flow the ticket names, as the Markdown and text forms do.
+#[test]
+fn csv_lists_already_open_flows() {
+    let info: TicketInfo = load("ticket-info/dc1.json");
+    let t = ticket("saas-vsphere-pcg", &info);
+    assert_eq!(t.already_open, ["admin-palette-ui"]);
+    let text = render(Format::Csv, &t);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let open: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|row| &row[0] == "admin-palette-ui")
+        .collect();
+    assert_eq!(open.len(), 1, "{text}");
+    assert_eq!(&open[0][12], "already open");
+    assert_eq!(&open[0][11], info.title);
+}
+
 #[test]
 fn csv_parses_back_to_the_ticket_rules() {
     let t = ticket("saas-eks-vsphere-ssl-bump", &TicketInfo::default());
@@ -275,7 +294,8 @@ fn terraform_resources_are_well_formed() {
 /// Hostile text in every field the requester controls.
 fn hostile() -> TicketInfo {
     TicketInfo {
-        title: "=HYPERLINK(\"http://evil\") | <script>alert(1)</script> [x](javascript:1) {code}"
+        // U+2028 and U+2029 end a line for YAML 1.1 readers (libyaml, PyYAML) and JavaScript.
+        title: "=HYPERLINK(\"http://evil\") | <script>alert(1)</script> [x](javascript:1) {code}\u{2028}status: {injected: true}\u{2029}\u{202e}"
             .into(),
         requester: "+cmd|' /C calc'!A0".into(),
         team: "-2+3 *bold* _it_ #h".into(),
@@ -367,6 +387,10 @@ fn hostile_text_is_escaped_in_every_document_format() {
         assert!(
             !out.contains("\nsecond line"),
             "{format:?}: no line injection"
+        );
+        assert!(
+            !out.contains(['\u{2028}', '\u{2029}', '\u{202e}']),
+            "{format:?}: no Unicode line or paragraph separator, no bidi override"
         );
     }
 }

@@ -417,6 +417,19 @@ pub(crate) fn header(ticket: &Ticket, comment: &str, validate: &str) -> String {
 /// Text from the rule base or the requester on one comment line: no line breaks or controls.
 pub(crate) fn clean(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if breaks_or_reorders(c) { ' ' } else { c })
         .collect()
+}
+
+/// Characters that may not reach a comment or a quoted value: control characters, the line and
+/// paragraph separators (a line break to YAML 1.1 readers such as libyaml and PyYAML, and to
+/// JavaScript), and the bidi controls that make a line read otherwise than it parses.
+fn breaks_or_reorders(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
 }

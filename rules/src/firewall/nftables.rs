@@ -19,23 +19,34 @@ pub fn nftables(ticket: &Ticket, saas: &SaasIps) -> String {
         "#",
         "Check with: nft -c -f FILE (changes nothing).",
     ));
-    let hooks = match ticket.firewall_mode {
-        FirewallMode::Router => "forward",
-        FirewallMode::Host => "input and output",
+    // Host mode opens flows in both directions of the host: both its chains need the jump.
+    let hooks: &[&str] = match ticket.firewall_mode {
+        FirewallMode::Router => &["forward"],
+        FirewallMode::Host => &["input", "output"],
     };
+    let jumps: String = hooks
+        .iter()
+        .map(|hook| format!("#     nft insert rule {TABLE} {hook} jump {CHAIN}\n"))
+        .collect();
     out.push_str(&format!(
         "#
 # What it changes: the chain {CHAIN} and the sets palette_* in table {TABLE}, replaced
 # on every load; nothing else. Load it with `nft -f FILE` (again after any change: same result),
 # or include it at the top of /etc/nftables.conf, right after `flush ruleset`.
-# It opens nothing until your {hooks} chain jumps to it, once, ahead of its drop rules:
-#     nft insert rule {TABLE} {first} jump {CHAIN}
-# (or `jump {CHAIN}` as the first rule of that chain in /etc/nftables.conf). Its own table
+# It opens nothing until your {hooks} chain{s} jump{verb} to it, once, ahead of its drop rules:
+{jumps}# (or `jump {CHAIN}` as the first rule of {that} in /etc/nftables.conf). Its own table
 # would not do: nftables runs the chains of every table, and an accept in one table does not
 # override a drop in another. If your firewall's table is not `{TABLE}`, replace that name
 # throughout (the table must be of family inet).
 ",
-        first = hooks.split(' ').next().unwrap_or(hooks),
+        hooks = hooks.join(" and "),
+        s = if hooks.len() > 1 { "s" } else { "" },
+        verb = if hooks.len() > 1 { "" } else { "s" },
+        that = if hooks.len() > 1 {
+            "each of those chains"
+        } else {
+            "that chain"
+        },
     ));
     if !model.fills.is_empty() {
         out.push_str("#\n# Addresses to fill in: each set below whose elements line is a comment. Put the addresses\n# or CIDRs in and remove the '#'. Until then the rules that use the set match nothing.\n");

@@ -1,8 +1,8 @@
 use super::Ticket;
 
 /// One row per flow, RFC 4180, for ServiceNow-style imports. The last column says what to do with
-/// it: `open`, `not requested` (an optional flow left out) or `close` (used only by older
-/// Palette versions).
+/// it: `open`, `not requested` (an optional flow left out), `close` (used only by older
+/// Palette versions) or `already open` (the requester says so: only its id is known).
 pub fn render(t: &Ticket) -> String {
     let mut out = String::from(
         "id,source,destination,ports,protocol,direction,purpose,required,via_proxy,documentation,url,ticket,action\r\n",
@@ -34,6 +34,13 @@ pub fn render(t: &Ticket) -> String {
             action,
         ];
         let row: Vec<String> = fields.iter().map(|f| field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    for id in &t.already_open {
+        let mut row = vec![field(id)];
+        row.extend(std::iter::repeat_n(String::new(), 10));
+        row.extend([field(&t.title), "already open".to_owned()]);
         out.push_str(&row.join(","));
         out.push_str("\r\n");
     }
