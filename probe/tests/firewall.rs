@@ -473,14 +473,31 @@ fn the_squid_allowlist_lets_the_proxied_names_through_and_refuses_the_rest() {
     let dir = scratch("squid");
     let ns = Netns::new("q");
     let allowlist = dir.join("palette.conf");
+    // The PCG's addresses are not in these answers: the file names a list of its clients to
+    // fill in, here with one address of the namespace.
+    let pcg_clients = dir.join("pcg-clients.txt");
+    std::fs::write(&pcg_clients, "10.30.0.5\n").unwrap();
+    let text = ticket(
+        &example("saas-eks-vsphere-ssl-bump.json"),
+        &["--format", "squid"],
+    );
+    assert!(text.contains(
+        "#   /etc/squid/palette-clients-pcg.txt: addresses of Private Cloud Gateway nodes\n"
+    ));
     std::fs::write(
         &allowlist,
-        ticket(
-            &example("saas-eks-vsphere-ssl-bump.json"),
-            &["--format", "squid"],
+        text.replace(
+            "/etc/squid/palette-clients-pcg.txt",
+            pcg_clients.to_str().unwrap(),
         ),
     )
     .unwrap();
+    // Clients: a workload node (10.20.0.0/16 in the answers), a PCG node, and a host that is
+    // neither, each an address of the namespace; Squid listens on a fourth.
+    const WORKLOAD: &str = "10.20.0.5";
+    const PCG_NODE: &str = "10.30.0.5";
+    const OTHER: &str = "192.0.2.9";
+    ns.run("ip addr add 10.20.0.5/32 dev lo && ip addr add 10.30.0.5/32 dev lo && ip addr add 192.0.2.9/32 dev lo && ip addr add 10.99.0.1/32 dev lo");
     let names = [
         "registry.spectrocloud.com",
         "vmwaregoldenimage-console.s3.amazonaws.com",
@@ -498,7 +515,7 @@ fn the_squid_allowlist_lets_the_proxied_names_through_and_refuses_the_rest() {
     std::fs::write(
         dir.join("squid.conf"),
         format!(
-            "http_port 127.0.0.1:3128\npid_filename {d}/squid.pid\ncache_log {d}/cache.log\naccess_log none\ncache deny all\ncoredump_dir {d}\nshutdown_lifetime 0 seconds\npinger_enable off\nhosts_file {d}/hosts\ndns_nameservers 127.0.0.1\nacl SSL_ports port 443\nacl CONNECT method CONNECT\nhttp_access deny CONNECT !SSL_ports\ninclude {}\nhttp_access deny all\n",
+            "http_port 10.99.0.1:3128\npid_filename {d}/squid.pid\ncache_log {d}/cache.log\naccess_log none\ncache deny all\ncoredump_dir {d}\nshutdown_lifetime 0 seconds\npinger_enable off\nhosts_file {d}/hosts\ndns_nameservers 127.0.0.1\nacl SSL_ports port 443\nacl CONNECT method CONNECT\nhttp_access deny CONNECT !SSL_ports\ninclude {}\nhttp_access deny all\n",
             allowlist.display()
         ),
     )
@@ -508,14 +525,14 @@ fn the_squid_allowlist_lets_the_proxied_names_through_and_refuses_the_rest() {
         ns.spawn("socat TCP-LISTEN:443,fork,reuseaddr OPEN:/dev/null"),
         ns.spawn(&format!("squid -N -f {d}/squid.conf")),
     ]);
-    let connect = |target: &str| -> String {
+    let connect = |from: &str, target: &str| -> String {
         let started = Instant::now();
         loop {
             let reply = ns
                 .command("sh")
                 .args([
                     "-c",
-                    &format!("printf 'CONNECT {target} HTTP/1.1\\r\\nHost: {target}\\r\\n\\r\\n' | socat -t1 - TCP:127.0.0.1:3128"),
+                    &format!("printf 'CONNECT {target} HTTP/1.1\\r\\nHost: {target}\\r\\n\\r\\n' | socat -t1 - TCP:10.99.0.1:3128,bind={from}"),
                 ])
                 .output()
                 .unwrap();
@@ -530,18 +547,30 @@ fn the_squid_allowlist_lets_the_proxied_names_through_and_refuses_the_rest() {
             std::thread::sleep(Duration::from_millis(200));
         }
     };
-    for (target, expected) in [
-        ("registry.spectrocloud.com:443", "200"),
-        ("vmwaregoldenimage-console.s3.amazonaws.com:443", "200"),
+    for (from, target, expected) in [
+        (WORKLOAD, "registry.spectrocloud.com:443", "200"),
+        (
+            PCG_NODE,
+            "vmwaregoldenimage-console.s3.amazonaws.com:443",
+            "200",
+        ),
+        (PCG_NODE, "registry.spectrocloud.com:443", "200"),
+        // Each flow's names for its own clients only: the golden images are the PCG's.
+        (
+            WORKLOAD,
+            "vmwaregoldenimage-console.s3.amazonaws.com:443",
+            "403",
+        ),
+        (OTHER, "registry.spectrocloud.com:443", "403"),
         // Not through the proxy in this set-up (NO_PROXY exempts it), so not in the allowlist.
-        ("api.spectrocloud.com:443", "403"),
-        ("evil.example:443", "403"),
-        ("registry.spectrocloud.com:8443", "403"),
+        (WORKLOAD, "api.spectrocloud.com:443", "403"),
+        (WORKLOAD, "evil.example:443", "403"),
+        (WORKLOAD, "registry.spectrocloud.com:8443", "403"),
     ] {
-        let status = connect(target);
+        let status = connect(from, target);
         assert!(
             status.contains(&format!(" {expected} ")),
-            "CONNECT {target}: {status}\n{}",
+            "CONNECT {target} from {from}: {status}\n{}",
             std::fs::read_to_string(dir.join("cache.log")).unwrap_or_default()
         );
     }

@@ -16,14 +16,16 @@ pub fn squid(ticket: &Ticket) -> String {
         "#
 # Include it from squid.conf before the final `http_access deny all` (Debian's squid.conf
 # includes /etc/squid/conf.d/*.conf at the right place), then `squid -k reconfigure`.
-# It only allows: each flow's names on each flow's ports. Which clients may use the proxy at
-# all stays with your own http_access rules (e.g. localnet).
+# It only allows: each flow's names on each flow's ports, to that flow's own clients (its
+# source addresses), so no other client of the proxy gains a destination by it. Which
+# clients may use the proxy for anything else stays with your own http_access rules.
 ",
     );
     if !proxied {
         out.push_str("# The answers name no outbound proxy: these are the flows that leave your network, for a\n# proxy you put in front of them.\n");
     }
     let mut extra_ssl_ports: Vec<String> = Vec::new();
+    let mut source_files: Vec<(String, String)> = Vec::new();
     let mut body = String::new();
     let mut elsewhere = Vec::new();
     for rule in &ticket.rules {
@@ -58,6 +60,18 @@ pub fn squid(ticket: &Ticket) -> String {
             body.push_str("#   not written: no destination names or addresses yet\n");
             continue;
         }
+        // The flow's clients: their addresses, or a file of them for the user to fill in (an
+        // empty file allows nothing).
+        let (known, file) = sources(&flow.from.hosts, flow.from.role.slug());
+        if !known.is_empty() {
+            body.push_str(&format!("acl {acl}_src src {}\n", known.join(" ")));
+        }
+        if let Some(file) = file {
+            if !source_files.iter().any(|(f, _)| *f == file) {
+                source_files.push((file.clone(), flow.from.label.clone()));
+            }
+            body.push_str(&format!("acl {acl}_src src \"{file}\"\n"));
+        }
         let ports: Vec<String> = flow.ports.iter().map(|p| p.to_string()).collect();
         for port in flow.ports.iter().map(|p| p.to_string()) {
             if port != "443" && !extra_ssl_ports.contains(&port) {
@@ -67,18 +81,24 @@ pub fn squid(ticket: &Ticket) -> String {
         body.push_str(&format!("acl {acl}_port port {}\n", ports.join(" ")));
         if !domains.is_empty() {
             body.push_str(&format!("acl {acl}_dst dstdomain {}\n", domains.join(" ")));
-            body.push_str(&format!("http_access allow {acl}_dst {acl}_port\n"));
+            body.push_str(&format!(
+                "http_access allow {acl}_src {acl}_dst {acl}_port\n"
+            ));
         }
         if !regexes.is_empty() {
             body.push_str(&format!(
                 "acl {acl}_pattern dstdom_regex -i {}\n",
                 regexes.join(" ")
             ));
-            body.push_str(&format!("http_access allow {acl}_pattern {acl}_port\n"));
+            body.push_str(&format!(
+                "http_access allow {acl}_src {acl}_pattern {acl}_port\n"
+            ));
         }
         if !addresses.is_empty() {
             body.push_str(&format!("acl {acl}_ip dst {}\n", addresses.join(" ")));
-            body.push_str(&format!("http_access allow {acl}_ip {acl}_port\n"));
+            body.push_str(&format!(
+                "http_access allow {acl}_src {acl}_ip {acl}_port\n"
+            ));
         }
     }
     if !extra_ssl_ports.is_empty() {
@@ -86,6 +106,12 @@ pub fn squid(ticket: &Ticket) -> String {
             "\n# Squid's default configuration refuses CONNECT to any port but 443 (`http_access deny\n# CONNECT !SSL_ports`); these flows need more, and an acl line adds to the acl of that name.\nacl SSL_ports port {}\n",
             extra_ssl_ports.join(" ")
         ));
+    }
+    if !source_files.is_empty() {
+        out.push_str("\n# Clients not in the answers yet: create each file below (or change its path), one address or\n# CIDR per line, before loading this file. Until a file lists addresses, its flows allow no one.\n");
+        for (file, label) in &source_files {
+            out.push_str(&format!("#   {file}: addresses of {}\n", clean(label)));
+        }
     }
     out.push_str(&body);
     if !elsewhere.is_empty() {
@@ -103,6 +129,21 @@ pub fn squid(ticket: &Ticket) -> String {
     }
     out.push_str(&left_out(ticket, "#", &[]));
     out
+}
+
+/// A flow's clients for a `src` acl: the addresses the answers give, and the file to fill in
+/// when some are not known (placeholders, or names, which `src` cannot take).
+fn sources(hosts: &[End], role: &str) -> (Vec<String>, Option<String>) {
+    let known: Vec<String> = hosts
+        .iter()
+        .filter(|e| matches!(e, End::Ip(_) | End::Net(..)))
+        .map(End::to_string)
+        .collect();
+    let unknown = hosts.is_empty() || known.len() < hosts.len();
+    (
+        known,
+        unknown.then(|| format!("/etc/squid/palette-clients-{role}.txt")),
+    )
 }
 
 /// Squid's forms of a flow's destinations: (dstdomain entries, dstdom_regex entries, dst
