@@ -227,6 +227,65 @@ fn aws_security_group_rules_are_each_written_once() {
     }
 }
 
+/// AWS Network Firewall: a domain list allows its names to the whole of its HOME_NET, so each
+/// source has its own rule group with only its own names; TLS flows are matched on SNI alone
+/// (HTTP_HOST would let plain HTTP to the names through too); each group names its flows.
+#[test]
+fn network_firewall_rule_groups_are_per_source() {
+    let t = ticket("saas-vsphere-pcg", &TicketInfo::default());
+    let doc: serde_json::Value =
+        serde_json::from_str(&render(Format::AwsNetworkFirewall, &t)).unwrap();
+    let inputs = doc["inputs"].as_array().unwrap();
+    let group = |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i["RuleGroupName"] == name)
+            .unwrap_or_else(|| panic!("{name}: {doc}"))
+    };
+    let targets = |name: &str| -> Vec<String> {
+        group(name)["RuleGroup"]["RulesSource"]["RulesSourceList"]["Targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let home_net = |name: &str| {
+        group(name)["RuleGroup"]["RuleVariables"]["IPSets"]["HOME_NET"]["Definition"].clone()
+    };
+    // The admin workstations reach the console and API, not the registries the nodes use.
+    assert_eq!(
+        home_net("palette-egress-admin"),
+        serde_json::json!(["10.1.0.0/24"])
+    );
+    assert!(targets("palette-egress-admin").contains(&"console.spectrocloud.com".to_owned()));
+    assert!(!targets("palette-egress-admin").contains(&"charts.bitnami.com".to_owned()));
+    // The PCG does not reach the workload-only chart repository.
+    assert_eq!(
+        home_net("palette-egress-pcg"),
+        serde_json::json!(["10.20.5.0/28"])
+    );
+    assert!(!targets("palette-egress-pcg").contains(&"charts.bitnami.com".to_owned()));
+    assert!(targets("palette-egress-workload").contains(&"charts.bitnami.com".to_owned()));
+    for input in inputs {
+        assert_eq!(
+            input["RuleGroup"]["RulesSource"]["RulesSourceList"]["TargetTypes"],
+            serde_json::json!(["TLS_SNI"]),
+            "every flow here is TLS"
+        );
+    }
+    let description = group("palette-egress-workload")["Description"]
+        .as_str()
+        .unwrap();
+    for id in [
+        "workload-palette-api",
+        "workload-palette-msg",
+        "workload-saas-registries",
+    ] {
+        assert!(description.contains(id), "{description}");
+    }
+}
+
 /// The NetworkPolicy has the shape of the `networking.k8s.io/v1` OpenAPI schema.
 #[test]
 fn network_policy_has_the_api_shape() {

@@ -4,7 +4,7 @@ usage: outputs.py FORMAT FILE   (exit 0 valid, 1 invalid with the reasons on std
 
 aws-cli               each group's egress and ingress list as IpPermissions of EC2's
                       AuthorizeSecurityGroupEgress / -Ingress request (botocore's model)
-aws-network-firewall  the input as Network Firewall's CreateRuleGroup request (botocore)
+aws-network-firewall  each input as Network Firewall's CreateRuleGroup request (botocore)
 terraform             parsed by python-hcl2; every rule resource has the attributes the
                       aws_vpc_security_group_*_rule resources require, of the right kind
 network-policy        every document against the Kubernetes OpenAPI schema, strict
@@ -84,7 +84,8 @@ def aws_cli(text):
 
 
 def network_firewall(text):
-    return request("network-firewall", "CreateRuleGroup", json.loads(text)["input"])
+    return [f"{i['RuleGroupName']}: {e}" for i in json.loads(text)["inputs"]
+            for e in request("network-firewall", "CreateRuleGroup", i)]
 
 
 def terraform(text):
