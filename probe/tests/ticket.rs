@@ -548,7 +548,13 @@ fn gcp_script_sends_the_checklist_flows_through_the_real_gcloud() {
                 flow["level"], "deprecated",
                 "{env}: {name} opens a deprecated flow"
             );
-            let mut allowed = serde_json::json!({"IPProtocol": flow["transport"]});
+            // ICMP over IPv6 is ICMPv6, protocol 58.
+            let protocol = if flow["transport"] == "icmp" && name.ends_with("-v6") {
+                serde_json::json!("58")
+            } else {
+                flow["transport"].clone()
+            };
+            let mut allowed = serde_json::json!({"IPProtocol": protocol});
             if !flow["ports"].as_array().unwrap().is_empty() {
                 allowed["ports"] = flow["ports"].clone();
             }

@@ -286,6 +286,47 @@ fn network_firewall_rule_groups_are_per_source() {
     }
 }
 
+/// Echo over IPv6 is ICMPv6, a protocol of its own: the cloud formats open it as such for
+/// IPv6 peers (AWS `icmpv6` types 128 and 129, GCP protocol 58), never as ICMPv4.
+#[test]
+fn icmp_over_ipv6_is_icmpv6() {
+    let mut answers: serde_json::Value = load("edge-local-agent-firewalld.json");
+    answers["endpoints"]["edge-hosts"] = serde_json::json!(["fd00:50::11", "fd00:50::12"]);
+    let answers: Answers = serde_json::from_value(answers).unwrap();
+    let t = build(
+        &evaluate(&answers).unwrap(),
+        &answers,
+        &TicketInfo::default(),
+    );
+    let aws: serde_json::Value = serde_json::from_str(&render(Format::AwsCli, &t)).unwrap();
+    let mut icmp = 0;
+    for group in aws["groups"].as_object().unwrap().values() {
+        for perm in ["egress", "ingress"]
+            .iter()
+            .flat_map(|d| group[*d].as_array().unwrap())
+        {
+            let proto = perm["IpProtocol"].as_str().unwrap();
+            if proto.starts_with("icmp") {
+                icmp += 1;
+                assert_eq!(proto, "icmpv6", "{perm}");
+                assert!(perm["IpRanges"].is_null(), "{perm}");
+                assert!(
+                    [128, 129].contains(&perm["FromPort"].as_i64().unwrap()),
+                    "{perm}"
+                );
+            }
+        }
+    }
+    assert!(icmp > 0, "the edge hosts' echo flow is there");
+    let gcp = render(Format::Gcp, &t);
+    let v6: Vec<&str> = gcp
+        .lines()
+        .filter(|l| l.contains("create pp-edge-fw-icmp-") && l.contains("-v6 "))
+        .collect();
+    assert!(!v6.is_empty(), "{gcp}");
+    assert!(v6.iter().all(|l| l.contains("--rules=58 ")), "{v6:?}");
+}
+
 /// The NetworkPolicy has the shape of the `networking.k8s.io/v1` OpenAPI schema.
 #[test]
 fn network_policy_has_the_api_shape() {

@@ -18,8 +18,13 @@ fn sides<'o>(o: &'o Opening) -> Vec<(&'static str, Role, &'o Ends)> {
     out
 }
 
-/// (protocol, from, to) triples: AWS writes ICMP type/code in the port fields.
-fn protocols(transport: Transport, ports: &[PortRange]) -> Vec<(&'static str, Option<(i32, i32)>)> {
+/// (protocol, from, to) triples: AWS writes ICMP type/code in the port fields. Echo over IPv6
+/// is ICMPv6 (its own protocol, types 128 and 129): an `icmp` rule never matches it.
+fn protocols(
+    transport: Transport,
+    ports: &[PortRange],
+    ipv6: bool,
+) -> Vec<(&'static str, Option<(i32, i32)>)> {
     match transport {
         Transport::Tcp | Transport::Udp => ports
             .iter()
@@ -31,6 +36,7 @@ fn protocols(transport: Transport, ports: &[PortRange]) -> Vec<(&'static str, Op
             })
             .collect(),
         Transport::Esp => vec![("50", None)],
+        Transport::Icmp if ipv6 => vec![("icmpv6", Some((128, -1))), ("icmpv6", Some((129, -1)))],
         Transport::Icmp => vec![("icmp", Some((8, -1))), ("icmp", Some((0, -1)))],
     }
 }
@@ -82,7 +88,15 @@ fn sg_rules(model: &Model, lists: bool) -> Vec<SgRule> {
                     })
                 }));
             for (n, peer) in peers.enumerate() {
-                for (k, (proto, range)) in protocols(o.flow.transport, &o.flow.ports)
+                let ipv6 = matches!(
+                    peer,
+                    Peer::V6(_)
+                        | Peer::List {
+                            version: "ipv6",
+                            ..
+                        }
+                );
+                for (k, (proto, range)) in protocols(o.flow.transport, &o.flow.ports, ipv6)
                     .into_iter()
                     .enumerate()
                 {

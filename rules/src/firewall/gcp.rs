@@ -39,6 +39,14 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
             Transport::Esp => "esp".to_owned(),
             Transport::Icmp => "icmp".to_owned(),
         };
+        // Over IPv6, ICMP is ICMPv6, protocol 58: GCP's `icmp` is ICMPv4 only.
+        let rules_of = |suffix: &str| {
+            if o.flow.transport == Transport::Icmp && suffix == "V6" {
+                "58".to_owned()
+            } else {
+                rules.clone()
+            }
+        };
         for (direction, role, peer, flag) in [
             ("EGRESS", o.egress, &o.dst, "--destination-ranges"),
             ("INGRESS", o.ingress, &o.src, "--source-ranges"),
@@ -56,7 +64,8 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
                 }
                 let rule = name(&o.slug(), &format!("{direction}-{suffix}"));
                 let command = format!(
-                    "gcloud compute firewall-rules create {rule} --network=\"$NETWORK\" --direction={direction} --action=ALLOW --rules={rules} {flag}=\"$(joined {})\" --target-tags=palette-{} --priority={priority} --description='{}'\n",
+                    "gcloud compute firewall-rules create {rule} --network=\"$NETWORK\" --direction={direction} --action=ALLOW --rules={} {flag}=\"$(joined {})\" --target-tags=palette-{} --priority={priority} --description='{}'\n",
+                    rules_of(suffix),
                     ranges.join(" "),
                     role.slug(),
                     o.label()
