@@ -348,7 +348,7 @@ fn the_iptables_script_refuses_names_where_addresses_belong_and_changes_nothing(
         assert_eq!(out.status.code(), Some(2), "{value}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("is not an IP address or CIDR"),
+            err.contains("address or CIDR in its plain form"),
             "{value}: {err}"
         );
         assert!(

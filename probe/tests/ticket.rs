@@ -98,6 +98,56 @@ fn iptables_script_passes_its_own_iptables_restore_test() {
     assert!(!ok);
 }
 
+/// The iptables script reads an address list only in its plain forms: the other spellings
+/// iptables would also take (127.1, 0x7f.0.0.1, a leading zero) mean something else than they
+/// seem, and a word of hex digits would be looked up as a name.
+#[test]
+fn iptables_script_takes_plain_addresses_only() {
+    let script = ticket("saas-vsphere-pcg.json", "iptables");
+    let print = |value: &str| {
+        Command::new("sh")
+            .args(["-c", &script, "palette.sh", "--print"])
+            .env("VCENTER_DC1_EXAMPLE_COM", value)
+            .output()
+            .unwrap()
+    };
+    for bad in [
+        "127.1",
+        "0x7f.0.0.1",
+        "010.1.1.1",
+        "10.9.9.300",
+        "cafe",
+        "10.0.0.0/33",
+        "::1/129",
+        "fe80::1%eth0",
+        "10.1.2.3,vcenter.dc1.example.com",
+    ] {
+        let out = print(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad} was taken");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("in its plain form"),
+            "{bad}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{bad}: nothing printed for iptables-restore"
+        );
+    }
+    for good in [
+        "10.1.2.3",
+        "10.9.9.0/24,2001:db8::/64",
+        "2001:db8::5",
+        "::ffff:10.1.2.3",
+    ] {
+        let out = print(good);
+        assert!(
+            out.status.success(),
+            "{good}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn shell_outputs_are_valid_sh() {
     for env in ENVIRONMENTS {

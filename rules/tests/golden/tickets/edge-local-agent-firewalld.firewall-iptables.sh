@@ -56,13 +56,16 @@ esac
 family() {
   picked=''
   for entry in $(printf '%s' "$2" | tr ',' ' '); do
+    # Only the plain forms: iptables would also read 127.1 or 0x7f.1 as an address, and a
+    # name (or a word of hex digits such as cafe) would send it to resolve one.
     case $entry in
-      *[!0-9A-Fa-f.:/]*)
-        echo "$0: '$entry' is not an IP address or CIDR; names are not resolved here, enter addresses" >&2
-        exit 2 ;;
-      *:*) version=6 ;;
-      *) version=4 ;;
+      *:*) version=6 ip='[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*' bits='([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])' ;;
+      *) version=4 ip='((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])' bits='([0-9]|[12][0-9]|3[0-2])' ;;
     esac
+    if ! printf '%s\n' "$entry" | grep -Eqx "$ip(/$bits)?"; then
+      echo "$0: '$entry' is not an IPv$version address or CIDR in its plain form; names are not resolved here, enter addresses" >&2
+      exit 2
+    fi
     if [ "$version" = "$1" ]; then picked="$picked${picked:+,}$entry"; fi
   done
   printf '%s' "$picked"
