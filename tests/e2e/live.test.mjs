@@ -26,20 +26,23 @@ after(async () => {
 
 const probeFor = () => startProbe({ args: probeArgs(servers, TIMEOUT) });
 
-/** Opens the probe's pairing link with the answers already saved, on the checklist step. */
-async function openPaired(page, probe) {
-  await page.goto(probe.url);
+/** Opens `load` (by default `url`) with the live answers saved at `url`, on the checklist step. */
+async function openOnChecklist(page, url, load = url) {
+  await page.goto(url);
   await page.evaluate((a) => {
     localStorage.clear();
     localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
   }, liveAnswers(servers));
   // A fresh load: going to the same address with only a new fragment would not reload the app.
   await page.goto('about:blank');
-  await page.goto(`${probe.url}#t=${probe.token}`);
+  await page.goto(load);
   await page.locator('#questionnaire[data-ready]').waitFor();
-  await page.getByRole('button', { name: /\d+\. Checklist$/ }).click();
+  await step(page, 'Checklist');
   await page.locator('#live').waitFor();
 }
+
+/** Opens the probe's pairing link with the answers already saved, on the checklist step. */
+const openPaired = (page, probe) => openOnChecklist(page, probe.url, `${probe.url}#t=${probe.token}`);
 
 /** Presses Run and confirms at the probe's terminal with the question's code, or declines. */
 async function runAnswering(page, probe, confirm) {
@@ -227,15 +230,7 @@ test('a page of another site is told a refused origin from an old link, each wit
   try {
     await withBrowserLog(session, 'live-other-site', async () => {
       const { page } = session;
-      await page.goto(host.url);
-      await page.evaluate((a) => {
-        localStorage.clear();
-        localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
-      }, liveAnswers(servers));
-      await page.goto('about:blank');
-      await page.goto(host.url);
-      await page.locator('#questionnaire[data-ready]').waitFor();
-      await step(page, 'Checklist');
+      await openOnChecklist(page, host.url);
       const status = page.locator('#live-status');
       // The right token, but the probe does not accept this site.
       await page.locator('#live-link').fill(`${refusing.url}#t=${refusing.token}`);
@@ -294,15 +289,7 @@ test('a port that accepts and never answers ends the run with what to check, not
   try {
     await withBrowserLog(session, 'live-silent', async () => {
       const { page } = session;
-      await page.goto(host.url);
-      await page.evaluate((a) => {
-        localStorage.clear();
-        localStorage.setItem('palette-portcheck.answers.v1', JSON.stringify(a));
-      }, liveAnswers(servers));
-      await page.goto('about:blank');
-      await page.goto(host.url);
-      await page.locator('#questionnaire[data-ready]').waitFor();
-      await step(page, 'Checklist');
+      await openOnChecklist(page, host.url);
       const status = page.locator('#live-status');
       const run = page.locator('#live-run');
       // A port that takes the connection and never completes the WebSocket handshake.
