@@ -327,6 +327,33 @@ fn icmp_over_ipv6_is_icmpv6() {
     assert!(v6.iter().all(|l| l.contains("--rules=58 ")), "{v6:?}");
 }
 
+/// Azure NSG rule priorities: unique in the whole script, since roles often share an NSG and
+/// Azure refuses two rules of one NSG and direction at one priority, and within Azure's range
+/// (100 to 4096), for every example with optional flows.
+#[test]
+fn azure_priorities_are_unique_and_in_range() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let Some(env) = name.strip_suffix(".json") else {
+            continue;
+        };
+        let info = TicketInfo {
+            include_optional: true,
+            ..TicketInfo::default()
+        };
+        let script = render(Format::Azure, &ticket(env, &info));
+        let priorities: Vec<u32> = script
+            .split(" --priority ")
+            .skip(1)
+            .map(|rest| rest.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        let unique: std::collections::BTreeSet<&u32> = priorities.iter().collect();
+        assert_eq!(unique.len(), priorities.len(), "{env}: {priorities:?}");
+        assert!(priorities.iter().all(|p| (100..=4096).contains(p)), "{env}");
+    }
+}
+
 /// The NetworkPolicy has the shape of the `networking.k8s.io/v1` OpenAPI schema.
 #[test]
 fn network_policy_has_the_api_shape() {

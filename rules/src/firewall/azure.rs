@@ -21,7 +21,9 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
     out.push_str("set -euf\n: \"${RESOURCE_GROUP:?set RESOURCE_GROUP}\"\n");
     let mut body = String::new();
     let mut nsgs: BTreeMap<String, String> = BTreeMap::new();
-    let mut priority: BTreeMap<String, u32> = BTreeMap::new();
+    // One sequence for the whole script, not one per NSG variable: two roles often share an
+    // NSG (one subnet), and Azure refuses two rules of one NSG and direction at one priority.
+    let mut priority: u32 = 1000;
     let mut used_fills = Vec::new();
     for o in &model.openings {
         body.push('\n');
@@ -79,13 +81,13 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
                 let [src, dst] = sides.as_slice() else {
                     continue;
                 };
-                let prio = priority.entry(var.clone()).or_insert(1000);
+                let prio = priority;
                 let rule = format!("{}-{}-{family}", o.slug(), direction.to_lowercase());
                 let command = format!(
                     "az network nsg rule create --resource-group \"$RESOURCE_GROUP\" --nsg-name \"${var}\" --name {rule} --priority {prio} --direction {direction} --access Allow --protocol {protocol} --source-address-prefixes {src} --source-port-ranges '*' --destination-address-prefixes {dst} --destination-port-ranges {ports} --description '{}'\n",
                     quote(&o.rule.purpose)
                 );
-                *prio += 10;
+                priority += 10;
                 if only_lists.is_empty() {
                     body.push_str(&command);
                 } else {

@@ -47,24 +47,24 @@ az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_W
 #   note: goes through the outbound proxy squid.example.com:3128: Workload cluster nodes reach it by [workload-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 if [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name workload-saas-registries-proxy-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name workload-saas-registries-proxy-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR'
 else
   echo 'skipped workload-saas-registries-proxy-outbound-v4: set SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$SQUID_EXAMPLE_COM_V6" ] && [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6$CHARTS_BITNAMI_COM_V6$SPECTROCLOUD_GITHUB_IO_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name workload-saas-registries-proxy-outbound-v6 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V6 --source-port-ranges '*' --destination-address-prefixes $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 $CHARTS_BITNAMI_COM_V6 $SPECTROCLOUD_GITHUB_IO_V6 --destination-port-ranges 443 --description 'Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name workload-saas-registries-proxy-outbound-v6 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V6 --source-port-ranges '*' --destination-address-prefixes $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 $CHARTS_BITNAMI_COM_V6 $SPECTROCLOUD_GITHUB_IO_V6 --destination-port-ranges 443 --description 'Packs, integrations, pack containers and application updates from Palette SaaS registries and ECR'
 else
   echo 'skipped workload-saas-registries-proxy-outbound-v6: set SQUID_EXAMPLE_COM_V6 and N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 or N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 or CHARTS_BITNAMI_COM_V6 or SPECTROCLOUD_GITHUB_IO_V6' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1040 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-outbound-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1050 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-inbound-v4: set VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
@@ -72,29 +72,29 @@ fi
 # [pcg-palette] Secure channel from the PCG to Palette: it polls Palette for cluster deployment requests (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 if [ -n "$PCG_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-palette-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'Secure channel from the PCG to Palette: it polls Palette for cluster deployment requests'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-palette-outbound-v4 --priority 1060 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'Secure channel from the PCG to Palette: it polls Palette for cluster deployment requests'
 else
   echo 'skipped pcg-palette-outbound-v4: set PCG_ADDRESSES_V4' >&2
 fi
 
 # [pcg-infra-api] PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint) (required)
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-infra-api-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-infra-api-outbound-v4 --priority 1070 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
 else
   echo 'skipped pcg-infra-api-outbound-v4: set PCG_ADDRESSES_V4 and VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-infra-api-outbound-v6 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-infra-api-outbound-v6 --priority 1080 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
 else
   echo 'skipped pcg-infra-api-outbound-v6: set PCG_ADDRESSES_V6 and VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name pcg-infra-api-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name pcg-infra-api-inbound-v4 --priority 1090 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
 else
   echo 'skipped pcg-infra-api-inbound-v4: set PCG_ADDRESSES_V4 and VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name pcg-infra-api-inbound-v6 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name pcg-infra-api-inbound-v6 --priority 1100 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'PCG to the infrastructure provider in the local network (vCenter, MAAS, OpenStack, CloudStack or Nutanix Prism Central endpoint)'
 else
   echo 'skipped pcg-infra-api-inbound-v6: set PCG_ADDRESSES_V6 and VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
@@ -102,41 +102,41 @@ fi
 # [installer-pcg-palette] The Palette CLI host registers the PCG with Palette (during installation) (required)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 if [ -n "$INSTALLER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-palette-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'The Palette CLI host registers the PCG with Palette (during installation)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-palette-outbound-v4 --priority 1110 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 --destination-port-ranges 443 --description 'The Palette CLI host registers the PCG with Palette (during installation)'
 else
   echo 'skipped installer-pcg-palette-outbound-v4: set INSTALLER_ADDRESSES_V4' >&2
 fi
 
 # [installer-pcg-infra-api] The Palette CLI host deploys the PCG's VMs through the infrastructure endpoint (during installation) (required)
 if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-infra-api-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-infra-api-outbound-v4 --priority 1120 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
 else
   echo 'skipped installer-pcg-infra-api-outbound-v4: set INSTALLER_ADDRESSES_V4 and VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-infra-api-outbound-v6 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-pcg-infra-api-outbound-v6 --priority 1130 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
 else
   echo 'skipped installer-pcg-infra-api-outbound-v6: set INSTALLER_ADDRESSES_V6 and VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name installer-pcg-infra-api-inbound-v4 --priority 1030 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name installer-pcg-infra-api-inbound-v4 --priority 1140 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
 else
   echo 'skipped installer-pcg-infra-api-inbound-v4: set INSTALLER_ADDRESSES_V4 and VCENTER_DC1_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$VCENTER_DC1_EXAMPLE_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name installer-pcg-infra-api-inbound-v6 --priority 1040 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name installer-pcg-infra-api-inbound-v6 --priority 1150 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_DC1_EXAMPLE_COM_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys the PCG'\''s VMs through the infrastructure endpoint (during installation)'
 else
   echo 'skipped installer-pcg-infra-api-inbound-v6: set INSTALLER_ADDRESSES_V6 and VCENTER_DC1_EXAMPLE_COM_V6' >&2
 fi
 
 # [pcg-workload-api] PCG to the API server of clusters it creates or deletes (required)
 if [ -n "$PCG_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-workload-api-outbound-v4 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 10.20.0.0/16 --destination-port-ranges 6443 --description 'PCG to the API server of clusters it creates or deletes'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-workload-api-outbound-v4 --priority 1160 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 10.20.0.0/16 --destination-port-ranges 6443 --description 'PCG to the API server of clusters it creates or deletes'
 else
   echo 'skipped pcg-workload-api-outbound-v4: set PCG_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name pcg-workload-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 10.20.0.0/16 --destination-port-ranges 6443 --description 'PCG to the API server of clusters it creates or deletes'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name pcg-workload-api-inbound-v4 --priority 1170 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes 10.20.0.0/16 --destination-port-ranges 6443 --description 'PCG to the API server of clusters it creates or deletes'
 else
   echo 'skipped pcg-workload-api-inbound-v4: set PCG_ADDRESSES_V4' >&2
 fi
@@ -145,12 +145,12 @@ fi
 #   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 #   note: destination: *.spectrocloud.com names replaced by Palette SaaS's documented addresses
 if [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-saas-registries-proxy-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4 --destination-port-ranges 443 --description 'PCG images and packs from Palette SaaS registries and ECR'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-saas-registries-proxy-outbound-v4 --priority 1180 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V4 --source-port-ranges '*' --destination-address-prefixes 44.232.106.120/32 44.233.247.65/32 52.35.163.177/32 13.52.68.206/32 18.144.153.171/32 52.6.49.233/32 54.158.209.13/32 54.80.29.137/32 $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V4 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V4 --destination-port-ranges 443 --description 'PCG images and packs from Palette SaaS registries and ECR'
 else
   echo 'skipped pcg-saas-registries-proxy-outbound-v4: set SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$SQUID_EXAMPLE_COM_V6" ] && [ -n "$N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6$N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-saas-registries-proxy-outbound-v6 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V6 --source-port-ranges '*' --destination-address-prefixes $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 --destination-port-ranges 443 --description 'PCG images and packs from Palette SaaS registries and ECR'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-saas-registries-proxy-outbound-v6 --priority 1190 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V6 --source-port-ranges '*' --destination-address-prefixes $N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 $N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6 --destination-port-ranges 443 --description 'PCG images and packs from Palette SaaS registries and ECR'
 else
   echo 'skipped pcg-saas-registries-proxy-outbound-v6: set SQUID_EXAMPLE_COM_V6 and N415789037893_DKR_ECR_US_EAST_1_AMAZONAWS_COM_V6 or N415789037893_DKR_ECR_US_WEST_2_AMAZONAWS_COM_V6' >&2
 fi
@@ -158,90 +158,90 @@ fi
 # [pcg-golden-images-vsphere (from the proxy)] Golden OS and Kubernetes images for this infrastructure (required)
 #   note: goes through the outbound proxy squid.example.com:3128: Private Cloud Gateway nodes reach it by [pcg-proxy]; this rule is the proxy's own connection to the destination (no direct opening from the source)
 if [ -n "$SQUID_EXAMPLE_COM_V4" ] && [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-golden-images-vsphere-proxy-outbound-v4 --priority 1040 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V4 --source-port-ranges '*' --destination-address-prefixes $VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4 --destination-port-ranges 443 --description 'Golden OS and Kubernetes images for this infrastructure'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-golden-images-vsphere-proxy-outbound-v4 --priority 1200 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V4 --source-port-ranges '*' --destination-address-prefixes $VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4 --destination-port-ranges 443 --description 'Golden OS and Kubernetes images for this infrastructure'
 else
   echo 'skipped pcg-golden-images-vsphere-proxy-outbound-v4: set SQUID_EXAMPLE_COM_V4 and VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V4' >&2
 fi
 if [ -n "$SQUID_EXAMPLE_COM_V6" ] && [ -n "$VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-golden-images-vsphere-proxy-outbound-v6 --priority 1050 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V6 --source-port-ranges '*' --destination-address-prefixes $VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6 --destination-port-ranges 443 --description 'Golden OS and Kubernetes images for this infrastructure'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-golden-images-vsphere-proxy-outbound-v6 --priority 1210 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $SQUID_EXAMPLE_COM_V6 --source-port-ranges '*' --destination-address-prefixes $VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6 --destination-port-ranges 443 --description 'Golden OS and Kubernetes images for this infrastructure'
 else
   echo 'skipped pcg-golden-images-vsphere-proxy-outbound-v6: set SQUID_EXAMPLE_COM_V6 and VMWAREGOLDENIMAGE_CONSOLE_S3_AMAZONAWS_COM_V6' >&2
 fi
 
 # [pcg-dns] Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain) (required)
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$DNS_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-dns-outbound-v4 --priority 1040 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V4 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-dns-outbound-v4 --priority 1220 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V4 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
 else
   echo 'skipped pcg-dns-outbound-v4: set PCG_ADDRESSES_V4 and DNS_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$DNS_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-dns-outbound-v6 --priority 1050 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V6 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-dns-outbound-v6 --priority 1230 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V6 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
 else
   echo 'skipped pcg-dns-outbound-v6: set PCG_ADDRESSES_V6 and DNS_ADDRESSES_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$DNS_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_DNS" --name pcg-dns-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V4 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_DNS" --name pcg-dns-inbound-v4 --priority 1240 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V4 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
 else
   echo 'skipped pcg-dns-inbound-v4: set PCG_ADDRESSES_V4 and DNS_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$DNS_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_DNS" --name pcg-dns-inbound-v6 --priority 1010 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V6 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_DNS" --name pcg-dns-inbound-v6 --priority 1250 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $DNS_ADDRESSES_V6 --destination-port-ranges 53 --description 'Name resolution for the PCG: it must resolve the Palette endpoint (api.spectrocloud.com or your self-hosted domain)'
 else
   echo 'skipped pcg-dns-inbound-v6: set PCG_ADDRESSES_V6 and DNS_ADDRESSES_V6' >&2
 fi
 
 # [pcg-ntp] Time synchronisation for PCG nodes on vSphere (required)
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$NTP_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-ntp-outbound-v4 --priority 1060 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V4 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-ntp-outbound-v4 --priority 1260 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V4 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
 else
   echo 'skipped pcg-ntp-outbound-v4: set PCG_ADDRESSES_V4 and NTP_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$NTP_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-ntp-outbound-v6 --priority 1070 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V6 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-ntp-outbound-v6 --priority 1270 --direction Outbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V6 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
 else
   echo 'skipped pcg-ntp-outbound-v6: set PCG_ADDRESSES_V6 and NTP_ADDRESSES_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$NTP_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NTP" --name pcg-ntp-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V4 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NTP" --name pcg-ntp-inbound-v4 --priority 1280 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V4 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
 else
   echo 'skipped pcg-ntp-inbound-v4: set PCG_ADDRESSES_V4 and NTP_ADDRESSES_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$NTP_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NTP" --name pcg-ntp-inbound-v6 --priority 1010 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V6 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NTP" --name pcg-ntp-inbound-v6 --priority 1290 --direction Inbound --access Allow --protocol Udp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $NTP_ADDRESSES_V6 --destination-port-ranges 123 --description 'Time synchronisation for PCG nodes on vSphere'
 else
   echo 'skipped pcg-ntp-inbound-v6: set PCG_ADDRESSES_V6 and NTP_ADDRESSES_V6' >&2
 fi
 
 # [workload-proxy] Cluster nodes and the Palette agent to the outbound proxy (required)
 if [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-proxy-outbound-v4 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'Cluster nodes and the Palette agent to the outbound proxy'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-proxy-outbound-v4 --priority 1300 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'Cluster nodes and the Palette agent to the outbound proxy'
 else
   echo 'skipped workload-proxy-outbound-v4: set SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name workload-proxy-inbound-v4 --priority 1060 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'Cluster nodes and the Palette agent to the outbound proxy'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name workload-proxy-inbound-v4 --priority 1310 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.20.0.0/16 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'Cluster nodes and the Palette agent to the outbound proxy'
 else
   echo 'skipped workload-proxy-inbound-v4: set SQUID_EXAMPLE_COM_V4' >&2
 fi
 
 # [pcg-proxy] PCG nodes to the outbound proxy (required)
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-proxy-outbound-v4 --priority 1080 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-proxy-outbound-v4 --priority 1320 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
 else
   echo 'skipped pcg-proxy-outbound-v4: set PCG_ADDRESSES_V4 and SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$SQUID_EXAMPLE_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-proxy-outbound-v6 --priority 1090 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V6 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PCG" --name pcg-proxy-outbound-v6 --priority 1330 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V6 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
 else
   echo 'skipped pcg-proxy-outbound-v6: set PCG_ADDRESSES_V6 and SQUID_EXAMPLE_COM_V6' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V4" ] && [ -n "$SQUID_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-proxy-inbound-v4 --priority 1070 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-proxy-inbound-v4 --priority 1340 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V4 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
 else
   echo 'skipped pcg-proxy-inbound-v4: set PCG_ADDRESSES_V4 and SQUID_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$PCG_ADDRESSES_V6" ] && [ -n "$SQUID_EXAMPLE_COM_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-proxy-inbound-v6 --priority 1080 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V6 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PROXY" --name pcg-proxy-inbound-v6 --priority 1350 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $PCG_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $SQUID_EXAMPLE_COM_V6 --destination-port-ranges 3128 --description 'PCG nodes to the outbound proxy'
 else
   echo 'skipped pcg-proxy-inbound-v6: set PCG_ADDRESSES_V6 and SQUID_EXAMPLE_COM_V6' >&2
 fi

@@ -40,138 +40,138 @@ else
   echo 'skipped workload-palette-api-outbound-v6: set WORKLOAD_ADDRESSES_V6 and PALETTE_CORP_INTERNAL_V6' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V4" ] && [ -n "$PALETTE_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v4 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
 else
   echo 'skipped workload-palette-api-inbound-v4: set WORKLOAD_ADDRESSES_V4 and PALETTE_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ] && [ -n "$PALETTE_CORP_INTERNAL_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v6 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v6 --priority 1030 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
 else
   echo 'skipped workload-palette-api-inbound-v6: set WORKLOAD_ADDRESSES_V6 and PALETTE_CORP_INTERNAL_V6' >&2
 fi
 
 # [workload-private-registry] Packs and images from your own registry or the air-gap support VM (required)
 if [ -n "$WORKLOAD_ADDRESSES_V4" ] && [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-private-registry-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-private-registry-outbound-v4 --priority 1040 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
 else
   echo 'skipped workload-private-registry-outbound-v4: set WORKLOAD_ADDRESSES_V4 and AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ] && [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-private-registry-outbound-v6 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-private-registry-outbound-v6 --priority 1050 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
 else
   echo 'skipped workload-private-registry-outbound-v6: set WORKLOAD_ADDRESSES_V6 and AIRGAP_CORP_INTERNAL_V6' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V4" ] && [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_REGISTRY" --name workload-private-registry-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_REGISTRY" --name workload-private-registry-inbound-v4 --priority 1060 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
 else
   echo 'skipped workload-private-registry-inbound-v4: set WORKLOAD_ADDRESSES_V4 and AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ] && [ -n "$AIRGAP_CORP_INTERNAL_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_REGISTRY" --name workload-private-registry-inbound-v6 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_REGISTRY" --name workload-private-registry-inbound-v6 --priority 1070 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Packs and images from your own registry or the air-gap support VM'
 else
   echo 'skipped workload-private-registry-inbound-v6: set WORKLOAD_ADDRESSES_V6 and AIRGAP_CORP_INTERNAL_V6' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$WORKLOAD_ADDRESSES_V4" ] && [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1040 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1080 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-outbound-v4: set WORKLOAD_ADDRESSES_V4 and VCENTER_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ] && [ -n "$VCENTER_CORP_INTERNAL_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v6 --priority 1050 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v6 --priority 1090 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-outbound-v6: set WORKLOAD_ADDRESSES_V6 and VCENTER_CORP_INTERNAL_V6' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V4" ] && [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1100 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-inbound-v4: set WORKLOAD_ADDRESSES_V4 and VCENTER_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$WORKLOAD_ADDRESSES_V6" ] && [ -n "$VCENTER_CORP_INTERNAL_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v6 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v6 --priority 1110 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $WORKLOAD_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V6 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-inbound-v6: set WORKLOAD_ADDRESSES_V6 and VCENTER_CORP_INTERNAL_V6' >&2
 fi
 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
 if [ -n "$WORKLOAD_API_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-workload-api-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $WORKLOAD_API_ADDRESSES_V4 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-workload-api-outbound-v4 --priority 1120 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $WORKLOAD_API_ADDRESSES_V4 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
 else
   echo 'skipped mgmt-workload-api-outbound-v4: set WORKLOAD_API_ADDRESSES_V4' >&2
 fi
 if [ -n "$WORKLOAD_API_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name mgmt-workload-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $WORKLOAD_API_ADDRESSES_V4 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name mgmt-workload-api-inbound-v4 --priority 1130 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $WORKLOAD_API_ADDRESSES_V4 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
 else
   echo 'skipped mgmt-workload-api-inbound-v4: set WORKLOAD_API_ADDRESSES_V4' >&2
 fi
 
 # [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 if [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-infra-api-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-infra-api-outbound-v4 --priority 1140 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
 else
   echo 'skipped mgmt-infra-api-outbound-v4: set VCENTER_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$VCENTER_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound-v4 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound-v4 --priority 1150 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
 else
   echo 'skipped mgmt-infra-api-inbound-v4: set VCENTER_CORP_INTERNAL_V4' >&2
 fi
 
 # [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound-v4 --priority 1160 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
 else
   echo 'skipped mgmt-palette-vcenter-outbound-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound-v4 --priority 1170 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
 else
   echo 'skipped mgmt-palette-vcenter-inbound-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 
 # [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
 if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v4 --priority 1180 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-outbound-v4: set INSTALLER_ADDRESSES_V4 and PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v6 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v6 --priority 1190 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-outbound-v6: set INSTALLER_ADDRESSES_V6 and PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v4 --priority 1200 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-inbound-v4: set INSTALLER_ADDRESSES_V4 and PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v6 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v6 --priority 1210 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-inbound-v6: set INSTALLER_ADDRESSES_V6 and PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 
 # [mgmt-private-registry] Pack and image registries of the air-gap support VM or your own registry (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-private-registry-outbound-v4 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Pack and image registries of the air-gap support VM or your own registry'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-private-registry-outbound-v4 --priority 1220 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Pack and image registries of the air-gap support VM or your own registry'
 else
   echo 'skipped mgmt-private-registry-outbound-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_REGISTRY" --name mgmt-private-registry-inbound-v4 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Pack and image registries of the air-gap support VM or your own registry'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_REGISTRY" --name mgmt-private-registry-inbound-v4 --priority 1230 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 443 --description 'Pack and image registries of the air-gap support VM or your own registry'
 else
   echo 'skipped mgmt-private-registry-inbound-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 
 # [mgmt-airgap-scar] Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM (required)
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-airgap-scar-outbound-v4 --priority 1040 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 8443 --description 'Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-airgap-scar-outbound-v4 --priority 1240 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 8443 --description 'Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM'
 else
   echo 'skipped mgmt-airgap-scar-outbound-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi
 if [ -n "$AIRGAP_CORP_INTERNAL_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_AIRGAP_VM" --name mgmt-airgap-scar-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 8443 --description 'Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_AIRGAP_VM" --name mgmt-airgap-scar-inbound-v4 --priority 1250 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $AIRGAP_CORP_INTERNAL_V4 --destination-port-ranges 8443 --description 'Spectro Cloud Artifact Repository (SCAR) on the air-gap support VM'
 else
   echo 'skipped mgmt-airgap-scar-inbound-v4: set AIRGAP_CORP_INTERNAL_V4' >&2
 fi

@@ -61,7 +61,7 @@ else
   echo 'skipped workload-palette-api-outbound-v4: set PALETTE_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$PALETTE_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE" --name workload-palette-api-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $PALETTE_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Palette agent to the management platform: API access and, from 4.0.0, gRPC for all management traffic'
 else
   echo 'skipped workload-palette-api-inbound-v4: set PALETTE_EXAMPLE_COM_V4' >&2
 fi
@@ -69,69 +69,69 @@ fi
 # [workload-public-registries] Packs, pack containers and application updates from public registries (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM_V4 $GCR_IO_V4 $GHCR_IO_V4 $DOCKER_IO_V4 $GOOGLEAPIS_COM_V4 $DOCKER_COM_V4 $RAW_GITHUBUSERCONTENT_COM_V4 $PROJECTCALICO_ORG_V4 $QUAY_IO_V4 $GRAFANA_COM_V4 $GITHUB_COM_V4 $K8S_GCR_IO_V4 $REGISTRY_K8S_IO_V4 $DOCKER_PKG_DEV_V4 $US_DOCKER_PKG_DEV_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-public-registries-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM_V4 $GCR_IO_V4 $GHCR_IO_V4 $DOCKER_IO_V4 $GOOGLEAPIS_COM_V4 $DOCKER_COM_V4 $RAW_GITHUBUSERCONTENT_COM_V4 $PROJECTCALICO_ORG_V4 $QUAY_IO_V4 $GRAFANA_COM_V4 $GITHUB_COM_V4 $K8S_GCR_IO_V4 $REGISTRY_K8S_IO_V4 $DOCKER_PKG_DEV_V4 $US_DOCKER_PKG_DEV_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Packs, pack containers and application updates from public registries'
 else
   echo 'skipped workload-public-registries-outbound-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
 fi
 
 # [workload-vcenter] Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations) (required)
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD" --name workload-vcenter-outbound-v4 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-outbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name workload-vcenter-inbound-v4 --priority 1040 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.32.0/20 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Workload cluster nodes to the vSphere vCenter API (in-cluster Cluster API handles Day-2 operations)'
 else
   echo 'skipped workload-vcenter-inbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
 fi
 
 # [mgmt-workload-api] Self-hosted management plane to workload cluster API servers (required)
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-workload-api-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
-az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name mgmt-workload-api-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-workload-api-outbound-v4 --priority 1050 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
+az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_WORKLOAD_API" --name mgmt-workload-api-inbound-v4 --priority 1060 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes 10.10.32.0/20 --destination-port-ranges 6443 --description 'Self-hosted management plane to workload cluster API servers'
 
 # [mgmt-infra-api] Self-hosted management plane's System Private Gateway to vCenter or the infrastructure API of workload clusters (required)
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-infra-api-outbound-v4 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-infra-api-outbound-v4 --priority 1070 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
 else
   echo 'skipped mgmt-infra-api-outbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
 fi
 if [ -n "$VCENTER_EXAMPLE_COM_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INFRA_API" --name mgmt-infra-api-inbound-v4 --priority 1080 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $VCENTER_EXAMPLE_COM_V4 --destination-port-ranges 443 --description 'Self-hosted management plane'\''s System Private Gateway to vCenter or the infrastructure API of workload clusters'
 else
   echo 'skipped mgmt-infra-api-inbound-v4: set VCENTER_EXAMPLE_COM_V4' >&2
 fi
 
 # [mgmt-palette-vcenter] Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades) (required)
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound-v4 --priority 1020 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-palette-vcenter-outbound-v4 --priority 1090 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
 else
   echo 'skipped mgmt-palette-vcenter-outbound-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound-v4 --priority 1000 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name mgmt-palette-vcenter-inbound-v4 --priority 1100 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'Self-hosted management plane to the vCenter it runs in (node VMs, volumes, upgrades)'
 else
   echo 'skipped mgmt-palette-vcenter-inbound-v4: set PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 
 # [installer-palette-vcenter] The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades) (required)
 if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v4 --priority 1000 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v4 --priority 1110 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-outbound-v4: set INSTALLER_ADDRESSES_V4 and PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v6 --priority 1010 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_INSTALLER" --name installer-palette-vcenter-outbound-v6 --priority 1120 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-outbound-v6: set INSTALLER_ADDRESSES_V6 and PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V4" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v4 --priority 1010 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v4 --priority 1130 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V4 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V4 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-inbound-v4: set INSTALLER_ADDRESSES_V4 and PALETTE_VCENTER_ADDRESSES_V4' >&2
 fi
 if [ -n "$INSTALLER_ADDRESSES_V6" ] && [ -n "$PALETTE_VCENTER_ADDRESSES_V6" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v6 --priority 1020 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_PALETTE_VCENTER" --name installer-palette-vcenter-inbound-v6 --priority 1140 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes $INSTALLER_ADDRESSES_V6 --source-port-ranges '*' --destination-address-prefixes $PALETTE_VCENTER_ADDRESSES_V6 --destination-port-ranges 443 --description 'The Palette CLI host deploys self-hosted Palette into vCenter (during installation and upgrades)'
 else
   echo 'skipped installer-palette-vcenter-inbound-v6: set INSTALLER_ADDRESSES_V6 and PALETTE_VCENTER_ADDRESSES_V6' >&2
 fi
@@ -139,7 +139,7 @@ fi
 # [mgmt-public-registries] Registries, pack containers, VMware OVA files and updates for a connected self-hosted install (required)
 #   note: destination ecr.*.amazonaws.com, *.amazonaws.com left out: names under a domain have no addresses; the name-based formats (squid, aws-network-firewall, cilium) carry them
 if [ -n "$SPECTROCLOUD_COM_V4$GCR_IO_V4$GHCR_IO_V4$DOCKER_IO_V4$GOOGLEAPIS_COM_V4$DOCKER_COM_V4$RAW_GITHUBUSERCONTENT_COM_V4$PROJECTCALICO_ORG_V4$QUAY_IO_V4$GRAFANA_COM_V4$GITHUB_COM_V4$K8S_GCR_IO_V4$REGISTRY_K8S_IO_V4$DOCKER_PKG_DEV_V4$US_DOCKER_PKG_DEV_V4$CHARTS_BITNAMI_COM_V4$SPECTROCLOUD_GITHUB_IO_V4" ]; then
-  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound-v4 --priority 1030 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM_V4 $GCR_IO_V4 $GHCR_IO_V4 $DOCKER_IO_V4 $GOOGLEAPIS_COM_V4 $DOCKER_COM_V4 $RAW_GITHUBUSERCONTENT_COM_V4 $PROJECTCALICO_ORG_V4 $QUAY_IO_V4 $GRAFANA_COM_V4 $GITHUB_COM_V4 $K8S_GCR_IO_V4 $REGISTRY_K8S_IO_V4 $DOCKER_PKG_DEV_V4 $US_DOCKER_PKG_DEV_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
+  az network nsg rule create --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_MANAGEMENT_PLANE" --name mgmt-public-registries-outbound-v4 --priority 1150 --direction Outbound --access Allow --protocol Tcp --source-address-prefixes 10.10.1.0/28 --source-port-ranges '*' --destination-address-prefixes $SPECTROCLOUD_COM_V4 $GCR_IO_V4 $GHCR_IO_V4 $DOCKER_IO_V4 $GOOGLEAPIS_COM_V4 $DOCKER_COM_V4 $RAW_GITHUBUSERCONTENT_COM_V4 $PROJECTCALICO_ORG_V4 $QUAY_IO_V4 $GRAFANA_COM_V4 $GITHUB_COM_V4 $K8S_GCR_IO_V4 $REGISTRY_K8S_IO_V4 $DOCKER_PKG_DEV_V4 $US_DOCKER_PKG_DEV_V4 $CHARTS_BITNAMI_COM_V4 $SPECTROCLOUD_GITHUB_IO_V4 --destination-port-ranges 443 --description 'Registries, pack containers, VMware OVA files and updates for a connected self-hosted install'
 else
   echo 'skipped mgmt-public-registries-outbound-v4: set SPECTROCLOUD_COM_V4 or GCR_IO_V4 or GHCR_IO_V4 or DOCKER_IO_V4 or GOOGLEAPIS_COM_V4 or DOCKER_COM_V4 or RAW_GITHUBUSERCONTENT_COM_V4 or PROJECTCALICO_ORG_V4 or QUAY_IO_V4 or GRAFANA_COM_V4 or GITHUB_COM_V4 or K8S_GCR_IO_V4 or REGISTRY_K8S_IO_V4 or DOCKER_PKG_DEV_V4 or US_DOCKER_PKG_DEV_V4 or CHARTS_BITNAMI_COM_V4 or SPECTROCLOUD_GITHUB_IO_V4' >&2
 fi
