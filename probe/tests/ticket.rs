@@ -138,6 +138,10 @@ fn iptables_script_takes_plain_addresses_only() {
         "10.9.9.0/24,2001:db8::/64",
         "2001:db8::5",
         "::ffff:10.1.2.3",
+        "64:ff9b::10.1.2.3",
+        "::1",
+        "FD00:50::11/128",
+        "2001:db8:0:0:1:0:0:1",
     ] {
         let out = print(good);
         assert!(

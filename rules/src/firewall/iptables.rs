@@ -66,10 +66,10 @@ family() {{
     # Only the plain forms: iptables would also read 127.1 or 0x7f.1 as an address, and a
     # name (or a word of hex digits such as cafe) would send it to resolve one.
     case $entry in
-      *:*) version=6 ip='[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*' bits='([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])' ;;
-      *) version=4 ip='((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){{3}}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])' bits='([0-9]|[12][0-9]|3[0-2])' ;;
+      *:*) version=6 ip='{IPV6_FORM}' bits='([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])' ;;
+      *) version=4 ip='{IPV4_FORM}' bits='([0-9]|[12][0-9]|3[0-2])' ;;
     esac
-    if ! printf '%s\n' "$entry" | grep -Eqx "$ip(/$bits)?"; then
+    if ! printf '%s\n' "$entry" | grep -Eiqx "$ip(/$bits)?"; then
       echo "$0: '$entry' is not an IPv$version address or CIDR in its plain form; names are not resolved here, enter addresses" >&2
       exit 2
     fi
@@ -138,6 +138,29 @@ fi
     );
     out
 }
+
+/// IPv4 as the dotted quad only: iptables also reads 127.1, 0x7f.1 and 010.1.1.1, which mean
+/// something else than they seem.
+const IPV4_FORM: &str = r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+
+/// IPv6 in the text forms of RFC 4291 (groups of one to four hex digits, one `::` at most, an
+/// IPv4 tail), for `grep -Eix`: anything else, such as `dead:beef` or `10.0.0.1:443`,
+/// ip6tables-restore would send to be resolved as a name.
+const IPV6_FORM: &str = concat!(
+    "(([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}",
+    "|([0-9a-f]{1,4}:){1,7}:",
+    "|([0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}",
+    "|([0-9a-f]{1,4}:){1,5}(:[0-9a-f]{1,4}){1,2}",
+    "|([0-9a-f]{1,4}:){1,4}(:[0-9a-f]{1,4}){1,3}",
+    "|([0-9a-f]{1,4}:){1,3}(:[0-9a-f]{1,4}){1,4}",
+    "|([0-9a-f]{1,4}:){1,2}(:[0-9a-f]{1,4}){1,5}",
+    "|[0-9a-f]{1,4}:(:[0-9a-f]{1,4}){1,6}",
+    "|:((:[0-9a-f]{1,4}){1,7}|:)",
+    "|([0-9a-f]{1,4}:){6}",
+    r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])",
+    "|(([0-9a-f]{1,4}:){1,5}|:):([0-9a-f]{1,4}:){0,4}",
+    r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))"
+);
 
 /// The address lists a user fills in at the top of the script.
 fn fills_section(model: &Model) -> String {
