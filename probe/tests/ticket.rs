@@ -215,21 +215,21 @@ fn cloud_and_kubernetes_outputs_pass_the_vendors_own_models() {
         }
     }
     // The validators are real: each refuses what the vendor would.
-    for (format, bad) in [
-        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": "443", "ToPort": 443}], "ingress": []}}}"#),
-        ("aws-network-firewall", r#"{"inputs": [{"RuleGroupName": "x", "Type": "STATEFUL", "Capacity": 10, "RuleGroup": {"RulesSource": {"RulesSourceList": {"Targets": ["a.example"], "TargetTypes": ["SNI"], "GeneratedRulesType": "ALLOWLIST"}}}}]}"#),
-        ("terraform", "resource \"aws_vpc_security_group_egress_rule\" \"x\" {\n  security_group_id = \"sg\"\n  description = \"x\"\n  cidr_ipv4 = \"10.0.0.0/8\"\n  ip_protocol = \"tcp\"\n}\n"),
-        ("network-policy", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - protocol: TCP\n          port: 443\n          endport: 444\n"),
+    for (format, bad, reason) in [
+        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": "443", "ToPort": 443}], "ingress": []}}}"#, "Invalid type"),
+        ("aws-network-firewall", r#"{"inputs": [{"RuleGroupName": "x", "Type": "STATEFUL", "Capacity": 10, "RuleGroup": {"RulesSource": {"RulesSourceList": {"Targets": ["a.example"], "TargetTypes": ["SNI"], "GeneratedRulesType": "ALLOWLIST"}}}}]}"#, "is not one of"),
+        ("terraform", "resource \"aws_vpc_security_group_egress_rule\" \"x\" {\n  security_group_id = \"sg\"\n  description = \"x\"\n  cidr_ipv4 = \"10.0.0.0/8\"\n  ip_protocol = \"tcp\"\n}\n", "from_port must be a number"),
+        ("network-policy", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - protocol: TCP\n          port: 443\n          endport: 444\n", "endport"),
         // EC2 refuses the same permission twice, and a description outside its characters.
-        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "a"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "b"}]}], "ingress": []}}}"#),
-        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "caf\u00e9"}]}], "ingress": []}}}"#),
+        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "a"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "b"}]}], "ingress": []}}}"#, "the same permission twice"),
+        ("aws-cli", r#"{"groups": {"pcg": {"egress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "caf\u00e9"}]}], "ingress": []}}}"#, "breaks EC2's constraints"),
         // Cilium: a misspelt peer (the schema alone would let it through), then a name that is not one.
-        ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDN:\n        - matchName: a.example\n"),
-        ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDNs:\n        - matchName: \"a example\"\n"),
+        ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDN:\n        - matchName: a.example\n", "Object literal may only specify known properties"),
+        ("cilium", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: x\nspec:\n  endpointSelector: {}\n  egress:\n    - toFQDNs:\n        - matchName: \"a example\"\n", "must match pattern"),
     ] {
         let (ok, err) = validate(format, bad);
         assert!(!ok, "{format}: the validator accepted a broken output");
-        assert!(!err.is_empty(), "{format}");
+        assert!(err.contains(reason), "{format}: refused, but not for {reason:?}:\n{err}");
     }
 }
 

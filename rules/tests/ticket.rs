@@ -215,6 +215,22 @@ fn aws_security_group_rules_are_each_written_once() {
                     }
                 }
             }
+            // Nothing lost in the merge: every flow the groups carry is named by a rule.
+            let named: Vec<&str> = seen
+                .values()
+                .flat_map(|d| d.split(", "))
+                .map(|label| label.trim_end_matches(" (from the proxy)"))
+                .collect();
+            for rule in &t.rules {
+                let addressed = rule.flow.as_ref().is_some_and(|f| {
+                    [&f.from.hosts, &f.to.hosts]
+                        .iter()
+                        .all(|hosts| hosts.iter().any(|h| h.cidr().is_some()))
+                });
+                if addressed && !aws["notes"].to_string().contains(&rule.id) {
+                    assert!(named.contains(&rule.id.as_str()), "{env}: {} lost", rule.id);
+                }
+            }
             let shared = seen.values().filter(|d| d.contains(", ")).count();
             if env == "saas-vsphere-pcg" {
                 assert!(shared > 0, "the SaaS addresses carry three flows");

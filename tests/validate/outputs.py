@@ -144,8 +144,10 @@ def cilium(text):
     checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cilium.mjs")
     run = subprocess.run(["node", checker], input=json.dumps(documents), text=True,
                          capture_output=True, check=False)
-    return [line for line in run.stderr.splitlines() if line] or (
-        [f"cilium.mjs exited with {run.returncode}"] if run.returncode else [])
+    if run.returncode == 0:
+        return []
+    return [line for line in run.stderr.splitlines() if line] or [
+        f"cilium.mjs exited with {run.returncode}"]
 
 
 KUBE_VERSIONS = ["1.33", "1.35", "1.37"]

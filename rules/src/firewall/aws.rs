@@ -164,6 +164,12 @@ pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
     let model = Model::new(ticket, saas);
     let mut groups: Map<String, Value> = Map::new();
     for rule in sg_rules(&model, false) {
+        let (ranges, mut item) = match &rule.peer {
+            Peer::V4(cidr) => ("IpRanges", json!({ "CidrIp": cidr })),
+            Peer::V6(cidr) => ("Ipv6Ranges", json!({ "CidrIpv6": cidr })),
+            Peer::List { .. } => unreachable!("sg_rules(_, false) writes no lists"),
+        };
+        item["Description"] = json!(description(&model, &rule));
         let group = groups
             .entry(rule.role.slug().to_owned())
             .or_insert_with(|| json!({ "role": rule.role.label(), "egress": [], "ingress": [] }));
@@ -188,13 +194,6 @@ pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
                 list.len() - 1
             }
         };
-        let (ranges, item) = match &rule.peer {
-            Peer::V4(cidr) => ("IpRanges", json!({ "CidrIp": cidr })),
-            Peer::V6(cidr) => ("Ipv6Ranges", json!({ "CidrIpv6": cidr })),
-            Peer::List { .. } => continue,
-        };
-        let mut item = item;
-        item["Description"] = json!(description(&model, &rule));
         let perm = &mut list[index];
         if perm[ranges].is_null() {
             perm[ranges] = json!([]);
@@ -228,7 +227,7 @@ pub fn aws_cli(ticket: &Ticket, saas: &SaasIps) -> String {
         .collect();
     let doc = json!({
         "_about": header(ticket, "", "").lines().map(str::trim).collect::<Vec<_>>(),
-        "_usage": "aws ec2 authorize-security-group-egress --group-id SG_ID --ip-permissions \"$(jq -c '.groups.ROLE.egress' FILE)\" (and -ingress with .ingress), with the security group of each role",
+        "_usage": "aws ec2 authorize-security-group-egress --group-id SG_ID --ip-permissions \"$(jq -c '.groups.ROLE.egress' FILE)\" (and -ingress with .ingress), with the security group of each role; each role needs a group of its own (rules are written once per role, and EC2 refuses the same rule twice in one group)",
         "groups": groups,
         "notes": notes,
         "left-out": left_out,
@@ -243,7 +242,7 @@ pub fn terraform(ticket: &Ticket, saas: &SaasIps) -> String {
     let rules = sg_rules(&model, true);
     let mut out = header(ticket, "#", "Check with: terraform validate.");
     out.push_str(
-        "\nvariable \"security_group_ids\" {\n  description = \"Security group ID of each Palette role (keys: the role names used below)\"\n  type        = map(string)\n}\n",
+        "\nvariable \"security_group_ids\" {\n  description = \"Security group ID of each Palette role (keys: the role names used below)\"\n  type        = map(string)\n  # Rules are written once per role: two roles in one group would repeat a rule, which EC2 refuses.\n  validation {\n    condition     = length(distinct(values(var.security_group_ids))) == length(var.security_group_ids)\n    error_message = \"Each role needs a security group of its own: rules two roles share are written once per role, and EC2 refuses the same rule twice in one group.\"\n  }\n}\n",
     );
     for fill in &model.fills {
         for (version, family) in [("ipv4", "IPv4"), ("ipv6", "IPv6")] {

@@ -15,6 +15,8 @@ struct Group {
     flows: Vec<String>,
     /// A flow of plain HTTP: the list must match the Host header too, not only TLS SNI.
     http: bool,
+    /// Sources the group cannot write, said only if the group is written at all.
+    source_notes: Vec<String>,
 }
 
 /// Input for `aws network-firewall create-rule-group --cli-input-json`, one per source of the
@@ -57,6 +59,7 @@ pub fn network_firewall(ticket: &Ticket) -> String {
                     targets: Vec::new(),
                     flows: Vec::new(),
                     http: false,
+                    source_notes: Vec::new(),
                 });
                 groups.len() - 1
             }
@@ -69,7 +72,7 @@ pub fn network_firewall(ticket: &Ticket) -> String {
                         push(&mut group.home_net, cidr);
                     }
                 }
-                other => notes.push(format!(
+                other => group.source_notes.push(format!(
                     "[{}] source {other}: add its CIDRs to HOME_NET of palette-egress-{} (names and addresses not given yet cannot be written)",
                     rule.id, group.slug
                 )),
@@ -107,7 +110,7 @@ pub fn network_firewall(ticket: &Ticket) -> String {
             group.http |= flow.check == Some(CheckKind::Http);
             if flow.ports.iter().any(|p| p.first != 443 || p.last != 443) {
                 notes.push(format!(
-                    "[{}] ports {}: a domain list does not match ports; TLS and HTTP to these names pass on any port",
+                    "[{}] ports {}: a domain list does not match ports; connections to these names pass on any port",
                     rule.id,
                     flow.ports_text()
                 ));
@@ -115,6 +118,7 @@ pub fn network_firewall(ticket: &Ticket) -> String {
         }
     }
     groups.retain(|g| !g.targets.is_empty());
+    notes.extend(groups.iter().flat_map(|g| g.source_notes.iter().cloned()));
     if groups.is_empty() {
         notes.push(
             "no flow leaves the network to a name: there is no rule group to create".to_owned(),

@@ -5,6 +5,11 @@
 variable "security_group_ids" {
   description = "Security group ID of each Palette role (keys: the role names used below)"
   type        = map(string)
+  # Rules are written once per role: two roles in one group would repeat a rule, which EC2 refuses.
+  validation {
+    condition     = length(distinct(values(var.security_group_ids))) == length(var.security_group_ids)
+    error_message = "Each role needs a security group of its own: rules two roles share are written once per role, and EC2 refuses the same rule twice in one group."
+  }
 }
 
 variable "palette_example_com_ipv4" {
