@@ -120,3 +120,29 @@ test('a damaged SHA256SUMS beside the page offers nothing and says so, its text 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a host that sends the list\'s headers and then stalls is given up on, and asked again at the next opening', async () => {
+  let requests = 0;
+  const stalling = await startStaticHost(undefined, {
+    '/probe/SHA256SUMS': (req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('0'.repeat(64));
+    },
+  });
+  const { context, page } = await checklistFor(stalling.url, SYSTEMS[1][0]);
+  try {
+    const started = Date.now();
+    await page.locator('#get-probe summary').click();
+    await page.locator('#get-probe-missing', { hasText: 'did not arrive in time: close and open this section to try again' }).waitFor({ timeout: 15_000 });
+    assert.ok(Date.now() - started >= 4_500, 'not before the deadline');
+    assert.equal(await page.locator('#get-probe-list').count(), 0);
+    await page.locator('#get-probe summary').click();
+    await page.locator('#get-probe summary').click();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(requests, 2, 'opened again, asked again');
+  } finally {
+    await context.close();
+    await stalling.stop();
+  }
+});

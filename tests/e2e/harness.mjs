@@ -88,8 +88,16 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
  * Serves the built app as the hosted page beside the docs would: plain static files on their own
  * loopback origin, without the probe (and so without its Content-Security-Policy).
  */
-export async function startStaticHost(dir = `${root}dist`) {
+export async function startStaticHost(dir = `${root}dist`, routes = {}) {
+  const held = [];
   const server = createServer((req, res) => {
+    // A route of the test's own answers that path instead of the file there.
+    const route = routes[new URL(req.url, 'http://x').pathname];
+    if (route) {
+      held.push(res.socket);
+      route(req, res);
+      return;
+    }
     const path = normalize(`${dir}/${decodeURIComponent(new URL(req.url, 'http://x').pathname)}`);
     const file = path.startsWith(dir) && existsSync(path) && statSync(path).isDirectory() ? `${path}/index.html` : path;
     if (!file.startsWith(dir) || !existsSync(file)) {
@@ -100,7 +108,10 @@ export async function startStaticHost(dir = `${root}dist`) {
     createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    stop: () => new Promise((r) => { held.forEach((s) => s.destroy()); server.close(r); }),
+  };
 }
 
 /** Goes to a step of the questionnaire and waits for it (and for the engine, on the later steps). */

@@ -211,7 +211,7 @@ fn silent(pairing: &Pairing, opened: bool) -> String {
         )
     } else {
         format!(
-            "No answer from {origin} within {seconds} s: the connection was not completed. Check that portcheck serve runs there and that the link's port is the one it printed (another program may listen on it); if the probe runs on another machine, a firewall or proxy on the way may be holding the connection."
+            "No answer from {origin} within {seconds} s: the connection was not completed. If the browser asked whether this site may reach devices on your local network, allow it and press Run again. Otherwise check that portcheck serve runs there and that the link's port is the one it printed (another program may listen on it); if the probe runs on another machine, a firewall or proxy on the way may be holding the connection."
         )
     }
 }
@@ -254,48 +254,64 @@ async fn refused(pairing: &Pairing) -> String {
 /// The probe's admission answer: `None` when it cannot be read (this page's origin is refused).
 async fn admission(origin: &str) -> Option<rules::protocol::admission::Admission> {
     let url = format!("{origin}{}", rules::protocol::admission::PATH);
-    let response: web_sys::Response = get(&url, web_sys::RequestMode::Cors)
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    if !response.ok() {
-        return None;
+    match get(&url, web_sys::RequestMode::Cors).await {
+        Fetch::Answered { ok: true, text } => serde_json::from_str(&text).ok(),
+        _ => None,
     }
-    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    serde_json::from_str(&text).ok()
 }
 
 /// Whether anything answers HTTP at `origin`. The response is opaque (the probe sends no CORS
 /// headers, by design): only that it came back is read.
 async fn answers(origin: &str) -> bool {
-    get(&format!("{origin}/"), web_sys::RequestMode::NoCors)
-        .await
-        .is_ok()
+    matches!(
+        get(&format!("{origin}/"), web_sys::RequestMode::NoCors).await,
+        Fetch::Answered { .. }
+    )
+}
+
+/// What a GET brought back.
+pub(crate) enum Fetch {
+    /// A response, whole: whether its status was a success, and its body (empty when opaque).
+    Answered { ok: bool, text: String },
+    /// Refused, unreachable, or not allowed to this page.
+    Failed,
+    /// Nothing whole within `DIAGNOSIS_MS`: the request was aborted.
+    TimedOut,
 }
 
 /// A GET the diagnosis (and "Get the probe") makes, never from the cache: what is there now.
-/// A server that accepts and never answers fails it after `DIAGNOSIS_MS`, and the request is
-/// aborted rather than left open.
-pub(crate) async fn get(
-    url: &str,
-    mode: web_sys::RequestMode,
-) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+/// The deadline covers the body too, so a server that sends its headers and stalls cannot
+/// hold the page; the request is aborted rather than left open.
+pub(crate) async fn get(url: &str, mode: web_sys::RequestMode) -> Fetch {
     let init = web_sys::RequestInit::new();
     init.set_mode(mode);
     init.set_cache(web_sys::RequestCache::NoStore);
-    let abort = web_sys::AbortController::new()?;
+    let Ok(abort) = web_sys::AbortController::new() else {
+        return Fetch::Failed;
+    };
     init.set_signal(Some(&abort.signal()));
-    let request =
-        wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init));
-    match within(DIAGNOSIS_MS, request).await {
-        Some(response) => response,
+    let whole = async {
+        let response: web_sys::Response =
+            wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init))
+                .await
+                .ok()?
+                .dyn_into()
+                .ok()?;
+        let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()
+            .unwrap_or_default();
+        Some(Fetch::Answered {
+            ok: response.ok(),
+            text,
+        })
+    };
+    match within(DIAGNOSIS_MS, whole).await {
+        Some(fetched) => fetched.unwrap_or(Fetch::Failed),
         None => {
             abort.abort();
-            Err(format!("no answer from {url} within {} s", DIAGNOSIS_MS / 1000).into())
+            Fetch::TimedOut
         }
     }
 }

@@ -6,7 +6,6 @@
 use super::client;
 use leptos::prelude::*;
 use rules::download::{self, Download};
-use wasm_bindgen::JsCast;
 
 /// Where the binaries are, relative to the page.
 const FOLDER: &str = "probe/";
@@ -22,7 +21,10 @@ pub fn GetProbe(from_a_file: bool) -> impl IntoView {
         if opened && !from_a_file && !asked.get_value() {
             asked.set_value(true);
             leptos::task::spawn_local(async move {
-                downloads.set(Some(fetch_downloads().await));
+                let fetched = fetch_downloads().await;
+                // Asked again at the next opening when it did not work out (a slow host).
+                asked.set_value(fetched.is_ok());
+                downloads.set(Some(fetched));
             });
         }
     };
@@ -93,25 +95,11 @@ pub fn GetProbe(from_a_file: bool) -> impl IntoView {
 /// The downloads beside this page, or why there are none here.
 async fn fetch_downloads() -> Result<Vec<Download>, String> {
     const NONE_HERE: &str = "This page has no probe downloads beside it (the probe's own page, or a build without make dist): take them from the probe/ folder beside the hosted page, or build them with make dist.";
-    let response: web_sys::Response = client::get(
-        &format!("{FOLDER}SHA256SUMS"),
-        web_sys::RequestMode::SameOrigin,
-    )
-    .await
-    .ok()
-    .and_then(|r| r.dyn_into().ok())
-    .ok_or(NONE_HERE)?;
-    if !response.ok() {
-        return Err(NONE_HERE.into());
-    }
-    let text = match response.text() {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    }
-    .ok_or(NONE_HERE)?;
+    let text = match client::get(&format!("{FOLDER}SHA256SUMS"), web_sys::RequestMode::SameOrigin).await {
+        client::Fetch::Answered { ok: true, text } => text,
+        client::Fetch::TimedOut => return Err("The list of probe downloads beside this page did not arrive in time: close and open this section to try again.".into()),
+        _ => return Err(NONE_HERE.into()),
+    };
     let user_agent = window().navigator().user_agent().unwrap_or_default();
     download::from_sums(&text, &user_agent)
         .map_err(|e| format!("The probe downloads' SHA256SUMS beside this page is damaged ({e}): take the binaries from where they were published."))
