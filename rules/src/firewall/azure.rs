@@ -62,7 +62,7 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
                             if !used_fills.contains(&fill.key) {
                                 used_fills.push(fill.key.clone());
                             }
-                            format!("{}_{suffix}", fill.var())
+                            fill.family_var(suffix)
                         })
                         .collect();
                     if known.is_empty() && lists.is_empty() {
@@ -102,14 +102,11 @@ pub fn azure(ticket: &Ticket, saas: &SaasIps) -> String {
         ));
     }
     for key in &used_fills {
-        let fill = model.fill_of(key);
-        for (suffix, version) in [("V4", "IPv4"), ("V6", "IPv6")] {
-            out.push_str(&format!(
-                "{var}_{suffix}=\"${{{var}_{suffix}-}}\"  # space-separated {version} addresses or CIDRs: {}\n",
-                clean(&fill.what),
-                var = fill.var()
-            ));
-        }
+        out.push_str(
+            &model
+                .fill_of(key)
+                .family_declarations("space-separated {version} addresses or CIDRs"),
+        );
     }
     out.push_str(&body);
     out.push_str(&model.left_out("#"));

@@ -1,4 +1,4 @@
-use super::{clean, header, heading, Model};
+use super::{header, heading, Model};
 use crate::rule::Transport;
 use crate::ticket::Ticket;
 use crate::SaasIps;
@@ -18,13 +18,7 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
     out.push_str("set -eu\n: \"${NETWORK:?set NETWORK to the VPC network name}\"\n");
     out.push_str("# joined RANGE...: the ranges that are not empty, comma-separated.\njoined() { list=''; for r in \"$@\"; do [ -z \"$r\" ] || list=\"$list${list:+,}$r\"; done; printf '%s' \"$list\"; }\n");
     for fill in &model.fills {
-        for (suffix, version) in [("V4", "IPv4"), ("V6", "IPv6")] {
-            out.push_str(&format!(
-                "{var}_{suffix}=\"${{{var}_{suffix}-}}\"  # comma-separated {version} ranges: {}\n",
-                clean(&fill.what),
-                var = fill.var()
-            ));
-        }
+        out.push_str(&fill.family_declarations("comma-separated {version} ranges"));
     }
     let mut body = String::new();
     let mut priority = 1000;
@@ -57,7 +51,7 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
                 ranges.extend(
                     peer.fills
                         .iter()
-                        .map(|key| format!("\"${}_{suffix}\"", model.fill_of(key).var())),
+                        .map(|key| format!("\"${}\"", model.fill_of(key).family_var(suffix))),
                 );
                 if ranges.is_empty() {
                     continue;
@@ -75,7 +69,7 @@ pub fn gcp(ticket: &Ticket, saas: &SaasIps) -> String {
                     let lists = peer
                         .fills
                         .iter()
-                        .map(|key| format!("{}_{suffix}", model.fill_of(key).var()))
+                        .map(|key| model.fill_of(key).family_var(suffix))
                         .collect();
                     body.push_str(&super::when_filled(&[lists], &rule, &command));
                 } else {

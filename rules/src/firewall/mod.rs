@@ -46,6 +46,27 @@ impl Fill {
     pub fn var(&self) -> String {
         self.key.to_ascii_uppercase()
     }
+
+    /// The shell variable of its addresses of one family (`suffix`: `V4` or `V6`), for the
+    /// scripts whose rules take one family at a time (Azure, GCP).
+    pub fn family_var(&self, suffix: &str) -> String {
+        format!("{}_{suffix}", self.var())
+    }
+
+    /// The script lines that declare both family variables, empty unless the user set them;
+    /// `list` says how the addresses are written, `{version}` standing for IPv4 or IPv6.
+    pub fn family_declarations(&self, list: &str) -> String {
+        [("V4", "IPv4"), ("V6", "IPv6")]
+            .map(|(suffix, version)| {
+                format!(
+                    "{var}=\"${{{var}-}}\"  # {}: {}\n",
+                    list.replace("{version}", version),
+                    clean(&self.what),
+                    var = self.family_var(suffix)
+                )
+            })
+            .concat()
+    }
 }
 
 /// A command of a shell format that needs address lists the user fills in (`groups`: for each
