@@ -176,17 +176,25 @@ fn json_formats_parse() {
     }
 }
 
+/// The names of every example answer file (without `.json`).
+fn every_example() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".json").map(str::to_owned)
+        })
+        .collect()
+}
+
 /// Every example, every flow level: each security-group rule (group, direction, protocol, ports,
 /// address) is written once, however many flows need it, since EC2 refuses the same permission
 /// twice; its description names every flow it carries, within EC2's 255 characters.
 #[test]
 fn aws_security_group_rules_are_each_written_once() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        let Some(env) = name.strip_suffix(".json") else {
-            continue;
-        };
+    for env in every_example() {
+        let env = env.as_str();
         for include_optional in [false, true] {
             let info = TicketInfo {
                 include_optional,
@@ -348,12 +356,8 @@ fn icmp_over_ipv6_is_icmpv6() {
 /// (100 to 4096), for every example with optional flows.
 #[test]
 fn azure_priorities_are_unique_and_in_range() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        let Some(env) = name.strip_suffix(".json") else {
-            continue;
-        };
+    for env in every_example() {
+        let env = env.as_str();
         let info = TicketInfo {
             include_optional: true,
             ..TicketInfo::default()
